@@ -1,0 +1,5 @@
+import sys
+
+from iaclint.cli import main
+
+sys.exit(main())

@@ -1,0 +1,296 @@
+"""Two trees → stack diffs and reading problems: the one pipeline every input mode feeds.
+
+Only what a change touches is parsed: Terraform module directories with a changed file (and
+the root modules that call them), templates whose content differs. Renamed files and
+directories are paired, so a move is not a deletion.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import posixpath
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from iaclint.model import Change, ChangeKind, Finding, Pos, Resource, StackDiff
+from iaclint.trees import Tree
+
+TF_SUFFIXES = (".tf", ".tfvars")
+TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json", ".template", ".cfn", ".cform")
+_SOURCE_RE = re.compile(rb'source\s*=\s*"(\.{1,2}/[^"]*)"')
+
+
+@dataclass
+class Analysis:
+    diffs: list[StackDiff] = field(default_factory=list)
+    problems: list[Finding] = field(default_factory=list)
+    files: int = 0
+    resources_before: int = 0
+    resources_after: int = 0
+
+
+def is_relevant(path: str) -> bool:
+    return path.endswith(TF_SUFFIXES) or path.lower().endswith(TEMPLATE_SUFFIXES)
+
+
+def changed_files(before: Tree, after: Tree, known: set[str] | None = None) -> set[str]:
+    """Relevant paths whose content differs (or that exist on one side only)."""
+    paths = {p for p in before.files() if is_relevant(p)} | {p for p in after.files() if is_relevant(p)}
+    if known is not None:
+        paths &= known | {p for p in paths if not (before.exists(p) and after.exists(p))}
+    out = set()
+    for p in paths:
+        if before.exists(p) != after.exists(p):
+            out.add(p)
+            continue
+        if _content_id(before, p) != _content_id(after, p):
+            out.add(p)
+    return out
+
+
+def _content_id(tree: Tree, path: str) -> str:
+    blob = getattr(tree, "blob", None)
+    if blob is not None:
+        sha = blob(path)
+        if sha:
+            return sha
+    try:
+        data = tree.read(path)
+    except Exception as exc:  # unreadable: different from anything
+        return f"unreadable:{exc.__class__.__name__}:{id(exc)}"
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+
+
+def content_renames(before: Tree, after: Tree, changed: set[str]) -> dict[str, str]:
+    """Files that vanished on one side and appear with the same content elsewhere."""
+    gone = [p for p in changed if before.exists(p) and not after.exists(p)]
+    new = [p for p in changed if after.exists(p) and not before.exists(p)]
+    if not gone or not new:
+        return {}
+    by_id: dict[str, list[str]] = {}
+    for p in new:
+        by_id.setdefault(_content_id(after, p), []).append(p)
+    out = {}
+    for p in gone:
+        candidates = by_id.get(_content_id(before, p))
+        if candidates:
+            same_name = [c for c in candidates if c.rpartition("/")[2] == p.rpartition("/")[2]]
+            target = (same_name or candidates)[0]
+            candidates.remove(target)
+            out[p] = target
+    return out
+
+
+def analyze(before: Tree, after: Tree, changed: set[str], renames: dict[str, str], settings: dict[str, Any] | None = None) -> Analysis:
+    result = Analysis()
+    tf_changed = {p for p in changed if p.endswith(TF_SUFFIXES)}
+    other_changed = sorted(p for p in changed if not p.endswith(TF_SUFFIXES))
+    if tf_changed:
+        _terraform(before, after, tf_changed, renames, result)
+    if other_changed:
+        from iaclint import templates
+
+        templates.analyze_templates(before, after, other_changed, renames, result, settings or {})
+    return result
+
+
+# ------------------------------------------------------------------ Terraform
+
+
+def _callers(tree: Tree, tf_files: list[str]) -> dict[str, set[str]]:
+    """child directory -> directories that call it as a local module."""
+    graph: dict[str, set[str]] = {}
+    getattr(tree, "prefetch", lambda paths: None)(tf_files)
+    for p in tf_files:
+        try:
+            data = tree.read(p)
+        except Exception:
+            continue
+        if b"source" not in data:
+            continue
+        d = posixpath.dirname(p)
+        for m in _SOURCE_RE.finditer(data):
+            child = posixpath.normpath(posixpath.join(d or ".", m.group(1).decode("utf-8", "replace")))
+            child = "" if child == "." else child
+            graph.setdefault(child, set()).add(d)
+    return graph
+
+
+def _roots_for(dirs: set[str], graph: dict[str, set[str]]) -> set[str]:
+    roots: set[str] = set()
+    for d in dirs:
+        stack, seen = [d], set()
+        while stack:
+            cur = stack.pop()
+            if cur in seen:
+                continue
+            seen.add(cur)
+            parents = graph.get(cur, set()) - {cur}
+            if not parents:
+                roots.add(cur)
+            stack.extend(parents)
+    return roots
+
+
+def _dir_renames(renames: dict[str, str]) -> dict[str, str]:
+    """old directory -> new directory, when the files of a module directory moved together."""
+    votes: dict[str, dict[str, int]] = {}
+    for old, new in renames.items():
+        if old.endswith(".tf"):
+            od, nd = posixpath.dirname(old), posixpath.dirname(new)
+            if od != nd:
+                votes.setdefault(od, {}).setdefault(nd, 0)
+                votes[od][nd] += 1
+    return {od: max(c, key=c.get) for od, c in votes.items()}
+
+
+def _terraform(before: Tree, after: Tree, changed: set[str], renames: dict[str, str], result: Analysis) -> None:
+    from iaclint.parsers.terraform import ParseCache, load_module, module_dirs
+
+    before_dirs = module_dirs(before)
+    after_dirs = module_dirs(after)
+    touched = {posixpath.dirname(p) for p in changed}
+    dir_moves = _dir_renames(renames)
+    reverse_moves = {v: k for k, v in dir_moves.items()}
+
+    # Only build the caller graph when a touched directory might be someone's child module.
+    b_files = [p for files in before_dirs.values() for p in files]
+    a_files = [p for files in after_dirs.values() for p in files]
+    b_graph = _callers(before, b_files) if len(before_dirs) > 1 else {}
+    a_graph = _callers(after, a_files) if len(after_dirs) > 1 else {}
+    roots_after = _roots_for({d for d in touched if d in after_dirs}, a_graph)
+    roots_before = _roots_for({d for d in touched if d in before_dirs}, b_graph)
+    # a root that moved is compared under its new name
+    pairs: dict[str, tuple[str | None, str | None]] = {}
+    for r in roots_after:
+        old = reverse_moves.get(r, r)
+        pairs[r] = (old if old in before_dirs else None, r)
+    for r in roots_before:
+        new = dir_moves.get(r, r)
+        if new in pairs:
+            continue
+        pairs[new if new in after_dirs else r] = (r, new if new in after_dirs else None)
+
+    b_cache, a_cache = ParseCache(before), ParseCache(after)
+    for stack in sorted(pairs):
+        old_dir, new_dir = pairs[stack]
+        b_mod = load_module(before, old_dir, b_cache, before_dirs) if old_dir is not None else None
+        a_mod = load_module(after, new_dir, a_cache, after_dirs) if new_dir is not None else None
+        _stack_diff(stack, b_mod, a_mod, changed, result)
+
+
+def _stack_diff(stack: str, b_mod, a_mod, changed: set[str], result: Analysis) -> None:
+    from iaclint.diff import diff_resources, similarity
+    from iaclint.engine.runner import problem_finding
+
+    broken: set[str] = set()
+    if a_mod is not None:
+        for p in a_mod.problems:
+            result.problems.append(problem_finding(p.path, p.pos, p.message, after_side=True, unchanged=p.path not in changed))
+        broken |= a_mod.broken_files
+    if b_mod is not None:
+        for p in b_mod.problems:
+            if p.path in changed:
+                result.problems.append(problem_finding(p.path, p.pos, p.message, after_side=False))
+        broken |= b_mod.broken_files
+
+    def usable(mod) -> dict[str, Resource]:
+        if mod is None:
+            return {}
+        return {a: r for a, r in mod.resources.items() if r.path not in broken}
+
+    before_res, after_res = usable(b_mod), usable(a_mod)
+    moved = {frm: to for frm, to, _, _ in (a_mod.moved if a_mod else [])}
+    forgotten = {frm for frm, destroy, _, _ in (a_mod.removed if a_mod else []) if not destroy}
+    # `removed` of a module: everything under it is forgotten
+    for addr in list(before_res):
+        if any(addr.startswith(f + ".") for f in forgotten if f.startswith("module.")):
+            forgotten.add(addr)
+    changes = diff_resources(before_res, after_res, moved, forgotten)
+
+    b_calls = b_mod.module_calls if b_mod else {}
+    a_calls = a_mod.module_calls if a_mod else {}
+    calls_removed, calls_renamed = [], []
+    gone = [c for addr, c in b_calls.items() if addr not in a_calls and c.path not in broken]
+    new = [c for addr, c in a_calls.items() if addr not in b_calls and c.path not in broken]
+    for call in gone:
+        if call.address in forgotten or _covered_by_move(call.address, moved) or any(
+            call.address.startswith(f + ".") for f in forgotten
+        ):
+            continue
+        if any(call.address.startswith(g.address + ".") for g in gone if g is not call):
+            continue  # nested in a removed call: the outer call reports it
+        twin = _module_twin(call, new)
+        inside = _stateful_inside(before_res, call.address)
+        if twin is not None:
+            new.remove(twin)
+            calls_renamed.append((call, twin, inside))
+        else:
+            calls_removed.append((call, inside))
+    covered = {}
+    for old, twin, _ in calls_renamed:
+        covered[old.address] = twin.address
+    if covered:
+        changes = [c for c in changes if not _inside_renamed_module(c, covered)]
+
+    before_total = len(b_mod.resources) if b_mod else 0
+    after_total = len(a_mod.resources) if a_mod else 0
+    comments = []
+    if a_mod:
+        for path, cs in a_mod.comments.items():
+            comments.extend((path, pos, text) for pos, text in cs if "iaclint" in text)
+    diff = StackDiff(
+        stack=stack,
+        language="terraform",
+        changes=changes,
+        before_count=before_total,
+        after_count=after_total,
+        extras={
+            "module_calls_removed": calls_removed,
+            "module_calls_renamed": calls_renamed,
+            "moved_from": set(moved),
+            "provider_features_before": b_mod.provider_features if b_mod else {},
+            "provider_features_after": a_mod.provider_features if a_mod else {},
+            "stack_comments": comments,
+            "changed_files": changed,
+        },
+    )
+    _ = similarity
+    result.diffs.append(diff)
+    result.files += len(set(a_mod.files if a_mod else []) | set(b_mod.files if b_mod else []))
+    result.resources_before += before_total
+    result.resources_after += after_total
+
+
+def _covered_by_move(address: str, moved: dict[str, str]) -> bool:
+    return address in moved or any(address.startswith(f + ".") for f in moved)
+
+
+def _module_twin(call, candidates):
+    for c in candidates:
+        if c.source == call.source and c.address.rsplit(".", 2)[0] == call.address.rsplit(".", 2)[0]:
+            from iaclint.diff import changed_paths
+
+            if len(changed_paths(call.body, c.body)) <= max(1, len(call.body) // 4):
+                return c
+    return None
+
+
+def _stateful_inside(resources: dict[str, Resource], prefix: str) -> list[str]:
+    from iaclint.packs import Packs
+
+    packs = Packs()
+    return [a for a, r in sorted(resources.items()) if a.startswith(prefix + ".") and packs.stateful(r.type) is not None]
+
+
+def _inside_renamed_module(change: Change, covered: dict[str, str]) -> bool:
+    if change.kind is not ChangeKind.RENAMED:
+        return False
+    for old, new in covered.items():
+        if change.before.address.startswith(old + ".") and change.after.address.startswith(new + "."):
+            return True
+    return False
+
+
+_ = Pos

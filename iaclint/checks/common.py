@@ -1,0 +1,66 @@
+"""Helpers shared by checks: reading dotted paths, statefulness, fix texts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from iaclint.engine.check import Context
+from iaclint.model import Resource, Severity
+
+MISSING = object()
+
+
+def get_path(body: Any, path: str) -> Any:
+    """The value at a dotted path; through nested blocks, the first element."""
+    value = body
+    for part in path.split("."):
+        if isinstance(value, list):
+            value = value[0] if value else MISSING
+            if value is MISSING:
+                return MISSING
+        if isinstance(value, dict) and part in value:
+            value = value[part]
+        else:
+            return MISSING
+    return value
+
+
+def severity_for(ctx: Context, resource: Resource, stateful: Severity = Severity.ERROR, stateless: Severity = Severity.WARNING) -> Severity:
+    return stateful if ctx.packs.stateful(resource.type) is not None else stateless
+
+
+def what_holds(ctx: Context, resource: Resource) -> str:
+    fact = ctx.packs.stateful(resource.type)
+    return f" ({fact.value})" if fact is not None else ""
+
+
+def ignored(resource: Resource, path: str) -> bool:
+    """Terraform's `lifecycle { ignore_changes = [...] }` makes a change to `path` a no-op."""
+    ignore = resource.meta.get("ignore_changes")
+    if ignore == "all":
+        return True
+    if isinstance(ignore, list):
+        for item in ignore:
+            item = str(item).replace("[", ".").replace("]", "").replace('"', "")
+            if path == item or path.startswith(item + "."):
+                return True
+    return False
+
+
+def moved_block(old: str, new: str) -> str:
+    return f"moved {{\n  from = {old}\n  to   = {new}\n}}"
+
+
+def fmt_value(value: Any) -> str:
+    from iaclint.model import Expr
+
+    if value is MISSING:
+        return "unset"
+    if isinstance(value, Expr):
+        return f"`{value.text}`"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (dict, list)):
+        return "a changed value"
+    text = str(value)
+    return f'"{text}"' if len(text) <= 60 else f'"{text[:57]}..."'

@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from typing import Iterator
+
+from iaclint.engine.check import Check, Context
+from iaclint.model import Category, ChangeKind, Finding, Resource, Severity, StackDiff
+
+DEFAULT_THRESHOLD = 5
+
+
+class BroadDeletion(Check):
+    """## What it does
+    Flags one change that removes many resources from one stack at once (default: 5 or more;
+    `broad_deletion_threshold` in the configuration).
+
+    ## Why is this bad?
+    Mass deletion is the signature of an agent "starting over": a file emptied, a directory
+    deleted, a module rewritten. Each removed resource may be stateless, but together they are
+    an outage.
+
+    ## Example
+    `networking.tf` deleted: 14 resources removed from the root module.
+
+    ## Use instead
+    Split the removal into reviewed steps, or confirm it is intended and suppress with a reason.
+    """
+
+    code = "IAC305"
+    name = "broad-deletion"
+    category = Category.DELETION
+    severity = Severity.WARNING
+
+    def run(self, diff: StackDiff, ctx: Context) -> Iterator[Finding]:
+        threshold = int(ctx.setting("broad_deletion_threshold", DEFAULT_THRESHOLD))
+        gone = [c.before for c in diff.changes if c.kind is ChangeKind.REMOVED]
+        gone += [c.before for c in diff.changes if c.kind is ChangeKind.RENAMED]
+        if threshold <= 0 or len(gone) < threshold:
+            return
+        gone.sort(key=lambda r: (r.path, r.pos.line))
+        first = gone[0]
+        anchor = Resource(diff.stack or ".", "stack", diff.stack, first.path, first.pos, language=first.language)
+        names = ", ".join(r.address for r in gone[:5]) + (" ..." if len(gone) > 5 else "")
+        where = f"module directory {diff.stack!r}" if first.language == "terraform" else f"stack {diff.stack!r}"
+        if first.language == "terraform" and not diff.stack:
+            where = "the root module"
+        yield self.finding(
+            anchor,
+            f"{len(gone)} resources are destroyed at once in {where}: {names}",
+            help="split the removal into reviewed steps, or suppress with a reason if it is intended",
+            resources=[r.address for r in gone],
+        )

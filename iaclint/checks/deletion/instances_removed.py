@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+from typing import Iterator
+
+from iaclint.checks.common import severity_for, what_holds
+from iaclint.engine.check import Check, Context
+from iaclint.model import Category, ChangeKind, Expr, Finding, Severity, StackDiff
+
+
+class InstancesRemoved(Check):
+    """## What it does
+    Flags a Terraform resource or module whose `count` goes down (to 0 in particular) or whose
+    `for_each` loses keys.
+
+    ## Why is this bad?
+    The block is still there, so the diff does not look like a deletion, but the instances with
+    the dropped indexes or keys are destroyed. `count = var.enabled ? 1 : 0` flipped to 0 deletes
+    the resource.
+
+    ## Example
+    ```hcl
+    resource "aws_ebs_volume" "data" {
+      for_each = toset(["a"])   # was ["a", "b"]: data["b"] is destroyed
+    }
+    ```
+
+    ## Use instead
+    Keep the instances, or move the ones that must survive with `moved` blocks to their new keys.
+    """
+
+    code = "IAC304"
+    name = "instances-removed"
+    category = Category.DELETION
+    severity = Severity.ERROR
+
+    def run(self, diff: StackDiff, ctx: Context) -> Iterator[Finding]:
+        moved_from = diff.extras.get("moved_from", set())
+        for change in diff.changes:
+            if change.kind not in (ChangeKind.MODIFIED, ChangeKind.MOVED) or change.after.language != "terraform":
+                continue
+            b, a = change.before, change.after
+            for scheme in ("count", "for_each"):
+                if scheme not in b.meta or scheme not in a.meta:
+                    continue
+                old, new = b.meta[scheme], a.meta[scheme]
+                lost = _lost(scheme, old, new)
+                if lost is None:
+                    if isinstance(new, Expr) and old != new:
+                        yield self.finding(
+                            a,
+                            f"{a.address}: `{scheme}` changed to an expression iaclint cannot evaluate; instances "
+                            f"may be destroyed",
+                            help="check the plan for destroyed instances",
+                            severity=Severity.NOTE,
+                            pos=a.pos_of(scheme),
+                        )
+                    continue
+                lost = [k for k in lost if f"{b.address}{k}" not in moved_from]
+                if not lost:
+                    continue
+                shown = ", ".join(f"{a.address}{k}" for k in lost[:5]) + (" ..." if len(lost) > 5 else "")
+                yield self.finding(
+                    a,
+                    f"{a.address}: `{scheme}` change destroys {len(lost)} instance(s): {shown}{what_holds(ctx, a)}",
+                    help="keep the instances, or add `moved` blocks for those that must survive",
+                    severity=severity_for(ctx, a),
+                    pos=a.pos_of(scheme),
+                )
+
+
+def _lost(scheme: str, old, new) -> list[str] | None:
+    if scheme == "count":
+        if isinstance(old, int) and isinstance(new, int) and not isinstance(old, bool) and not isinstance(new, bool):
+            return [f"[{i}]" for i in range(new, old)] if new < old else []
+        return None
+    old_keys = _keys(old)
+    new_keys = _keys(new)
+    if old_keys is None or new_keys is None:
+        return None
+    return [f'["{k}"]' for k in old_keys if k not in new_keys]
+
+
+def _keys(value) -> list[str] | None:
+    if isinstance(value, dict):
+        return list(value)
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return list(value)
+    return None

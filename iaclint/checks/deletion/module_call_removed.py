@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+from typing import Iterator
+
+from iaclint.engine.check import Check, Context
+from iaclint.model import Category, Finding, Resource, Severity, StackDiff
+
+
+class ModuleCallRemoved(Check):
+    """## What it does
+    Flags a Terraform `module` block that was removed.
+
+    ## Why is this bad?
+    Everything the module created is destroyed. For a module whose source is a registry or git
+    address, iaclint cannot see inside, so one deleted line may hide a database.
+
+    ## Example
+    ```hcl
+    # module "db" { source = "terraform-aws-modules/rds/aws" ... }   <- deleted
+    ```
+
+    ## Use instead
+    If its resources should survive outside Terraform:
+    `removed { from = module.db  lifecycle { destroy = false } }`. A renamed module call is
+    reported by IAC106 instead.
+    """
+
+    code = "IAC303"
+    name = "module-call-removed"
+    category = Category.DELETION
+    severity = Severity.ERROR
+
+    def run(self, diff: StackDiff, ctx: Context) -> Iterator[Finding]:
+        for call, stateful_inside in diff.extras.get("module_calls_removed", []):
+            anchor = Resource(call.address, "module", diff.stack, call.path, call.pos, language="terraform")
+            if call.local_dir is None:
+                severity = Severity.ERROR
+                what = f"everything it created (source {call.source!r}, not visible to iaclint) is destroyed"
+            elif stateful_inside:
+                severity = Severity.ERROR
+                what = f"its resources are destroyed, including {', '.join(stateful_inside[:3])}"
+            else:
+                severity = Severity.WARNING
+                what = "its resources are destroyed"
+            yield self.finding(
+                anchor,
+                f"{call.address} is removed: {what}",
+                help=f"to keep its resources, use `removed {{ from = {call.address}  lifecycle {{ destroy = false }} }}`",
+                severity=severity,
+            )

@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+from typing import Iterator
+
+from iaclint.engine.check import Check, Context, is_true
+from iaclint.model import Category, ChangeKind, Finding, Severity, StackDiff
+
+RETAINING = {"Retain", "RetainExceptOnCreate"}
+
+
+class StatefulResourceDeleted(Check):
+    """## What it does
+    Flags the removal of a resource that holds data: databases, buckets, tables, volumes, file
+    systems, keys, secrets, DNS zones, queues, log groups, registries...
+
+    ## Why is this bad?
+    Removing the block is an instruction to destroy the resource on the next apply, and with it
+    the data. Agents remove blocks while "cleaning up" more often than people expect.
+
+    ## Example
+    ```hcl
+    # resource "aws_db_instance" "orders" { ... }   <- deleted from main.tf
+    ```
+
+    ## Use instead
+    If the data must survive but the resource should leave this configuration, use
+    `removed { from = aws_db_instance.orders  lifecycle { destroy = false } }` (Terraform ≥ 1.7)
+    or `DeletionPolicy: Retain` (CloudFormation). If it really must go, take a backup and
+    suppress this finding with a reason.
+    """
+
+    code = "IAC301"
+    name = "stateful-resource-deleted"
+    category = Category.DELETION
+    severity = Severity.ERROR
+
+    def run(self, diff: StackDiff, ctx: Context) -> Iterator[Finding]:
+        for change in diff.changes:
+            if change.kind is not ChangeKind.REMOVED:
+                continue
+            r = change.before
+            if is_true(r.meta.get("prevent_destroy")):
+                continue  # IAC302 reports it, louder
+            fact = ctx.packs.stateful(r.type)
+            if fact is None:
+                continue
+            policy = r.meta.get("deletion_policy")
+            if r.language == "cloudformation" and policy in RETAINING:
+                yield self.finding(
+                    r,
+                    f"{r.address} ({r.type}) is removed; its DeletionPolicy {policy} keeps the data, but the "
+                    f"resource leaves the stack's management",
+                    help="make sure this is intended; the retained resource keeps costing and must be managed by hand",
+                    severity=Severity.WARNING,
+                )
+                continue
+            if r.language == "cloudformation" and policy == "Snapshot":
+                yield self.finding(
+                    r,
+                    f"{r.address} ({r.type}) is removed and deleted; DeletionPolicy Snapshot keeps a final snapshot",
+                    help="confirm the snapshot is enough; use DeletionPolicy: Retain to keep the resource itself",
+                    severity=Severity.WARNING,
+                )
+                continue
+            how = ("removed { lifecycle { destroy = false } }" if r.language == "terraform"
+                   else "DeletionPolicy: Retain (deploy it before removing the resource)")
+            yield self.finding(
+                r,
+                f"{r.address} ({r.type}) is removed: it will be destroyed with its data ({fact.value})",
+                help=f"to keep the data but stop managing it, use {how}; if it must go, back it up first",
+            )

@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+from typing import Iterator
+
+from iaclint.checks.common import MISSING, fmt_value, get_path
+from iaclint.engine.check import Check, Context, is_false, is_true
+from iaclint.model import Category, ChangeKind, Expr, Finding, Severity, StackDiff
+
+# protective_value labels in the packs that mean "the guard is on when the flag is set"
+NEGATIVE = {"false"}  # force_destroy-style flags: IAC203's business
+NON_EMPTY = "non-empty string"
+
+
+def protective(value, want: str) -> bool | None:
+    """Whether `value` is the protective setting `want`; None when it cannot be known."""
+    if isinstance(value, Expr):
+        return None
+    if value is MISSING or value is None:
+        return False
+    if want == "true":
+        return is_true(value)
+    return isinstance(value, str) and value.lower() == want.lower()
+
+
+class DeletionProtectionDisabled(Check):
+    """## What it does
+    Flags a resource whose deletion guard is turned off or removed: `deletion_protection`,
+    `deletion_protection_enabled`, `disable_api_termination`, `enable_deletion_protection`,
+    `purge_protection_enabled`, CloudFormation `DeletionProtection`, `DeletionProtectionEnabled`,
+    `DisableApiTermination`, ... (every guard in the protection packs).
+
+    ## Why is this bad?
+    The guard is the last thing between a mistaken destroy and lost data. Agents turn it off to
+    make an apply "go through"; a later change then deletes the resource without resistance.
+
+    ## Example
+    ```hcl
+    resource "aws_db_instance" "main" {
+      deletion_protection = false   # was true
+    }
+    ```
+
+    ## Use instead
+    Keep it on. If the resource must really be deleted, turn the guard off in its own reviewed
+    change, then delete in another.
+    """
+
+    code = "IAC201"
+    name = "deletion-protection-disabled"
+    category = Category.PROTECTION
+    severity = Severity.ERROR
+
+    def run(self, diff: StackDiff, ctx: Context) -> Iterator[Finding]:
+        for change in diff.changes:
+            if change.kind not in (ChangeKind.MODIFIED, ChangeKind.MOVED):
+                continue
+            b, a = change.before, change.after
+            for fact in ctx.packs.protection(a.type):
+                want = fact.value
+                if want in NEGATIVE or want == NON_EMPTY or "[" in fact.key:
+                    continue
+                before_v = get_path(b.body, fact.key)
+                after_v = get_path(a.body, fact.key)
+                if protective(before_v, want) is not True:
+                    continue
+                now = protective(after_v, want)
+                if now is True:
+                    continue
+                pos = a.pos_of(fact.key) if after_v is not MISSING else a.pos
+                if now is None:
+                    yield self.finding(
+                        a,
+                        f"{a.address}: `{fact.key}` was {want} and is now {fmt_value(after_v)}, which iaclint "
+                        f"cannot evaluate; deletion protection may be off",
+                        help=f"keep `{fact.key} = {want}` literal, or check the plan",
+                        severity=Severity.WARNING,
+                        pos=pos,
+                    )
+                    continue
+                how = "removed" if after_v is MISSING else f"set to {fmt_value(after_v)}"
+                yield self.finding(
+                    a,
+                    f"{a.address}: deletion protection `{fact.key}` {how} (was {want})",
+                    help="keep it on; if the resource must go, turn it off in its own reviewed change first",
+                    pos=pos,
+                )

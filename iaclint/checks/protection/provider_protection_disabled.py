@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+from typing import Iterator
+
+from iaclint.engine.check import Check, Context, is_false, is_true
+from iaclint.model import Category, Finding, Pos, Resource, Severity, StackDiff
+
+
+class ProviderProtectionDisabled(Check):
+    """## What it does
+    Flags provider-level safety switches turned off, such as azurerm's
+    `features { resource_group { prevent_deletion_if_contains_resources = false } }` or
+    `features { key_vault { purge_soft_delete_on_destroy = true } }`.
+
+    ## Why is this bad?
+    These switches guard every resource the provider manages. Turning one off lets a single
+    resource-group deletion take every resource inside it, including ones Terraform does not manage.
+
+    ## Example
+    ```hcl
+    provider "azurerm" {
+      features {
+        resource_group { prevent_deletion_if_contains_resources = false }
+      }
+    }
+    ```
+
+    ## Use instead
+    Keep the provider defaults; delete contents explicitly when you mean to.
+    """
+
+    code = "IAC207"
+    name = "provider-protection-disabled"
+    category = Category.PROTECTION
+    severity = Severity.ERROR
+
+    def run(self, diff: StackDiff, ctx: Context) -> Iterator[Finding]:
+        before = diff.extras.get("provider_features_before", {})
+        after = diff.extras.get("provider_features_after", {})
+        for key, (want, source) in _switches(ctx).items():
+            b = before.get(key)
+            a = after.get(key)
+            b_val = b[0] if b else None
+            a_val = a[0] if a else None
+            if _protective(b_val, want) and _protective(a_val, want) is False:
+                path, pos = (a[1], a[2]) if a else (b[1], b[2])
+                anchor = Resource(f"provider.{key.split('.')[0]}", "provider", diff.stack, path, pos)
+                yield self.finding(
+                    anchor,
+                    f"provider feature `{key}` turned off (now {a_val!r}, protective value {want})",
+                    help="keep the provider's protective default",
+                    extra={"source": source},
+                )
+
+
+def _protective(value, want: str) -> bool | None:
+    if value is None:
+        return True  # unset: the provider default, which is the protective one for these switches
+    if want == "true":
+        return is_true(value)
+    if want == "false":
+        return is_false(value)
+    return None
+
+
+def _switches(ctx: Context) -> dict[str, tuple[str, str]]:
+    out = {}
+    for fact in ctx.packs.features("azurerm"):
+        out[f"azurerm.{fact.resource_type}.{fact.key}"] = (fact.value, fact.source)
+    return out
+
+
+_ = Pos

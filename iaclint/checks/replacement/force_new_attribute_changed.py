@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+from typing import Iterator
+
+from iaclint.checks.common import fmt_value, get_path, ignored, severity_for, what_holds
+from iaclint.engine.check import Check, Context
+from iaclint.model import Category, ChangeKind, Finding, Severity, StackDiff
+
+ALWAYS = ("force_new", "create_only")
+
+
+class ForceNewAttributeChanged(Check):
+    """## What it does
+    Flags a change to an attribute (or CloudFormation property) that the provider cannot update
+    in place, so the resource is destroyed and created again.
+
+    ## Why is this bad?
+    A replacement looks like an innocent edit in the diff. For a database, a bucket or a volume
+    it deletes the data; for anything else it changes identifiers (ARNs, IDs, addresses) that
+    other resources and people depend on, and causes downtime between destroy and create.
+
+    ## Example
+    ```hcl
+    resource "aws_db_instance" "main" {
+      engine = "mysql"   # was "postgres": forces a new database
+    }
+    ```
+
+    ## Use instead
+    Keep the old value. If the change is intended, create the new resource beside the old one,
+    migrate, then remove the old one in a separate change; for stateless resources consider
+    `lifecycle { create_before_destroy = true }`. Facts come from the provider source
+    (Terraform) or the resource provider schemas' `createOnlyProperties` (CloudFormation).
+    """
+
+    code = "IAC101"
+    name = "force-new-attribute-changed"
+    category = Category.REPLACEMENT
+    severity = Severity.ERROR
+
+    def run(self, diff: StackDiff, ctx: Context) -> Iterator[Finding]:
+        for change in diff.changes:
+            if change.kind not in (ChangeKind.MODIFIED, ChangeKind.MOVED) or not change.changed_paths:
+                continue
+            after = change.after
+            facts = {f.key for f in ctx.packs.replacement(after.type) if f.value in ALWAYS}
+            if not facts:
+                continue
+            hits = [p for p in change.changed_paths if p in facts and not ignored(after, p)]
+            if not hits:
+                continue
+            hits = _outermost(hits)
+            first = hits[0]
+            before_v = get_path(change.before.body, first)
+            after_v = get_path(after.body, first)
+            names = ", ".join(f"`{h}`" for h in hits)
+            detail = f" ({fmt_value(before_v)} → {fmt_value(after_v)})" if len(hits) == 1 else ""
+            noun = "property" if after.language == "cloudformation" else "attribute"
+            yield self.finding(
+                after,
+                f"{after.address}: changing {names}{detail} forces replacement: the {noun} cannot be "
+                f"updated in place, so the resource is destroyed and re-created{what_holds(ctx, after)}",
+                help=_help(after.language, hits),
+                severity=severity_for(ctx, after),
+                pos=after.pos_of(first),
+                extra={"attributes": hits},
+            )
+
+
+def _outermost(paths: list[str]) -> list[str]:
+    out = []
+    for p in paths:
+        if not any(p.startswith(q + ".") for q in paths if q != p):
+            out.append(p)
+    return out
+
+
+def _help(language: str, hits: list[str]) -> str:
+    if language == "cloudformation":
+        return ("keep the old value; if a new resource is intended, add it under a new logical ID, migrate, "
+                "then remove the old one (set DeletionPolicy: Retain or Snapshot first)")
+    return ("keep the old value; if a new resource is intended, create it beside the old one and migrate, or add "
+            "`lifecycle { create_before_destroy = true }` for stateless resources")

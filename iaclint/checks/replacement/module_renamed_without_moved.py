@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from typing import Iterator
+
+from iaclint.checks.common import moved_block
+from iaclint.engine.check import Check, Context
+from iaclint.model import Category, Finding, Resource, Severity, StackDiff
+
+
+class ModuleRenamedWithoutMoved(Check):
+    """## What it does
+    Flags a Terraform `module` block renamed (same source, same arguments, new name) without a
+    `moved` block.
+
+    ## Why is this bad?
+    Every resource inside the module gets a new address (`module.db.*` → `module.database.*`), so
+    every one of them is destroyed and re-created — databases included.
+
+    ## Example
+    ```hcl
+    module "database" {   # was module "db"
+      source = "./modules/rds"
+    }
+    ```
+
+    ## Use instead
+    ```hcl
+    moved {
+      from = module.db
+      to   = module.database
+    }
+    ```
+    """
+
+    code = "IAC106"
+    name = "module-renamed-without-moved"
+    category = Category.REPLACEMENT
+    severity = Severity.ERROR
+
+    def run(self, diff: StackDiff, ctx: Context) -> Iterator[Finding]:
+        for old, new, stateful_inside in diff.extras.get("module_calls_renamed", []):
+            anchor = Resource(old.address, "module", diff.stack, new.path, new.pos, language="terraform")
+            fix = moved_block(old.address, new.address)
+            inside = f", including {', '.join(stateful_inside[:3])}" if stateful_inside else ""
+            yield self.finding(
+                anchor,
+                f"{old.address} renamed to {new.address} without a `moved` block: every resource in the module "
+                f"is destroyed and re-created{inside}",
+                help=f"if it is the same module, add a `moved` block from {old.address} to {new.address}:",
+                severity=Severity.ERROR if stateful_inside or old.local_dir is None else Severity.WARNING,
+                resources=[old.address, new.address],
+                fix=fix,
+            )

@@ -1,0 +1,132 @@
+"""Command line: parse options, build the inputs, call the pipeline, return an exit code.
+
+Exit codes: 0 nothing at or above --fail-on, 1 something is, 2 usage or input error.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from iaclint import __version__
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+FORMAT_NAMES = ["text", "json", "sarif", "github", "gitlab", "markdown"]
+
+
+class InputError(Exception):
+    """A one-line problem with what the user asked iaclint to read."""
+
+
+def _csv(values: tuple[str, ...]) -> list[str]:
+    out: list[str] = []
+    for v in values:
+        out.extend(x.strip() for x in v.split(",") if x.strip())
+    return out
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="iaclint")
+def cli() -> None:
+    """iaclint: find the destructive changes in an infrastructure change before it merges."""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--base", metavar="REF", help="Compare the git revision REF (e.g. origin/main) with the working tree.")
+@click.option("--head", metavar="REF", help="With --base: compare against this revision instead of the working tree.")
+@click.option("--staged", is_flag=True, help="Compare the git index with HEAD (what a pre-commit hook sees).")
+@click.option("--patch", "patch_file", metavar="FILE", help="A unified diff to apply in memory to ROOT (- for stdin).")
+@click.option("--format", "fmt", type=click.Choice(FORMAT_NAMES), default=None, help="Output format.")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "note", "never"]), default=None,
+              help="Exit 1 when a finding is at or above this severity (default: warning).")
+@click.option("--select", multiple=True, help="Only these codes, names or categories (comma-separated).")
+@click.option("--ignore", multiple=True, help="Skip these codes, names or categories (comma-separated).")
+@click.option("--config", "config_path", type=click.Path(), help="Configuration file (default: .iaclint.toml or pyproject.toml).")
+@click.option("--output", "-o", type=click.Path(), help="Write the report to this file instead of standard output.")
+@click.option("--no-color", is_flag=True, help="Never use colour.")
+@click.option("--debug", is_flag=True, help="Show tracebacks for internal errors.")
+def diff(paths, base, head, staged, patch_file, fmt, fail_on, select, ignore, config_path, output, no_color, debug) -> None:
+    """Lint a change: BEFORE AFTER (files or directories), --base REF [PATH...], or --staged [PATH...]."""
+    from iaclint.run import RunOptions, run
+
+    opts = RunOptions(
+        paths=list(paths), base=base, head=head, staged=staged, patch=patch_file, fmt=fmt, fail_on=fail_on,
+        select=_csv(select), ignore=_csv(ignore), config=config_path, output=output,
+        color=_use_color(no_color, output), debug=debug,
+    )
+    sys.exit(_guard(lambda: run(opts), debug))
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown"]), default="text")
+@click.option("--pack", is_flag=True, help="Print knowledge-pack coverage instead of the rules.")
+def rules(fmt: str, pack: bool) -> None:
+    """List the rules (or, with --pack, what the knowledge packs cover)."""
+    from iaclint import docs
+
+    if pack:
+        click.echo(docs.pack_coverage())
+        return
+    click.echo(docs.rules_markdown() if fmt == "markdown" else docs.rules_table())
+
+
+@cli.command()
+@click.argument("code")
+def explain(code: str) -> None:
+    """Show a rule's documentation: what it flags, why, an example and the fix."""
+    from iaclint.engine.registry import lookup
+
+    rule = lookup(code)
+    if rule is None:
+        click.echo(f"iaclint: unknown rule {code!r} (see `iaclint rules`)", err=True)
+        sys.exit(EXIT_USAGE)
+    click.echo(f"{rule.code} {rule.name} [{rule.category.value}, default {rule.severity.value}]\n")
+    click.echo(rule.doc())
+
+
+def _use_color(no_color: bool, output: str | None) -> bool:
+    if no_color or output or os.environ.get("NO_COLOR"):
+        return False
+    return sys.stdout.isatty()
+
+
+def _guard(action, debug: bool) -> int:
+    from iaclint.config import ConfigError
+    from iaclint.trees import TreeError
+
+    try:
+        return action()
+    except (InputError, ConfigError, TreeError) as exc:
+        click.echo(f"iaclint: {exc}", err=True)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        click.echo("iaclint: interrupted", err=True)
+        return 130
+    except Exception as exc:  # an iaclint bug: say so in one line unless asked for more
+        if debug:
+            raise
+        click.echo(f"iaclint: internal error: {exc.__class__.__name__}: {exc} (run with --debug for details)", err=True)
+        return EXIT_USAGE
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        cli.main(args=argv, prog_name="iaclint", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.ClickException as exc:
+        exc.show()
+        return EXIT_USAGE
+    except click.exceptions.Abort:
+        click.echo("iaclint: aborted", err=True)
+        return 130
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else EXIT_USAGE)
+    return EXIT_OK
+
+
+_ = Path

@@ -1,0 +1,89 @@
+"""Configuration from `[tool.iaclint]` in pyproject.toml or `.iaclint.toml`, validated strictly.
+
+An unknown key or a wrong type is a usage error with a one-line message: a typo in a
+linter's configuration must not silently turn a check off.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+KNOWN: dict[str, type | tuple] = {
+    "fail_on": str,
+    "select": list,
+    "ignore": list,
+    "severity": dict,
+    "exclude": list,
+    "broad_deletion_threshold": int,
+    "packs": list,
+    "format": str,
+}
+
+
+class ConfigError(Exception):
+    pass
+
+
+@dataclass
+class Config:
+    values: dict[str, Any] = field(default_factory=dict)
+    path: Path | None = None
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.values.get(key, default)
+
+
+def _toml():
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on 3.10 only
+        import tomli as tomllib
+    return tomllib
+
+
+def load(explicit: str | None, start: Path) -> Config:
+    if explicit:
+        path = Path(explicit)
+        if not path.is_file():
+            raise ConfigError(f"config file not found: {explicit}")
+        return _from_file(path, required=True)
+    for directory in [start, *start.parents]:
+        for name in (".iaclint.toml", "pyproject.toml"):
+            candidate = directory / name
+            if candidate.is_file():
+                cfg = _from_file(candidate, required=name == ".iaclint.toml")
+                if cfg.values or name == ".iaclint.toml":
+                    return cfg
+        if (directory / ".git").exists():
+            break
+    return Config()
+
+
+def _from_file(path: Path, required: bool) -> Config:
+    try:
+        data = _toml().loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.__class__.__name__}") from None
+    except Exception as exc:  # tomllib.TOMLDecodeError
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    if path.name == "pyproject.toml":
+        section = data.get("tool", {}).get("iaclint", {})
+    else:
+        section = data.get("tool", {}).get("iaclint", data)
+    if not isinstance(section, dict):
+        raise ConfigError(f"{path}: [tool.iaclint] must be a table")
+    for key, value in section.items():
+        want = KNOWN.get(key)
+        if want is None:
+            raise ConfigError(f"{path}: unknown key {key!r} (known: {', '.join(sorted(KNOWN))})")
+        if not isinstance(value, want) or (want is int and isinstance(value, bool)):
+            raise ConfigError(f"{path}: {key!r} must be a {want.__name__}, not {type(value).__name__}")
+    for name, sev in section.get("severity", {}).items():
+        if sev not in ("error", "warning", "note"):
+            raise ConfigError(f"{path}: severity for {name!r} must be error, warning or note")
+    if "fail_on" in section and section["fail_on"] not in ("error", "warning", "note", "never"):
+        raise ConfigError(f"{path}: fail_on must be error, warning, note or never")
+    return Config(section, path)

@@ -1,0 +1,243 @@
+"""Before/after resources of one stack → changes: added, removed, modified, renamed, moved.
+
+Values are compared structurally, so formatting, attribute order and comments never count.
+Nested blocks are compared as a multiset first: reordering `ingress` blocks is not a change.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from iaclint.model import Change, ChangeKind, Expr, Resource
+
+_MISSING = object()
+RENAME_SIMILARITY = 0.75
+
+
+def changed_paths(before: dict, after: dict) -> list[str]:
+    out: list[str] = []
+    _compare(before, after, "", out)
+    return out
+
+
+def _is_blocks(v: Any) -> bool:
+    return type(v).__name__ == "Blocks"
+
+
+def _compare(a: Any, b: Any, path: str, out: list[str]) -> None:
+    if a is b or _equal(a, b):
+        return
+    if isinstance(a, dict) and isinstance(b, dict):
+        if path:
+            out.append(path)
+        for key in _ordered_union(a, b):
+            _compare(a.get(key, _MISSING), b.get(key, _MISSING), f"{path}.{key}" if path else key, out)
+        return
+    if _is_blocks(a) or _is_blocks(b):
+        la = list(a) if isinstance(a, list) else []
+        lb = list(b) if isinstance(b, list) else []
+        ua, ub = _unmatched(la, lb)
+        if len(la) != len(lb):
+            out.append(path)  # an element added or removed: the block itself changed
+        for x, y in zip(ua, ub):
+            _compare_children(x, y, path, out)
+        for extra in ua[len(ub):] + ub[len(ua):]:
+            out.extend(f"{path}.{key}" for key in extra)
+        return
+    if isinstance(a, list) and isinstance(b, list) and len(a) == len(b) and all(isinstance(x, dict) for x in a + b):
+        out.append(path)
+        for x, y in zip(a, b):
+            _compare_children(x, y, path, out)
+        return
+    out.append(path)
+
+
+def _compare_children(x: dict, y: dict, path: str, out: list[str]) -> None:
+    for key in _ordered_union(x, y):
+        _compare(x.get(key, _MISSING), y.get(key, _MISSING), f"{path}.{key}", out)
+
+
+def _unmatched(la: list, lb: list) -> tuple[list, list]:
+    """The elements left on each side once equal blocks are paired, regardless of order."""
+    rest_b = list(lb)
+    rest_a = []
+    for x in la:
+        for i, y in enumerate(rest_b):
+            if _equal(x, y):
+                del rest_b[i]
+                break
+        else:
+            rest_a.append(x)
+    return rest_a, rest_b
+
+
+def _ordered_union(a: dict, b: dict) -> list[str]:
+    keys = list(a)
+    keys += [k for k in b if k not in a]
+    return keys
+
+
+def _equal(a: Any, b: Any) -> bool:
+    if a is _MISSING or b is _MISSING:
+        return a is b
+    if _is_blocks(a) or _is_blocks(b):
+        if not (isinstance(a, list) and isinstance(b, list)) or len(a) != len(b):
+            return False
+        ua, ub = _unmatched(a, b)
+        return not ua and not ub
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_equal(a[k], b[k]) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_equal(x, y) for x, y in zip(a, b))
+    if isinstance(a, bool) or isinstance(b, bool):
+        return type(a) is type(b) and a == b
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return a == b
+    if isinstance(a, Expr) or isinstance(b, Expr):
+        return isinstance(a, Expr) and isinstance(b, Expr) and a.text == b.text
+    return type(a) is type(b) and a == b
+
+
+def leaves(body: Any, prefix: str = "") -> Iterable[tuple[str, str]]:
+    if isinstance(body, dict):
+        for k, v in body.items():
+            yield from leaves(v, f"{prefix}.{k}" if prefix else k)
+    elif isinstance(body, list):
+        for v in body:
+            yield from leaves(v, prefix)
+    else:
+        yield prefix, repr(body)
+
+
+def similarity(a: Resource, b: Resource) -> float:
+    la = sorted(leaves(a.body))
+    lb = sorted(leaves(b.body))
+    if not la and not lb:
+        return 1.0
+    rest = list(lb)
+    common = 0
+    for item in la:
+        if item in rest:
+            rest.remove(item)
+            common += 1
+    return common / max(len(la), len(lb))
+
+
+def diff_resources(
+    before: dict[str, Resource],
+    after: dict[str, Resource],
+    moved: dict[str, str] | None = None,
+    forgotten: set[str] | None = None,
+) -> list[Change]:
+    """Pair resources by address, then by `moved`, then by similarity (a rename)."""
+    moved = moved or {}
+    forgotten = forgotten or set()
+    changes: list[Change] = []
+    removed = {a: r for a, r in before.items() if a not in after}
+    added = {a: r for a, r in after.items() if a not in before}
+
+    for addr in before.keys() & after.keys():
+        b, a = before[addr], after[addr]
+        if b.type != a.type:
+            removed[addr] = b
+            added[addr] = a
+            continue
+        paths = changed_paths(b.body, a.body)
+        meta_paths = _meta_changes(b, a)
+        if paths or meta_paths:
+            changes.append(Change(ChangeKind.MODIFIED, b, a, paths + meta_paths))
+
+    for old, new in _resolve_moves(moved, removed, added):
+        b, a = removed.pop(old), added.pop(new)
+        kind = ChangeKind.MOVED
+        paths = changed_paths(b.body, a.body) + _meta_changes(b, a)
+        changes.append(Change(kind, b, a, paths))
+
+    for old in sorted(removed):
+        if old in forgotten:
+            changes.append(Change(ChangeKind.FORGOTTEN, removed.pop(old), None))
+
+    for old, new in _pair_renames(removed, added):
+        b, a = removed.pop(old), added.pop(new)
+        changes.append(Change(ChangeKind.RENAMED, b, a, changed_paths(b.body, a.body)))
+
+    for old, new in _pair_type_changes(removed, added):
+        b, a = removed.pop(old), added.pop(new)
+        changes.append(Change(ChangeKind.RENAMED, b, a, changed_paths(b.body, a.body)))
+
+    for addr in sorted(removed):
+        changes.append(Change(ChangeKind.REMOVED, removed[addr], None))
+    for addr in sorted(added):
+        changes.append(Change(ChangeKind.ADDED, None, added[addr]))
+    changes.sort(key=lambda c: (c.current.path, c.current.pos.line, c.address))
+    return changes
+
+
+def _meta_changes(b: Resource, a: Resource) -> list[str]:
+    out = []
+    for key in ("count", "for_each", "deletion_policy", "update_replace_policy"):
+        if not _equal(b.meta.get(key, _MISSING), a.meta.get(key, _MISSING)):
+            out.append("@" + key)
+    return out
+
+
+def _resolve_moves(moved: dict[str, str], removed: dict, added: dict) -> list[tuple[str, str]]:
+    """Follow `moved` blocks (chains too) for resources and for whole module calls."""
+    pairs = []
+    for old in list(removed):
+        target = _move_target(old, moved)
+        if target and target in added:
+            pairs.append((old, target))
+    return pairs
+
+
+def _move_target(addr: str, moved: dict[str, str]) -> str | None:
+    seen = set()
+    current = addr
+    while current not in seen:
+        seen.add(current)
+        nxt = moved.get(current)
+        if nxt is None:
+            # a module move: module.a -> module.b covers module.a.x.y
+            for frm, to in moved.items():
+                if frm.startswith("module.") and current.startswith(frm + "."):
+                    nxt = to + current[len(frm):]
+                    break
+        if nxt is None:
+            break
+        current = nxt
+    return current if current != addr else None
+
+
+def _pair_renames(removed: dict[str, Resource], added: dict[str, Resource]) -> list[tuple[str, str]]:
+    candidates = []
+    for old, b in removed.items():
+        for new, a in added.items():
+            if a.type != b.type:
+                continue
+            score = similarity(b, a)
+            if score >= RENAME_SIMILARITY:
+                candidates.append((score, old, new))
+    candidates.sort(key=lambda c: (-c[0], c[1], c[2]))
+    used_old, used_new, pairs = set(), set(), []
+    for _, old, new in candidates:
+        if old in used_old or new in used_new:
+            continue
+        used_old.add(old)
+        used_new.add(new)
+        pairs.append((old, new))
+    return pairs
+
+
+def _pair_type_changes(removed: dict[str, Resource], added: dict[str, Resource]) -> list[tuple[str, str]]:
+    """Same name in the same module, another type: `aws_alb.web` → `aws_lb.web`."""
+    by_name: dict[tuple[str, str], str] = {}
+    for new, a in added.items():
+        by_name.setdefault((a.module, a.name), new)
+    pairs = []
+    for old, b in removed.items():
+        new = by_name.get((b.module, b.name))
+        if new is not None and added[new].type != b.type:
+            pairs.append((old, new))
+            del by_name[(b.module, b.name)]
+    return pairs

@@ -1,0 +1,97 @@
+"""The base every rule derives from: identity, documentation and a helper to build findings."""
+
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+from iaclint.model import Category, Change, Finding, Pos, Resource, Severity, StackDiff
+from iaclint.packs import Packs
+
+
+@dataclass
+class Context:
+    packs: Packs
+    settings: dict[str, Any] = field(default_factory=dict)
+
+    def setting(self, name: str, default: Any) -> Any:
+        return self.settings.get(name, default)
+
+
+class Check:
+    """A rule. Subclasses set the class attributes and implement `run`; the docstring is the doc."""
+
+    code: str = ""
+    name: str = ""
+    category: Category = Category.REPLACEMENT
+    severity: Severity = Severity.ERROR
+
+    def run(self, diff: StackDiff, ctx: Context) -> Iterator[Finding]:
+        raise NotImplementedError
+
+    @classmethod
+    def doc(cls) -> str:
+        return inspect.cleandoc(cls.__doc__ or "")
+
+    @classmethod
+    def summary(cls) -> str:
+        lines = [ln.strip() for ln in cls.doc().splitlines()]
+        try:
+            i = lines.index("## What it does")
+        except ValueError:
+            i = -1
+        for ln in lines[i + 1 :]:
+            if ln:
+                return ln
+        return cls.name
+
+    def finding(
+        self,
+        resource: Resource,
+        message: str,
+        help: str = "",
+        *,
+        severity: Severity | None = None,
+        pos: Pos | None = None,
+        path: str | None = None,
+        resources: list[str] | None = None,
+        fix: str | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> Finding:
+        pos = pos or resource.pos
+        return Finding(
+            rule=self.code,
+            name=self.name,
+            category=self.category,
+            severity=severity or self.severity,
+            path=path or resource.path,
+            line=pos.line,
+            column=pos.column,
+            end_line=pos.end_line if pos.end_line and pos.end_line >= pos.line else pos.line,
+            resource=resource.address,
+            resources=resources or [resource.address],
+            message=message,
+            help=help,
+            fix=fix,
+            extra=extra or {},
+        )
+
+
+def stateful_reason(ctx: Context, resource: Resource) -> str | None:
+    fact = ctx.packs.stateful(resource.type)
+    return fact.value if fact is not None else None
+
+
+def is_true(value: Any) -> bool:
+    return value is True or (isinstance(value, str) and value.lower() == "true")
+
+
+def is_false(value: Any) -> bool:
+    return value is False or (isinstance(value, str) and value.lower() == "false")
+
+
+def changes_of(diff: StackDiff, *kinds) -> Iterator[Change]:
+    for change in diff.changes:
+        if change.kind in kinds:
+            yield change

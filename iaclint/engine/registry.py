@@ -1,0 +1,66 @@
+"""The explicit list of rules. Adding a rule is one line here; nothing is discovered by walking folders."""
+
+from __future__ import annotations
+
+from iaclint.checks.deletion.broad_deletion import BroadDeletion
+from iaclint.checks.deletion.instances_removed import InstancesRemoved
+from iaclint.checks.deletion.module_call_removed import ModuleCallRemoved
+from iaclint.checks.deletion.protected_resource_deleted import ProtectedResourceDeleted
+from iaclint.checks.deletion.stateful_resource_deleted import StatefulResourceDeleted
+from iaclint.checks.parse.meta_rules import DuplicateKey, ParseError, ParseErrorBefore, SuppressionWithoutReason, UnusedSuppression
+from iaclint.checks.protection.backup_retention_zeroed import BackupRetentionZeroed
+from iaclint.checks.protection.deletion_protection_disabled import DeletionProtectionDisabled
+from iaclint.checks.protection.final_snapshot_removed import FinalSnapshotRemoved
+from iaclint.checks.protection.force_destroy_enabled import ForceDestroyEnabled
+from iaclint.checks.protection.management_lock_removed import ManagementLockRemoved
+from iaclint.checks.protection.prevent_destroy_removed import PreventDestroyRemoved
+from iaclint.checks.protection.provider_protection_disabled import ProviderProtectionDisabled
+from iaclint.checks.protection.versioning_suspended import VersioningSuspended
+from iaclint.checks.replacement.conditional_replacement_attribute_changed import ConditionalReplacementAttributeChanged
+from iaclint.checks.replacement.force_new_attribute_changed import ForceNewAttributeChanged
+from iaclint.checks.replacement.instance_keys_changed import InstanceKeysChanged
+from iaclint.checks.replacement.module_renamed_without_moved import ModuleRenamedWithoutMoved
+from iaclint.checks.replacement.resource_renamed_without_moved import ResourceRenamedWithoutMoved
+from iaclint.checks.replacement.resource_type_changed import ResourceTypeChanged
+from iaclint.engine.check import Check
+
+RULES: list[type[Check]] = [
+    ParseError,
+    ParseErrorBefore,
+    SuppressionWithoutReason,
+    UnusedSuppression,
+    DuplicateKey,
+    ForceNewAttributeChanged,
+    ConditionalReplacementAttributeChanged,
+    ResourceRenamedWithoutMoved,
+    ResourceTypeChanged,
+    InstanceKeysChanged,
+    ModuleRenamedWithoutMoved,
+    DeletionProtectionDisabled,
+    PreventDestroyRemoved,
+    ForceDestroyEnabled,
+    FinalSnapshotRemoved,
+    VersioningSuspended,
+    BackupRetentionZeroed,
+    ProviderProtectionDisabled,
+    ManagementLockRemoved,
+    StatefulResourceDeleted,
+    ProtectedResourceDeleted,
+    ModuleCallRemoved,
+    InstancesRemoved,
+    BroadDeletion,
+]
+
+BY_CODE = {r.code: r for r in RULES}
+BY_NAME = {r.name: r for r in RULES}
+
+
+def lookup(code_or_name: str) -> type[Check] | None:
+    key = code_or_name.strip()
+    return BY_CODE.get(key.upper()) or BY_NAME.get(key.lower())
+
+
+def rule_infos():
+    from iaclint.output import RuleInfo
+
+    return [RuleInfo(r.code, r.name, r.category.value, r.severity.value, r.summary(), r.doc()) for r in RULES]

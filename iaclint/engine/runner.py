@@ -1,0 +1,166 @@
+"""Runs every selected rule over every stack diff; applies suppressions and configuration.
+
+The runner never prints. It returns the final, sorted, de-duplicated findings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from iaclint.engine.check import Check, Context
+from iaclint.engine.registry import RULES, BY_CODE
+from iaclint.engine.suppressions import Suppression, from_metadata, parse_comment
+from iaclint.model import Category, Finding, Pos, Severity, StackDiff
+
+
+@dataclass
+class Selection:
+    select: list[str] = field(default_factory=list)  # codes, names or categories; empty = all
+    ignore: list[str] = field(default_factory=list)
+    severities: dict[str, str] = field(default_factory=dict)  # code or name -> severity
+
+    def wants(self, f: Finding) -> bool:
+        keys = {f.rule.lower(), f.name.lower(), f.category.value.lower()}
+        if self.select and not keys & {s.lower() for s in self.select}:
+            return False
+        return not keys & {s.lower() for s in self.ignore}
+
+
+def run_checks(diffs: list[StackDiff], ctx: Context, rules: list[type[Check]] | None = None) -> list[Finding]:
+    findings: list[Finding] = []
+    for diff in diffs:
+        stack_findings: list[Finding] = []
+        for rule in rules or RULES:
+            stack_findings.extend(rule().run(diff, ctx))
+        findings.extend(apply_suppressions(diff, stack_findings))
+    return findings
+
+
+def _collect(diff: StackDiff) -> tuple[list[Suppression], list[Finding]]:
+    sups: list[Suppression] = []
+    seen: set[tuple[str, int]] = set()
+    for change in diff.changes:
+        for r in (change.before, change.after):
+            if r is None:
+                continue
+            for pos, text in r.comments:
+                s = parse_comment(text, r.path, pos)
+                if s is None:
+                    continue
+                key = (r.path, pos.line)
+                existing = next((x for x in sups if (x.path, x.pos.line) == key), None)
+                if existing is not None:
+                    existing.resources.add(r.address)
+                    continue
+                s.resources.add(r.address)
+                # a comment only on the BEFORE side must not be reported as unused later
+                if r is change.before and change.after is not None:
+                    s.used = True if key in seen else s.used
+                sups.append(s)
+                seen.add(key)
+            sups.extend(from_metadata(r.meta.get("allow"), r.path, r.pos, r.address))
+    for path, pos, text in diff.extras.get("stack_comments", []):
+        s = parse_comment(text, path, pos)
+        if s is not None and s.address and not any((x.path, x.pos.line) == (path, pos.line) for x in sups):
+            sups.append(s)
+    problems = []
+    valid = []
+    for s in sups:
+        if not s.reason or not s.targets:
+            problems.append(
+                Finding(
+                    rule="IAC003",
+                    name="suppression-without-reason",
+                    category=Category.PARSE_ERROR,
+                    severity=Severity.WARNING,
+                    path=s.path,
+                    line=s.pos.line,
+                    column=s.pos.column,
+                    end_line=s.pos.line,
+                    message="`iaclint: allow` needs a rule and a reason (`-- why`); it suppresses nothing",
+                    help="write `# iaclint: allow <code|name|category> -- <reason>`",
+                )
+            )
+        else:
+            valid.append(s)
+    return valid, problems
+
+
+def apply_suppressions(diff: StackDiff, findings: list[Finding]) -> list[Finding]:
+    sups, problems = _collect(diff)
+    kept: list[Finding] = []
+    for f in findings:
+        suppressed = False
+        for s in sups:
+            applies = (s.address and s.address in (f.resources or [f.resource])) or (
+                not s.address and (f.resource in s.resources or set(f.resources) & s.resources)
+            )
+            if applies and s.matches(f):
+                s.used = True
+                suppressed = True
+        if not suppressed:
+            kept.append(f)
+    changed_files = diff.extras.get("changed_files")
+    for s in sups:
+        if s.used:
+            continue
+        if changed_files is not None and s.path not in changed_files:
+            continue
+        kept.append(
+            Finding(
+                rule="IAC004",
+                name="unused-suppression",
+                category=Category.PARSE_ERROR,
+                severity=Severity.NOTE,
+                path=s.path,
+                line=s.pos.line,
+                column=s.pos.column,
+                end_line=s.pos.line,
+                message=f"`iaclint: allow {' '.join(s.targets)}` suppresses nothing in this change",
+                help="remove it once the change it allowed has been applied",
+            )
+        )
+    return kept + problems
+
+
+def finalize(findings: list[Finding], selection: Selection) -> list[Finding]:
+    out: list[Finding] = []
+    seen: set[tuple] = set()
+    for f in findings:
+        override = selection.severities.get(f.rule) or selection.severities.get(f.name)
+        if override:
+            f.severity = Severity(override)
+        if not selection.wants(f):
+            continue
+        key = f.identity()
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(f)
+    out.sort(key=lambda f: (f.path, f.line, f.column, f.rule, f.resource))
+    return out
+
+
+def problem_finding(path: str, pos: Pos, message: str, after_side: bool, unchanged: bool = False) -> Finding:
+    rule = BY_CODE["IAC001" if after_side else "IAC002"]
+    severity = rule.severity
+    if after_side and unchanged:
+        severity = Severity.WARNING
+        message += " (the file is not changed by this change)"
+    return Finding(
+        rule=rule.code,
+        name=rule.name,
+        category=Category.PARSE_ERROR,
+        severity=severity,
+        path=path,
+        line=pos.line,
+        column=pos.column,
+        end_line=pos.line,
+        message=message if after_side else f"cannot read the previous version: {message}",
+        help="fix the file; iaclint cannot check what it cannot read" if after_side
+        else "destructive changes in this file cannot be seen; review it by hand",
+    )
+
+
+_ = Any

@@ -1,0 +1,49 @@
+"""Formatters: each renders a finished, sorted report and does nothing else.
+
+A formatter is a function `render(report: Report) -> str`. The registry below is the
+whole list; an unknown name is a usage error in the CLI, never a silent fallback.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from iaclint.model import Finding
+
+
+@dataclass
+class RuleInfo:
+    code: str
+    name: str
+    category: str
+    severity: str
+    summary: str  # first line of "What it does"
+    doc: str  # the whole docstring, Markdown
+
+
+@dataclass
+class Report:
+    findings: list[Finding]  # sorted, de-duplicated, suppressions applied
+    summary: dict[str, Any]  # files, resources_before, resources_after, errors, warnings, notes
+    rules: list[RuleInfo] = field(default_factory=list)  # every registered rule, for SARIF's driver
+    root: str = "."  # what paths are relative to
+    color: bool = False
+    version: str = ""
+
+
+# name -> module under iaclint.output; imported only when that format is asked for
+FORMATTERS: dict[str, str] = {
+    "text": "text",
+    "json": "json_format",
+    "sarif": "sarif",
+    "github": "github",
+    "gitlab": "gitlab",
+    "markdown": "markdown",
+}
+
+
+def get_formatter(name: str) -> Callable[[Report], str]:
+    module = importlib.import_module(f"iaclint.output.{FORMATTERS[name]}")
+    return module.render
