@@ -6,6 +6,7 @@ Nested blocks are compared as a multiset first: reordering `ingress` blocks is n
 
 from __future__ import annotations
 
+import re
 from typing import Any, Iterable
 
 from iaclint.model import Change, ChangeKind, Expr, Resource
@@ -109,9 +110,9 @@ def leaves(body: Any, prefix: str = "") -> Iterable[tuple[str, str]]:
         yield prefix, repr(body)
 
 
-def similarity(a: Resource, b: Resource) -> float:
+def similarity(a: Resource, b: Resource, renamed: dict[str, str] | None = None) -> float:
     la = sorted(leaves(a.body))
-    lb = sorted(leaves(b.body))
+    lb = sorted(leaves(rewrite_references(b.body, renamed or {})))
     if not la and not lb:
         return 1.0
     rest = list(lb)
@@ -129,12 +130,19 @@ def diff_resources(
     moved: dict[str, str] | None = None,
     forgotten: set[str] | None = None,
 ) -> list[Change]:
-    """Pair resources by address, then by `moved`, then by similarity (a rename)."""
+    """Pair resources by address, then by `moved`, then by similarity (a rename).
+
+    References to a moved resource are compared under its old address, so that
+    `bucket = aws_s3_bucket.new.id` after `moved { from = aws_s3_bucket.old ... }` is no change.
+    """
     moved = moved or {}
     forgotten = forgotten or set()
     changes: list[Change] = []
     removed = {a: r for a, r in before.items() if a not in after}
     added = {a: r for a, r in after.items() if a not in before}
+
+    move_pairs = _resolve_moves(moved, removed, added)
+    same_thing = {new: old for old, new in move_pairs}
 
     for addr in before.keys() & after.keys():
         b, a = before[addr], after[addr]
@@ -142,24 +150,27 @@ def diff_resources(
             removed[addr] = b
             added[addr] = a
             continue
-        paths = changed_paths(b.body, a.body)
+        paths = changed_paths(b.body, rewrite_references(a.body, same_thing))
         meta_paths = _meta_changes(b, a)
         if paths or meta_paths:
             changes.append(Change(ChangeKind.MODIFIED, b, a, paths + meta_paths))
 
-    for old, new in _resolve_moves(moved, removed, added):
+    for old, new in move_pairs:
         b, a = removed.pop(old), added.pop(new)
-        kind = ChangeKind.MOVED
-        paths = changed_paths(b.body, a.body) + _meta_changes(b, a)
-        changes.append(Change(kind, b, a, paths))
+        paths = changed_paths(b.body, rewrite_references(a.body, same_thing)) + _meta_changes(b, a)
+        changes.append(Change(ChangeKind.MOVED, b, a, paths))
 
     for old in sorted(removed):
         if old in forgotten:
             changes.append(Change(ChangeKind.FORGOTTEN, removed.pop(old), None))
 
-    for old, new in _pair_renames(removed, added):
-        b, a = removed.pop(old), added.pop(new)
-        changes.append(Change(ChangeKind.RENAMED, b, a, changed_paths(b.body, a.body)))
+    # Renames: a second round sees references to the resources the first round paired.
+    renamed = dict(same_thing)
+    for _ in range(2):
+        for old, new in _pair_renames(removed, added, renamed):
+            b, a = removed.pop(old), added.pop(new)
+            renamed[new] = old
+            changes.append(Change(ChangeKind.RENAMED, b, a, changed_paths(b.body, a.body)))
 
     for old, new in _pair_type_changes(removed, added):
         b, a = removed.pop(old), added.pop(new)
@@ -171,6 +182,41 @@ def diff_resources(
         changes.append(Change(ChangeKind.ADDED, None, added[addr]))
     changes.sort(key=lambda c: (c.current.path, c.current.pos.line, c.address))
     return changes
+
+
+def _local(address: str) -> str:
+    """`module.a.aws_x.y` -> `aws_x.y`: how the resource is referenced inside its module."""
+    parts = address.split(".")
+    while len(parts) > 2 and parts[0] == "module":
+        parts = parts[2:]
+    return ".".join(parts[-2:])
+
+
+def rewrite_references(body: Any, new_to_old: dict[str, str]) -> Any:
+    if not new_to_old:
+        return body
+    subs = []
+    for new, old in new_to_old.items():
+        n, o = _local(new), _local(old)
+        if n != o and "." in n:
+            subs.append((re.compile(r"(?<![\w-])" + re.escape(n.replace(".", " . ")) + r"(?![\w-])"), o.replace(".", " . ")))
+    if not subs:
+        return body
+    return _rewrite(body, subs)
+
+
+def _rewrite(value: Any, subs) -> Any:
+    if isinstance(value, Expr):
+        text = value.text
+        for pattern, repl in subs:
+            text = pattern.sub(repl, text)
+        return Expr(text) if text != value.text else value
+    if isinstance(value, dict):
+        return {k: _rewrite(v, subs) for k, v in value.items()}
+    if isinstance(value, list):
+        out = [_rewrite(v, subs) for v in value]
+        return type(value)(out) if type(value) is not list else out
+    return value
 
 
 def _meta_changes(b: Resource, a: Resource) -> list[str]:
@@ -209,13 +255,13 @@ def _move_target(addr: str, moved: dict[str, str]) -> str | None:
     return current if current != addr else None
 
 
-def _pair_renames(removed: dict[str, Resource], added: dict[str, Resource]) -> list[tuple[str, str]]:
+def _pair_renames(removed: dict[str, Resource], added: dict[str, Resource], renamed: dict[str, str]) -> list[tuple[str, str]]:
     candidates = []
     for old, b in removed.items():
         for new, a in added.items():
             if a.type != b.type:
                 continue
-            score = similarity(b, a)
+            score = similarity(b, a, renamed)
             if score >= RENAME_SIMILARITY:
                 candidates.append((score, old, new))
     candidates.sort(key=lambda c: (-c[0], c[1], c[2]))

@@ -57,15 +57,12 @@ def _rows(relpath: str, resource_type: str) -> list[list[str]]:
     needle = "\n" + resource_type + "\t"
     start = text.find(needle)
     rows: list[list[str]] = []
+    # packs are sorted (a test checks it): one type's rows are one contiguous run
     while start != -1:
         end = text.find("\n", start + 1)
         line = text[start + 1 : end if end != -1 else len(text)]
         rows.append(line.rstrip("\r").split("\t"))
-        if end == -1 or not text.startswith(needle, end):
-            # rows of one type are contiguous; tolerate an unsorted hand-kept file too
-            start = text.find(needle, end) if end != -1 else -1
-        else:
-            start = end
+        start = end if end != -1 and text.startswith(needle, end) else -1
     return rows
 
 

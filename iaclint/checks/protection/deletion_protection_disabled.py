@@ -19,6 +19,14 @@ def protective(value, want: str) -> bool | None:
         return False
     if want == "true":
         return is_true(value)
+    if want.startswith(">0"):
+        try:
+            return float(str(value)) > 0
+        except ValueError:
+            return None
+    if " or " in want:  # an enum: "PREVENT or ABANDON (resource-specific enum)"
+        allowed = {w.strip().lower() for w in want.split("(")[0].split(" or ")}
+        return isinstance(value, str) and value.lower() in allowed
     return isinstance(value, str) and value.lower() == want.lower()
 
 
@@ -57,7 +65,7 @@ class DeletionProtectionDisabled(Check):
             b, a = change.before, change.after
             for fact in ctx.packs.protection(a.type):
                 want = fact.value
-                if want in NEGATIVE or want == NON_EMPTY or "[" in fact.key:
+                if want in NEGATIVE or want == NON_EMPTY or "[" in fact.key or want.startswith("larger"):
                     continue
                 before_v = get_path(b.body, fact.key)
                 after_v = get_path(a.body, fact.key)
@@ -80,7 +88,7 @@ class DeletionProtectionDisabled(Check):
                 how = "removed" if after_v is MISSING else f"set to {fmt_value(after_v)}"
                 yield self.finding(
                     a,
-                    f"{a.address}: deletion protection `{fact.key}` {how} (was {want})",
+                    f"{a.address}: deletion protection `{fact.key}` {how} (was {fmt_value(before_v)})",
                     help="keep it on; if the resource must go, turn it off in its own reviewed change first",
                     pos=pos,
                 )
