@@ -61,11 +61,11 @@ def touch_all(paths: list[Path]) -> None:
         p.write_text(p.read_text().replace('team = "t', 'team = "x'))
 
 
-def timed(cmd: list[str], cwd: Path, runs: int) -> float:
+def timed(cmd: list[str], cwd: Path, runs: int, env: dict | None = None) -> float:
     samples = []
     for _ in range(runs):
         t = time.perf_counter()
-        proc = subprocess.run(cmd, cwd=cwd, capture_output=True)
+        proc = subprocess.run(cmd, cwd=cwd, capture_output=True, env=env)
         samples.append(time.perf_counter() - t)
         if proc.returncode not in (0, 1) or b"Traceback" in proc.stderr or b"No module named" in proc.stderr:
             sys.exit(f"command failed ({proc.returncode}): {' '.join(cmd)}\n{proc.stderr.decode()}")
@@ -99,13 +99,19 @@ def main() -> None:
         target.write_text(target.read_text().replace("deletion_protection = true", "deletion_protection = false"))
         subprocess.run(["git", "add", "-A"], cwd=repo, check=True)
 
+        empty_rules = tmp / "no-rules"
+        empty_rules.mkdir()
+        no_packs = dict(os.environ, IACLINT_RULES_DIR=str(empty_rules))
         rows = [
             ("start-up: iaclint --version", timed(exe + ["--version"], tmp, args.runs), None),
             (f"whole tree: {args.resources} resources, {args.files} files, all changed",
              timed(exe + ["diff", str(before), str(after), "--format", "json"], tmp, args.runs), 1.0),
             ("one-file change: diff --staged (pre-commit)", timed(exe + ["diff", "--staged"], repo, args.runs), 0.3),
             ("one-file change: diff --base HEAD (work tree)", timed(exe + ["diff", "--base", "HEAD"], repo, args.runs), 0.3),
+            ("one-file change, packs absent (IACLINT_RULES_DIR empty)",
+             timed(exe + ["diff", "--staged"], repo, args.runs, env=no_packs), None),
         ]
+        rows.append(("  => cost of the full packs on a one-file change", rows[2][1] - rows[4][1], 0.02))
         print(f"{'case':<62} {'median s':>9} {'target':>7}")
         for name, secs, target_s in rows:
             print(f"{name:<62} {secs:>9.3f} {('< ' + str(target_s)) if target_s else '':>7}")

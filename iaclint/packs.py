@@ -122,6 +122,8 @@ class Packs:
         if user:
             return user[0]
         facts = _facts(self._pack_path(resource_type, "stateful"), resource_type)
+        if not facts and "::" in resource_type:
+            facts = _facts("cloudformation/stateful_hand.tsv", resource_type)
         return facts[0] if facts else None
 
     @functools.lru_cache(maxsize=8)

@@ -31,6 +31,9 @@ def _convert(data, path: Path) -> dict:
     unknown = set(data) - set(SECTIONS)
     if unknown:
         raise ConfigError(f"user pack {path}: unknown section(s) {', '.join(sorted(unknown))}")
+    for section in SECTIONS:
+        if data.get(section) is not None and not isinstance(data[section], dict):
+            raise ConfigError(f"user pack {path}: {section!r} must be a mapping of resource types")
     pack: dict[str, dict[str, list[Fact]]] = {s: {} for s in SECTIONS}
     source_default = f"user pack {path.name}"
     for rtype, entries in (data.get("replacement") or {}).items():

@@ -9,6 +9,7 @@ from iaclint.checks.deletion.protected_resource_deleted import ProtectedResource
 from iaclint.checks.deletion.stateful_resource_deleted import StatefulResourceDeleted
 from iaclint.checks.parse.meta_rules import DuplicateKey, ParseError, ParseErrorBefore, SuppressionWithoutReason, UnusedSuppression
 from iaclint.checks.protection.backup_retention_zeroed import BackupRetentionZeroed
+from iaclint.checks.protection.deletion_policy_weakened import DeletionPolicyWeakened
 from iaclint.checks.protection.deletion_protection_disabled import DeletionProtectionDisabled
 from iaclint.checks.protection.final_snapshot_removed import FinalSnapshotRemoved
 from iaclint.checks.protection.force_destroy_enabled import ForceDestroyEnabled
@@ -44,6 +45,7 @@ RULES: list[type[Check]] = [
     BackupRetentionZeroed,
     ProviderProtectionDisabled,
     ManagementLockRemoved,
+    DeletionPolicyWeakened,
     StatefulResourceDeleted,
     ProtectedResourceDeleted,
     ModuleCallRemoved,

@@ -192,7 +192,9 @@ class _JsonParser:
             idx = _WS_MATCH(text, idx + 1).end()
             value, idx = self.value(idx, depth)
             if key in node:
-                self.issues.append(Issue(where[0], where[1], f"duplicate key {key!r} (first on line {key_pos[key][0]})"))
+                self.issues.append(
+                    Issue(where[0], where[1], f"duplicate key {key!r} (first on line {key_pos[key][0]})")
+                )
                 del node[key]  # the last one wins, in its own place
             node[key] = value
             key_pos[key] = where

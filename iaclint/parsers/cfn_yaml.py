@@ -8,10 +8,11 @@ extension is missing) scans and parses the text into events; `CfnLoader.build()`
 event stream into data with an explicit stack instead of PyYAML's recursive composer and
 constructor. That gives, in one pass and without recursion:
 
-- short-form intrinsics in long form through a table of tag constructors (`TAG_FUNCTIONS`):
-  `!Ref X` → `{"Ref": "X"}`, `!GetAtt A.B` → `{"Fn::GetAtt": ["A", "B"]}`, `!Sub s` →
-  `{"Fn::Sub": s}`, and any other `!Name v` → `{"Fn::Name": v}`, as cfn-lint does. The
-  operand of a tagged scalar is its text (`!Ref 5` → `{"Ref": "5"}`);
+- short-form intrinsics in long form, as cfn-lint does: `!Name v` → `{"Fn::Name": v}` for
+  every tag (`!Sub`, `!If`, `!Join`, ... and tags unknown today), except those in
+  `TAG_FUNCTIONS` (`!Ref X` → `{"Ref": "X"}`, `!Condition C` → `{"Condition": "C"}`);
+  `!GetAtt A.B.C` → `{"Fn::GetAtt": ["A", "B.C"]}`. The operand of a tagged scalar is its
+  text (`!Ref 5` → `{"Ref": "5"}`);
 - plain scalars typed by PyYAML's own YAML 1.1 resolver and constructors (so `true`, `yes`,
   `0x1F`, `1_000`, `.inf` mean what they mean to cfn-lint), except timestamps, which stay
   text (`Version: 2012-10-17` is the string CloudFormation sees, not a `datetime.date`);
@@ -34,7 +35,6 @@ import yaml
 from yaml.events import (
     AliasEvent,
     DocumentEndEvent,
-    DocumentStartEvent,
     MappingEndEvent,
     MappingStartEvent,
     ScalarEvent,
@@ -87,7 +87,7 @@ class CfnLoader(_Base):  # type: ignore[misc,valid-type]
             else:
                 return value
         if tag.startswith("!"):
-            return _intrinsic(tag[1:], _getatt(value) if tag == "!GetAtt" else value, event)
+            return _intrinsic(tag[1:], _getatt(value, event) if tag == "!GetAtt" else value, event)
         return self.typed_scalar(tag, value, event)
 
     def block_scalar_end(self, start: int, end: int) -> int:
@@ -208,6 +208,10 @@ class CfnLoader(_Base):  # type: ignore[misc,valid-type]
                     raise _error(f"duplicate anchor &{anchor}", event)
                 self.anchors[anchor] = (value, size)
 
+            if value is _MERGE and not (
+                stack and stack[-1][2] is _NOKEY and stack[-1][0].__class__ is Mapping
+            ):
+                value = "<<"  # only a key `<<` merges; elsewhere it is text
             if not stack:
                 root = value
             else:
@@ -223,9 +227,9 @@ class CfnLoader(_Base):  # type: ignore[misc,valid-type]
                     if value is _MERGE:
                         pass
                     elif value is None:
-                        raise _error("a null key is not supported", event)
+                        raise LoadError("a null key is not supported", *where)
                     elif isinstance(value, (dict, list)):
-                        raise _error("a mapping or sequence as a key is not supported", event)
+                        raise LoadError("a mapping or sequence as a key is not supported", *where)
                     frame[2], frame[3] = value, where
                 else:
                     key = frame[2]
@@ -235,7 +239,13 @@ class CfnLoader(_Base):  # type: ignore[misc,valid-type]
                     else:
                         if key in parent:
                             first = parent.key_pos[key]
-                            self.issues.append(Issue(frame[3][0], frame[3][1], f"duplicate key {key!r} (first on line {first[0]})"))
+                            self.issues.append(
+                                Issue(
+                                    frame[3][0],
+                                    frame[3][1],
+                                    f"duplicate key {key!r} (first on line {first[0]})",
+                                )
+                            )
                         parent[key] = value
                         parent.key_pos[key] = frame[3]
             event = get()
@@ -268,9 +278,13 @@ def _intrinsic(name: str, operand: Any, where: Any) -> Mapping:
     return node
 
 
-def _getatt(value: str) -> list[str]:
+def _getatt(value: str, event: ScalarEvent) -> Sequence:
     """`!GetAtt Resource.Attribute.With.Dots` → ["Resource", "Attribute.With.Dots"]."""
-    return value.split(".", 1)
+    line, column = event.start_mark.line + 1, event.start_mark.column + 1
+    parts = Sequence(line, column)
+    parts.extend(value.split(".", 1))
+    parts.item_pos = [(line, column)] * len(parts)
+    return parts
 
 
 def _end_line(event: Any) -> int:

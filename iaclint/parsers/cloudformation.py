@@ -28,23 +28,34 @@ What a `Resource` holds:
   attributes are under `@` + attribute name: `@Type`, `@DeletionPolicy`,
   `@UpdateReplacePolicy`, `@Properties`, `@Condition`, `@DependsOn`, `@Metadata`,
   `@UpdatePolicy`, `@CreationPolicy`.
-- `meta`: `deletion_policy`, `update_replace_policy`, `update_policy` (normalised like the
-  body, None when absent), `condition` (name or None), `depends_on` (list of names), `allow`
-  (`[{"rule", "reason", "line"}]` from `Metadata: {iaclint: {allow: [...]}}`), `end_line`.
+- `meta`: `deletion_policy`, `update_replace_policy` (the policy name; a parameter's default
+  for `!Ref P`; an `Expr` of the JSON text when computed otherwise, e.g. `!If`; None when
+  absent), `update_policy` (normalised like the body, None when absent), `condition` (name or
+  None), `depends_on` (list of names), `allow`
+  (`[{"rule", "reason", "line"}]` from `Metadata: {iaclint: {allow: [...]}}`), `end_line`,
+  `foreach` (the `Fn::ForEach::Name` loop that made the resource, else None).
 - `comments`: YAML comments mentioning `iaclint` directly above the logical ID or inside the
   block, as (Pos of `#`, text from `#`).
 
-A resource that is present but malformed (no `Type`, `Properties` not a mapping) is still
-returned, with a non-fatal `Problem`, so the differ does not see it as deleted.
+`Fn::ForEach::Name` entries of `Resources` (AWS::LanguageExtensions) are expanded when their
+collection is a literal list or a parameter with a default; each made resource points at the
+loop's output key.
+
+Fatal problems (no resources at all): syntax errors, an empty document, a top level or
+`Resources` that is not a mapping, no `Resources` section, hostile input (alias bombs, nesting
+deeper than 200 levels, invalid UTF-8 when given bytes). Everything else is non-fatal: a
+resource that is present but malformed (no `Type`, `Properties` not a mapping) is still
+returned, so the differ does not see it as deleted; duplicate keys keep the last value.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from iaclint.model import Pos, Resource
+from iaclint.model import Expr, Pos, Resource
 from iaclint.parsers import cfn_json
 from iaclint.parsers.cfn_json import LoadError, Mapping, Sequence, to_plain
 
@@ -61,10 +72,16 @@ RESOURCE_ATTRIBUTES = (
 )
 
 _TYPE_RE = re.compile(r"""["']?\bType["']?\s*:\s*["']?(?:AWS|Custom|Alexa)::""")
-_TYPE_RE_BYTES = re.compile(_TYPE_RE.pattern.encode())
+_YAML_RESOURCES = re.compile(r"""^["']?Resources["']?[ \t]*:""", re.MULTILINE)
+_JSON_RESOURCES = re.compile(r'"Resources"\s*:')
 _SUB_VARIABLE = re.compile(r"\$\{(?!!)([^}]*)\}")
 _IACLINT_COMMENT = re.compile(r"(?:^|\s)(#.*\biaclint\b.*?)\s*$")
 _MISSING = object()
+FOREACH = "Fn::ForEach::"
+# CloudFormation allows 500 resources per template; loops past these bounds are not templates
+# (and nested loops could otherwise multiply without end).
+MAX_FOREACH_RESOURCES = 5000
+MAX_FOREACH_NODES = 200_000  # values copied while expanding all loops of a template
 
 
 @dataclass(frozen=True)
@@ -98,14 +115,21 @@ class ParsedTemplate:
 
 
 def looks_like_template(text: str | bytes) -> bool:
-    """Whether `text` is a CloudFormation template, by string search only (no parsing)."""
+    """Whether `text` is a CloudFormation template, by string search only (no parsing).
+
+    Yes when it names `AWSTemplateFormatVersion`, or has a top-level `Resources` section (a
+    line starting `Resources:` in YAML, a `"Resources":` key in JSON) and a
+    `Type: AWS::…` / `Custom::…` / `Alexa::…` somewhere. A serverless.yml, whose CloudFormation
+    resources sit under `resources:`, is not a template.
+    """
     if isinstance(text, bytes):
-        if b"AWSTemplateFormatVersion" in text:
-            return True
-        return b"Resources" in text and _TYPE_RE_BYTES.search(text) is not None
+        text = text.decode("utf-8", errors="replace")
     if "AWSTemplateFormatVersion" in text:
         return True
-    return "Resources" in text and _TYPE_RE.search(text) is not None
+    if "Resources" not in text:
+        return False
+    section = _JSON_RESOURCES if text.lstrip("\ufeff \t\r\n").startswith("{") else _YAML_RESOURCES
+    return section.search(text) is not None and _TYPE_RE.search(text) is not None
 
 
 def parse_template(text: str | bytes, path: str, stack: str) -> ParsedTemplate:
@@ -164,6 +188,8 @@ class _Template:
         self.stack = stack
         self.result = ParsedTemplate()
         self.lines: list[str] | None = None
+        self.foreach_budget = [MAX_FOREACH_NODES]
+        self.foreach_exhausted = False
 
     def problem(self, where: Any, message: str, fatal: bool = False) -> None:
         line, column = (where.line, where.column) if hasattr(where, "line") else where
@@ -187,7 +213,9 @@ class _Template:
             self.problem((1, 1), "the template is empty", fatal=True)
             return result
         if not isinstance(data, Mapping):
-            self.problem(data if hasattr(data, "line") else (1, 1), "the template is not a mapping", fatal=True)
+            self.problem(
+                data if hasattr(data, "line") else (1, 1), "the template is not a mapping", fatal=True
+            )
             return result
         for key, (line, column) in data.key_pos.items():
             name = _text(key)
@@ -217,18 +245,80 @@ class _Template:
             self.problem(_where(data, "Resources"), "Resources is empty")
         for logical_id, spec in resources.items():
             name = _text(logical_id)
-            result.resources[name] = self.resource(name, spec, resources.key_pos[logical_id], values)
+            where = resources.key_pos[logical_id]
+            if name.startswith(FOREACH):
+                for expanded, (made, made_where) in self.expand(name, spec, where, values).items():
+                    if expanded in resources or expanded in result.resources:
+                        self.problem(made_where, f"{name} makes a second resource {expanded}")
+                    resource = self.resource(expanded, made, made_where, values)
+                    resource.meta["foreach"] = name
+                    result.resources[expanded] = resource
+            else:
+                result.resources[name] = self.resource(name, spec, where, values)
         return result
+
+    def expand(
+        self,
+        name: str,
+        loop: Any,
+        where: tuple[int, int],
+        values: _Values,
+        out: dict[str, tuple[Any, tuple[int, int]]] | None = None,
+    ) -> dict[str, tuple[Any, tuple[int, int]]]:
+        """`Fn::ForEach::Name: [Identifier, Collection, {OutputKey: Resource}]` → resources.
+
+        The collection must be a literal list or a parameter with a default; `${Identifier}`
+        and `&{Identifier}` are replaced in output keys, `Ref: Identifier` and `${Identifier}`
+        in `Fn::Sub` strings in the fragment (AWS::LanguageExtensions). Nested loops expand.
+        """
+        out = {} if out is None else out
+        if not (
+            isinstance(loop, list)
+            and len(loop) == 3
+            and isinstance(loop[0], str)
+            and isinstance(loop[2], Mapping)
+        ):
+            self.problem(where, f"{name} needs [Identifier, Collection, {{OutputKey: OutputValue}}]")
+            return out
+        identifier, collection, fragment = loop
+        items = values.collection(collection)
+        if items is None:
+            self.problem(
+                where, f"{name} cannot be expanded: its collection is not a list or a parameter default"
+            )
+            return out
+        for item in items:
+            try:
+                copy = _substitute(fragment, identifier, item, self.foreach_budget)
+            except _TooLarge:
+                if not self.foreach_exhausted:  # reported once, by the innermost loop
+                    self.foreach_exhausted = True
+                    self.problem(where, f"{name} expands to more than {MAX_FOREACH_NODES} values")
+                return out
+            for key, spec in copy.items():
+                key_where = copy.key_pos[key]
+                if len(out) >= MAX_FOREACH_RESOURCES:
+                    self.problem(where, f"{name} expands to more than {MAX_FOREACH_RESOURCES} resources")
+                    return out
+                if _text(key).startswith(FOREACH):
+                    self.expand(_text(key), spec, key_where, values, out)
+                else:
+                    out[_text(key)] = (spec, key_where)
+        return out
 
     def resource(self, name: str, spec: Any, where: tuple[int, int], values: _Values) -> Resource:
         if not isinstance(spec, Mapping):
             self.problem(where, f"resource {name} is not a mapping")
-            return Resource(name, "", self.stack, self.path, Pos(*where), language="cloudformation",
-                            meta=_meta(where[0]))
+            return Resource(
+                name, "", self.stack, self.path, Pos(*where), language="cloudformation", meta=_meta(where[0])
+            )
         end_line = self.end_line(where[0], spec.end_line)
         type_ = spec.get("Type")
         if not isinstance(type_, str):
-            self.problem(where, f"resource {name} has no Type" if type_ is None else f"the Type of {name} is not a string")
+            self.problem(
+                where,
+                f"resource {name} has no Type" if type_ is None else f"the Type of {name} is not a string",
+            )
             type_ = ""
         properties = spec.get("Properties")
         body: dict[str, Any] = {}
@@ -257,8 +347,8 @@ class _Template:
         condition = spec.get("Condition")
         meta = _meta(
             end_line,
-            deletion_policy=values.value(spec.get("DeletionPolicy")),
-            update_replace_policy=values.value(spec.get("UpdateReplacePolicy")),
+            deletion_policy=values.policy(spec.get("DeletionPolicy")),
+            update_replace_policy=values.policy(spec.get("UpdateReplacePolicy")),
             update_policy=values.value(spec.get("UpdatePolicy")),
             condition=condition if isinstance(condition, str) else None,
             depends_on=depends_on,
@@ -278,7 +368,10 @@ class _Template:
         )
 
     def allow(self, name: str, metadata: Any) -> list[dict[str, Any]]:
-        """`Metadata: {iaclint: {allow: [{rule: IAC201, reason: ...}, IAC301]}}`; one entry may stand alone."""
+        """`Metadata: {iaclint: {allow: [{rule: IAC201, reason: ...}, IAC301]}}`.
+
+        A single entry may stand without the list.
+        """
         if not isinstance(metadata, Mapping) or "iaclint" not in metadata:
             return []
         ours = metadata["iaclint"]
@@ -291,12 +384,18 @@ class _Template:
             self.problem(_where(metadata, "iaclint"), f"Metadata.iaclint of {name} needs an `allow` list")
             return []
         allowed = []
-        for entry, where in zip(entries, item_pos):
+        for entry, where in zip(entries, item_pos, strict=True):
             if isinstance(entry, str):
                 allowed.append({"rule": entry, "reason": None, "line": where[0]})
             elif isinstance(entry, Mapping) and isinstance(entry.get("rule"), str):
                 reason = entry.get("reason")
-                allowed.append({"rule": entry["rule"], "reason": None if reason is None else _text(reason), "line": where[0]})
+                allowed.append(
+                    {
+                        "rule": entry["rule"],
+                        "reason": None if reason is None else _text(reason),
+                        "line": where[0],
+                    }
+                )
             else:
                 self.problem(where, f"an iaclint allow entry of {name} needs a `rule`")
         return allowed
@@ -336,6 +435,7 @@ def _meta(end_line: int, **facts: Any) -> dict[str, Any]:
         "condition": None,
         "depends_on": [],
         "allow": [],
+        "foreach": None,
     }
     meta.update(facts)
     meta["end_line"] = end_line
@@ -353,9 +453,42 @@ class _Values:
         }
         self.mappings = _strings(mappings)
 
+    def policy(self, value: Any) -> str | Expr | None:
+        """A DeletionPolicy / UpdateReplacePolicy: its name, or an `Expr` when it is computed.
+
+        `!Ref Param` gives the parameter's default, as in bodies; anything else that is not a
+        plain name (`!If [...]`) is an `Expr` of its JSON text, which compares by text and can
+        be tested with `in {...}` without crashing.
+        """
+        value = self.value(value)
+        if value is None or isinstance(value, str):
+            return value
+        if (
+            isinstance(value, dict)
+            and value.keys() == {"Ref", "Default"}
+            and isinstance(value["Default"], str)
+        ):
+            return value["Default"]
+        return Expr(json.dumps(value, sort_keys=True))
+
+    def collection(self, value: Any) -> list[str] | None:
+        """A Fn::ForEach collection as strings: a literal list or a parameter's default."""
+        if isinstance(value, dict) and len(value) == 1 and isinstance(value.get("Ref"), str):
+            value = self.defaults.get(value["Ref"])
+            if isinstance(value, str):
+                return [item.strip() for item in value.split(",")]
+        if isinstance(value, list) and all(
+            item is not None and not isinstance(item, (dict, list)) for item in value
+        ):
+            return [_scalar(item) for item in value]
+        return None
+
     def value(self, value: Any) -> Any:
         if isinstance(value, dict):
-            out = {(key if key.__class__ is str else _scalar(key)): self.value(item) for key, item in value.items()}
+            out = {
+                (key if key.__class__ is str else _scalar(key)): self.value(item)
+                for key, item in value.items()
+            }
             if len(out) == 1:
                 self.resolve(out)
             return out
@@ -374,12 +507,21 @@ class _Values:
         elif function == "Fn::Sub":
             if argument.__class__ is str:
                 text, local = argument, {}
-            elif isinstance(argument, list) and len(argument) == 2 and isinstance(argument[0], str) and isinstance(argument[1], dict):
+            elif (
+                isinstance(argument, list)
+                and len(argument) == 2
+                and isinstance(argument[0], str)
+                and isinstance(argument[1], dict)
+            ):
                 text, local = argument
             else:
                 return
             names = {name.strip() for name in _SUB_VARIABLE.findall(text)}
-            defaults = {name: self.defaults[name] for name in sorted(names) if name in self.defaults and name not in local}
+            defaults = {
+                name: self.defaults[name]
+                for name in sorted(names)
+                if name in self.defaults and name not in local
+            }
             if defaults:
                 out["Defaults"] = defaults
         elif function == "Fn::FindInMap":
@@ -442,13 +584,52 @@ def _positions(node: Any, prefix: str, out: dict[str, Pos]) -> None:
             else:
                 out[path] = Pos(line, column)
     elif isinstance(node, Sequence):
-        for index, (value, (line, column)) in enumerate(zip(node, node.item_pos)):
+        for index, (value, (line, column)) in enumerate(zip(node, node.item_pos, strict=True)):
             path = f"{prefix}{index}"
             if isinstance(value, (Mapping, Sequence)):
                 out[path] = Pos(line, column, value.end_line)
                 _positions(value, path + ".", out)
             else:
                 out[path] = Pos(line, column)
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def _substitute(node: Any, identifier: str, item: str, budget: list[int]) -> Any:
+    """A copy of a Fn::ForEach fragment for one item, positions kept."""
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise _TooLarge
+    if isinstance(node, Mapping):
+        if len(node) == 1 and node.get("Ref") == identifier:
+            return item
+        copy = Mapping(node.line, node.column)
+        copy.end_line = node.end_line
+        for key, value in node.items():
+            new_key = key
+            if isinstance(key, str) and "{" in key:
+                new_key = key.replace("${" + identifier + "}", item).replace(
+                    "&{" + identifier + "}", re.sub(r"[^A-Za-z0-9]", "", item)
+                )
+            if key == "Fn::Sub" and isinstance(value, str):
+                value = value.replace("${" + identifier + "}", item)
+            elif key == "Fn::Sub" and isinstance(value, list) and value and isinstance(value[0], str):
+                value = _substitute(value, identifier, item, budget)
+                value[0] = value[0].replace("${" + identifier + "}", item)
+            else:
+                value = _substitute(value, identifier, item, budget)
+            copy[new_key] = value
+            copy.key_pos[new_key] = node.key_pos[key]
+        return copy
+    if isinstance(node, Sequence):
+        copy_list = Sequence(node.line, node.column)
+        copy_list.end_line = node.end_line
+        copy_list.extend(_substitute(value, identifier, item, budget) for value in node)
+        copy_list.item_pos = list(node.item_pos)
+        return copy_list
+    return node
 
 
 def _where(mapping: Mapping, key: str) -> tuple[int, int]:

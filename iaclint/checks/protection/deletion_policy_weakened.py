@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+from typing import Iterator
+
+from iaclint.engine.check import Check, Context
+from iaclint.model import Category, ChangeKind, Expr, Finding, Severity, StackDiff
+
+KEEPING = {"Retain", "RetainExceptOnCreate", "Snapshot"}
+POLICIES = (("deletion_policy", "DeletionPolicy"), ("update_replace_policy", "UpdateReplacePolicy"))
+
+
+class DeletionPolicyWeakened(Check):
+    """## What it does
+    Flags a CloudFormation `DeletionPolicy` or `UpdateReplacePolicy` weakened from `Retain`,
+    `RetainExceptOnCreate` or `Snapshot` to `Delete`, or removed (the default is `Delete` for
+    most types), on a resource that holds data.
+
+    ## Why is this bad?
+    The policy decides what happens to the data when the resource leaves the stack or is
+    replaced. Weakening it now makes the next deletion or replacement lose the data.
+
+    ## Example
+    ```yaml
+    OrdersTable:
+      Type: AWS::DynamoDB::Table
+      DeletionPolicy: Delete   # was Retain
+    ```
+
+    ## Use instead
+    Keep `Retain` (or `Snapshot`) on stateful resources, for both policies.
+    """
+
+    code = "IAC209"
+    name = "deletion-policy-weakened"
+    category = Category.PROTECTION
+    severity = Severity.ERROR
+
+    def run(self, diff: StackDiff, ctx: Context) -> Iterator[Finding]:
+        for change in diff.changes:
+            if change.kind not in (ChangeKind.MODIFIED, ChangeKind.MOVED):
+                continue
+            b, a = change.before, change.after
+            if a.language != "cloudformation" or ctx.packs.stateful(a.type) is None:
+                continue
+            for key, label in POLICIES:
+                old, new = b.meta.get(key), a.meta.get(key)
+                if old not in KEEPING or new in KEEPING:
+                    continue
+                if isinstance(new, Expr):
+                    yield self.finding(
+                        a,
+                        f"{a.address}: {label} changed from {old} to a computed value; the data may no longer be kept",
+                        help=f"keep `{label}: {old}` literal",
+                        severity=Severity.WARNING,
+                        pos=a.pos_of("@" + label),
+                    )
+                    continue
+                how = f"changed from {old} to {new}" if new else f"removed (was {old}; the default deletes)"
+                yield self.finding(
+                    a,
+                    f"{a.address} ({a.type}): {label} {how}: deleting or replacing it will lose its data",
+                    help=f"keep `{label}: {old}`",
+                    pos=a.pos_of("@" + label) if new else a.pos,
+                )
