@@ -58,7 +58,8 @@ def _content_id(tree: Tree, path: str) -> str:
     try:
         data = tree.read(path)
     except Exception as exc:  # unreadable: different from anything
-        return f"unreadable:{exc.__class__.__name__}:{id(exc)}"
+        # never equal to the other side: what cannot be read must not pass as unchanged
+        return f"unreadable:{exc.__class__.__name__}:{id(tree)}:{path}"
     return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
 
 
@@ -228,6 +229,13 @@ def _stack_diff(stack: str, b_mod, a_mod, changed: set[str], result: Analysis) -
             calls_renamed.append((call, twin, inside))
         else:
             calls_removed.append((call, inside))
+    # Calls on both sides: their count/for_each may drop instances (IAC304) or change scheme (IAC105).
+    calls_kept = [
+        (b_calls[addr], a_calls[addr], _stateful_inside(before_res, addr))
+        for addr in sorted(b_calls.keys() & a_calls.keys())
+        if b_calls[addr].path not in broken and a_calls[addr].path not in broken
+        and _instance_meta(b_calls[addr]) != _instance_meta(a_calls[addr])
+    ]
     covered = {}
     for old, twin, _ in calls_renamed:
         covered[old.address] = twin.address
@@ -249,6 +257,7 @@ def _stack_diff(stack: str, b_mod, a_mod, changed: set[str], result: Analysis) -
         extras={
             "module_calls_removed": calls_removed,
             "module_calls_renamed": calls_renamed,
+            "module_calls_kept": calls_kept,
             "moved_from": set(moved),
             "provider_features_before": b_mod.provider_features if b_mod else {},
             "provider_features_after": a_mod.provider_features if a_mod else {},
@@ -261,6 +270,10 @@ def _stack_diff(stack: str, b_mod, a_mod, changed: set[str], result: Analysis) -
     result.files += len(set(a_mod.files if a_mod else []) | set(b_mod.files if b_mod else []))
     result.resources_before += before_total
     result.resources_after += after_total
+
+
+def _instance_meta(call) -> tuple:
+    return tuple(repr(call.meta.get(k)) for k in ("count", "for_each"))
 
 
 def _covered_by_move(address: str, moved: dict[str, str]) -> bool:

@@ -39,7 +39,6 @@ def cli() -> None:
 @click.option("--base", metavar="REF", help="Compare the git revision REF (e.g. origin/main) with the working tree.")
 @click.option("--head", metavar="REF", help="With --base: compare against this revision instead of the working tree.")
 @click.option("--staged", is_flag=True, help="Compare the git index with HEAD (what a pre-commit hook sees).")
-@click.option("--patch", "patch_file", metavar="FILE", help="A unified diff to apply in memory to ROOT (- for stdin).")
 @click.option("--format", "fmt", type=click.Choice(FORMAT_NAMES), default=None, help="Output format.")
 @click.option("--fail-on", type=click.Choice(["error", "warning", "note", "never"]), default=None,
               help="Exit 1 when a finding is at or above this severity (default: warning).")
@@ -49,12 +48,16 @@ def cli() -> None:
 @click.option("--output", "-o", type=click.Path(), help="Write the report to this file instead of standard output.")
 @click.option("--no-color", is_flag=True, help="Never use colour.")
 @click.option("--debug", is_flag=True, help="Show tracebacks for internal errors.")
-def diff(paths, base, head, staged, patch_file, fmt, fail_on, select, ignore, config_path, output, no_color, debug) -> None:
-    """Lint a change: BEFORE AFTER (files or directories), --base REF [PATH...], or --staged [PATH...]."""
+def diff(paths, base, head, staged, fmt, fail_on, select, ignore, config_path, output, no_color, debug) -> None:
+    """Lint a change: BEFORE AFTER (files or directories), --base REF [PATH...], or --staged [PATH...].
+
+    PATH limits a git comparison to those files or directories; a Terraform file stands for
+    its whole module directory. Paths in the report are relative to the repository root.
+    """
     from iaclint.run import RunOptions, run
 
     opts = RunOptions(
-        paths=list(paths), base=base, head=head, staged=staged, patch=patch_file, fmt=fmt, fail_on=fail_on,
+        paths=list(paths), base=base, head=head, staged=staged, fmt=fmt, fail_on=fail_on,
         select=_csv(select), ignore=_csv(ignore), config=config_path, output=output,
         color=_use_color(no_color, output), debug=debug,
     )

@@ -81,9 +81,19 @@ def _from_file(path: Path, required: bool) -> Config:
             raise ConfigError(f"{path}: unknown key {key!r} (known: {', '.join(sorted(KNOWN))})")
         if not isinstance(value, want) or (want is int and isinstance(value, bool)):
             raise ConfigError(f"{path}: {key!r} must be a {want.__name__}, not {type(value).__name__}")
+    for key in ("select", "ignore", "exclude", "packs"):
+        if not all(isinstance(v, str) for v in section.get(key, [])):
+            raise ConfigError(f"{path}: {key!r} must be a list of strings")
     for name, sev in section.get("severity", {}).items():
         if sev not in ("error", "warning", "note"):
             raise ConfigError(f"{path}: severity for {name!r} must be error, warning or note")
     if "fail_on" in section and section["fail_on"] not in ("error", "warning", "note", "never"):
         raise ConfigError(f"{path}: fail_on must be error, warning, note or never")
+    if "format" in section:
+        from iaclint.output import FORMATTERS
+
+        if section["format"] not in FORMATTERS:
+            raise ConfigError(f"{path}: format must be one of {', '.join(FORMATTERS)}")
+    if section.get("broad_deletion_threshold", 1) < 1:
+        raise ConfigError(f"{path}: broad_deletion_threshold must be at least 1")
     return Config(section, path)

@@ -110,7 +110,23 @@ def leaves(body: Any, prefix: str = "") -> Iterable[tuple[str, str]]:
         yield prefix, repr(body)
 
 
+def _names(body: dict) -> set[tuple[str, Any]]:
+    """Top-level physical-name values (`bucket`, `BucketName`, `identifier`...): literal strings only."""
+    out = set()
+    for key, value in body.items():
+        k = key.lower()
+        if isinstance(value, str) and len(value) >= 3 and (k in NAME_KEYS or k.endswith("name")):
+            out.add((key, value))
+    return out
+
+
+NAME_KEYS = {"name", "bucket", "identifier", "cluster_identifier", "function_name", "table_name", "queue_name"}
+
+
 def similarity(a: Resource, b: Resource, renamed: dict[str, str] | None = None) -> float:
+    # the same physical name on both sides is the same real-world object, renamed
+    if _names(a.body) & _names(b.body):
+        return 1.0
     la = sorted(leaves(a.body))
     lb = sorted(leaves(rewrite_references(b.body, renamed or {})))
     if not la and not lb:
@@ -143,6 +159,7 @@ def diff_resources(
 
     move_pairs = _resolve_moves(moved, removed, added)
     same_thing = {new: old for old, new in move_pairs}
+    same_thing.update(_instance_moves(moved))
 
     for addr in before.keys() & after.keys():
         b, a = before[addr], after[addr]
@@ -192,6 +209,21 @@ def _local(address: str) -> str:
     return ".".join(parts[-2:])
 
 
+def _instance_moves(moved: dict[str, str]) -> dict[str, str]:
+    """new -> old for `moved` blocks between instances of one resource (`x.y` -> `x.y["a"]`,
+    `x.y[0]` -> `x.y["a"]`): the resource keeps its address, so only references show the move."""
+    strip = lambda a: re.sub(r"\[[^\]]*\]", "", a)  # noqa: E731
+    return {to: frm for frm, to in moved.items() if "[" in frm + to and strip(frm) == strip(to)}
+
+
+_ADDRESS_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[^.\[\]"\s]+|[.\[\]]')
+
+
+def _ref_text(address: str) -> str:
+    """An address as normalised expression text: `x.y["a"]` -> `x . y [ " a " ]` (see hcl.normalized_text)."""
+    return " ".join(f'" {t[1:-1]} "' if t.startswith('"') else t for t in _ADDRESS_TOKEN.findall(address))
+
+
 def rewrite_references(body: Any, new_to_old: dict[str, str]) -> Any:
     if not new_to_old:
         return body
@@ -199,7 +231,7 @@ def rewrite_references(body: Any, new_to_old: dict[str, str]) -> Any:
     for new, old in new_to_old.items():
         n, o = _local(new), _local(old)
         if n != o and "." in n:
-            subs.append((re.compile(r"(?<![\w-])" + re.escape(n.replace(".", " . ")) + r"(?![\w-])"), o.replace(".", " . ")))
+            subs.append((re.compile(r"(?<![\w-])" + re.escape(_ref_text(n)) + r"(?![\w-])"), _ref_text(o)))
     if not subs:
         return body
     return _rewrite(body, subs)
@@ -221,7 +253,9 @@ def _rewrite(value: Any, subs) -> Any:
 
 def _meta_changes(b: Resource, a: Resource) -> list[str]:
     out = []
-    for key in ("count", "for_each", "deletion_policy", "update_replace_policy"):
+    # prevent_destroy lives in `lifecycle`, outside the body: without it here, turning the
+    # guard off is no change at all and IAC202 never sees it.
+    for key in ("count", "for_each", "prevent_destroy", "deletion_policy", "update_replace_policy"):
         if not _equal(b.meta.get(key, _MISSING), a.meta.get(key, _MISSING)):
             out.append("@" + key)
     return out

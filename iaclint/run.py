@@ -17,7 +17,6 @@ class RunOptions:
     base: str | None = None
     head: str | None = None
     staged: bool = False
-    patch: str | None = None
     fmt: str | None = None
     fail_on: str | None = None
     select: list[str] = field(default_factory=list)
@@ -48,29 +47,36 @@ def build_inputs(opts: RunOptions) -> Inputs:
         raise InputError("--head needs --base")
     if opts.staged and opts.base:
         raise InputError("--staged and --base cannot be combined")
-    if opts.patch:
-        from iaclint.patch import patch_inputs
-
-        return patch_inputs(opts, cwd)
     if opts.base or opts.staged:
         root = trees.repo_root(cwd)
         rel_paths = _repo_relative(opts.paths, cwd, root)
+        # The trees are whole revisions: a module directory is judged with all its files and
+        # callers. PATH filters only choose which changed files are looked at.
         if opts.staged:
             try:
-                before = trees.GitRevTree(root, "HEAD", rel_paths)
+                before = trees.GitRevTree(root, "HEAD")
             except trees.TreeError:
                 before = trees.EmptyTree()  # the first commit: everything is new
-            after = trees.GitIndexTree(root, rel_paths)
+            after = trees.GitIndexTree(root)
             renames = trees.git_renames(root, "HEAD", None, staged=True) if not isinstance(before, trees.EmptyTree) else {}
         else:
             base_sha = trees.resolve_ref(root, opts.base)
             head_sha = trees.resolve_ref(root, opts.head) if opts.head else None
             merge_base = _merge_base(root, base_sha, head_sha or "HEAD")
-            before = trees.GitRevTree(root, merge_base, rel_paths)
+            before = trees.GitRevTree(root, merge_base)
             before.label = opts.base
-            after = trees.GitRevTree(root, head_sha, rel_paths) if head_sha else trees.WorkTree(root, rel_paths)
+            after = trees.GitRevTree(root, head_sha) if head_sha else trees.WorkTree(root)
             renames = trees.git_renames(root, merge_base, head_sha)
-        changed = changed_files(before, after)
+        if rel_paths is None:
+            changed = changed_files(before, after)
+        else:
+            _check_paths_exist(opts.paths, rel_paths, before, after, cwd)
+            keep = _scope(rel_paths)
+            changed = changed_files(trees.Subset(before, keep), trees.Subset(after, keep))
+        # files moved without git knowing (a plain `mv`, the new file untracked)
+        for old, new in content_renames(before, after, changed).items():
+            if old not in renames and new not in renames.values():
+                renames[old] = new
         return Inputs(before, after, changed, renames, root)
 
     if len(opts.paths) != 2:
@@ -94,6 +100,37 @@ def build_inputs(opts: RunOptions) -> Inputs:
     changed = changed_files(before, after)
     renames = content_renames(before, after, changed)
     return Inputs(before, after, changed, renames, root)
+
+
+def _scope(rel_paths: list[str]):
+    """PATH filters → a predicate on repository paths.
+
+    A Terraform file stands for its module directory: a module is judged as a whole, so a
+    file deleted or a block moved next to a named file is seen (pre-commit names only the
+    files that still exist).
+    """
+    from iaclint import trees
+    from iaclint.analysis import TF_SUFFIXES
+
+    modules = {trees.posix_dirname(p) for p in rel_paths if p.endswith(TF_SUFFIXES)}
+    others = [p for p in rel_paths if not p.endswith(TF_SUFFIXES)]
+
+    def keep(path: str) -> bool:
+        return trees.under(path, others) or (path.endswith(TF_SUFFIXES) and trees.posix_dirname(path) in modules)
+
+    return keep
+
+
+def _check_paths_exist(given: list[str], rel_paths: list[str], before, after, cwd: Path) -> None:
+    """A PATH that names nothing on either side is a typo, not an empty change."""
+    from iaclint.cli import InputError
+    from iaclint import trees
+
+    everything = set(before.files()) | set(after.files())
+    for shown, rel in zip(given, rel_paths):
+        if (cwd / shown).exists() or rel in everything or any(trees.under(p, [rel]) for p in everything):
+            continue
+        raise InputError(f"no such file or directory: {shown}")
 
 
 def _merge_base(root: Path, base: str, head: str) -> str:
@@ -134,11 +171,12 @@ def run(opts: RunOptions) -> int:
     from iaclint.packs import Packs
 
     cfg = config_mod.load(opts.config, Path(opts.cwd or os.getcwd()))
+    _check_selectors(opts, cfg)
     inputs = build_inputs(opts)
     changed = inputs.changed
     excludes = cfg.get("exclude", [])
     if excludes:
-        changed = {p for p in changed if not any(fnmatch.fnmatch(p, pat) or p.startswith(pat.rstrip("/") + "/") for pat in excludes)}
+        changed = {p for p in changed if not _excluded(p, excludes)}
     settings = {"broad_deletion_threshold": cfg.get("broad_deletion_threshold", 5)}
     analysis = analyze(inputs.before, inputs.after, changed, inputs.renames, settings)
     ctx = Context(packs=Packs(_user_packs(cfg)), settings=settings)
@@ -149,6 +187,8 @@ def run(opts: RunOptions) -> int:
         severities=cfg.get("severity", {}),
     )
     findings = finalize(findings, selection)
+    if excludes:  # a touched module may hold an excluded file: say nothing about it either
+        findings = [f for f in findings if not _excluded(f.path, excludes)]
     summary = {
         "files": analysis.files,
         "resources_before": analysis.resources_before,
@@ -171,16 +211,54 @@ def exit_code(findings, fail_on: str) -> int:
     return 1 if any(f.severity.rank >= threshold for f in findings) else 0
 
 
+def _excluded(path: str, patterns: list[str]) -> bool:
+    return any(fnmatch.fnmatch(path, pat) or path.startswith(pat.rstrip("/") + "/") for pat in patterns)
+
+
+def _check_selectors(opts: RunOptions, cfg) -> None:
+    """Every code, name or category given to select/ignore/severity must exist.
+
+    A typo in `--select` would otherwise select nothing and pass every change.
+    """
+    from iaclint.cli import InputError
+    from iaclint.config import ConfigError
+    from iaclint.engine.registry import RULES
+    from iaclint.model import Category
+
+    known = {r.code.lower() for r in RULES} | {r.name.lower() for r in RULES} | {c.value for c in Category}
+    for option, values in (("--select", opts.select), ("--ignore", opts.ignore)):
+        for v in values:
+            if v.lower() not in known:
+                raise InputError(f"{option}: unknown rule or category {v!r} (see `iaclint rules`)")
+    for key in ("select", "ignore"):
+        for v in cfg.get(key, []):
+            if v.lower() not in known:
+                raise ConfigError(f"{cfg.path}: {key}: unknown rule or category {v!r} (see `iaclint rules`)")
+    exact = {r.code for r in RULES} | {r.name for r in RULES}  # how the severity table is looked up
+    for v in cfg.get("severity", {}):
+        if v not in exact:
+            raise ConfigError(f"{cfg.path}: severity: unknown rule {v!r} (a code like IAC201 or a name; see `iaclint rules`)")
+
+
 def _emit(text: str, output: str | None) -> None:
+    from iaclint.cli import InputError
+
     if output:
-        Path(output).write_text(text + "\n", encoding="utf-8")
+        try:
+            Path(output).write_text(text + "\n", encoding="utf-8")
+        except OSError as exc:
+            raise InputError(f"cannot write {output}: {exc.strerror or exc.__class__.__name__}") from None
         return
     data = (text + "\n").encode("utf-8", "replace")
     try:
+        sys.stdout.flush()
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
-    except AttributeError:  # click's test runner gives a text stream
+    except AttributeError:  # a text-only stream (some test runners)
         sys.stdout.write(text + "\n")
+    except BrokenPipeError:  # `iaclint diff ... | head`: the reader left; the exit code still counts
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
 
 
 def _user_packs(cfg) -> list[dict]:

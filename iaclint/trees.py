@@ -51,6 +51,39 @@ def posix_dirname(path: str) -> str:
     return path.rpartition("/")[0]
 
 
+def under(path: str, filters: list[str]) -> bool:
+    """True when `path` is one of `filters` or inside one of them (relative POSIX paths)."""
+    return any(path == f or path.startswith(f.rstrip("/") + "/") for f in filters)
+
+
+class Subset(Tree):
+    """The files of another tree that `keep(path)` accepts; reads go to that tree.
+
+    Used to decide *which* files changed within PATH filters while the analysis still sees
+    the whole tree (a module directory's other files, its callers, `moved` blocks).
+    """
+
+    def __init__(self, tree: Tree, keep) -> None:
+        self.tree = tree
+        self.keep = keep
+        self.label = tree.label
+
+    def files(self) -> list[str]:
+        return [p for p in self.tree.files() if self.keep(p)]
+
+    def read(self, path: str) -> bytes:
+        if not self.keep(path):
+            raise FileNotFoundError(path)
+        return self.tree.read(path)
+
+    def blob(self, path: str) -> str | None:
+        blob = getattr(self.tree, "blob", None)
+        return blob(path) if blob is not None and self.keep(path) else None
+
+    def prefetch(self, paths: list[str]) -> None:
+        getattr(self.tree, "prefetch", lambda paths: None)([p for p in paths if self.keep(p)])
+
+
 class EmptyTree(Tree):
     label = "(nothing)"
 
@@ -204,7 +237,7 @@ def _parse_ls(out: bytes, prefix_filter: list[str] | None) -> dict[str, str]:
             continue
         sha = parts[2] if parts[1] in (b"blob", b"tree", b"commit") else parts[1]
         path = path_b.decode("utf-8", "surrogateescape")
-        if prefix_filter and not any(path == f or path.startswith(f.rstrip("/") + "/") for f in prefix_filter):
+        if prefix_filter and not under(path, prefix_filter):
             continue
         blobs[path] = sha.decode()
     return blobs
@@ -238,7 +271,7 @@ class WorkTree(DirTree):
         for p in out.decode("utf-8", "surrogateescape").split("\0"):
             if not p:
                 continue
-            if paths and not any(p == f or p.startswith(f.rstrip("/") + "/") for f in paths):
+            if paths and not under(p, paths):
                 continue
             full = root / p
             if full.is_symlink() or not full.is_file():

@@ -274,7 +274,8 @@ def test_every_short_form_tag():
     assert result.transform == ["AWS::LanguageExtensions"]
     instance = result.resources["Instance"].body
     assert instance["InstanceType"] == {
-        "Fn::FindInMap": ["Sizes", {"Ref": "Env", "Default": "dev"}, "Instance"]
+        "Fn::FindInMap": ["Sizes", {"Ref": "Env", "Default": "dev"}, "Instance"],
+        "Value": "t3.small",  # looked up under the parameter's default
     }
     assert instance["UserData"]["Fn::Base64"]["Fn::Sub"].startswith("#!/bin/bash")
     assert instance["Tags"][4]["Value"] == {"Fn::Length": ["a", "b", "c"]}

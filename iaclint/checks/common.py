@@ -47,6 +47,24 @@ def ignored(resource: Resource, path: str) -> bool:
     return False
 
 
+def _scheme(resource: Resource) -> str | None:
+    return "count" if "count" in resource.meta else "for_each" if "for_each" in resource.meta else None
+
+
+def per_instance(before: Resource, after: Resource, path: str) -> bool:
+    """The new value at `path` is written per instance (`each.value`, `count.index`) and the
+    resource's instance scheme changed: there is no single old value to compare it with.
+    Without `moved` blocks IAC105 reports the whole resource; with them, the moved instance
+    usually keeps its value (`name = each.value` for the key it was moved to)."""
+    from iaclint.model import Expr
+
+    if _scheme(before) == _scheme(after):
+        return False
+    value = get_path(after.body, path)
+    text = value.text if isinstance(value, Expr) else ""
+    return "each . " in text or "count . index" in text
+
+
 def moved_block(old: str, new: str) -> str:
     return f"moved {{\n  from = {old}\n  to   = {new}\n}}"
 
@@ -60,7 +78,21 @@ def fmt_value(value: Any) -> str:
         return f"`{value.text}`"
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, (dict, list)):
-        return "a changed value"
+    if isinstance(value, dict):
+        return _intrinsic(value)
+    if isinstance(value, list):
+        return "a changed list"
     text = str(value)
     return f'"{text}"' if len(text) <= 60 else f'"{text[:57]}..."'
+
+
+def _intrinsic(value: dict) -> str:
+    """CloudFormation values that carry what they resolved to (parameter defaults, mappings)."""
+    if "Ref" in value and "Default" in value:
+        return f'!Ref {value["Ref"]} (default {fmt_value(value["Default"])})'
+    if "Fn::Sub" in value and isinstance(value.get("Defaults"), dict):
+        shown = ", ".join(f"{k} = {fmt_value(v)}" for k, v in value["Defaults"].items())
+        return f"!Sub with {shown}"
+    if "Fn::FindInMap" in value and "Value" in value:
+        return f'!FindInMap → {fmt_value(value["Value"])}'
+    return "a changed value"

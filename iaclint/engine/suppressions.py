@@ -1,5 +1,8 @@
 """Inline suppressions: `# iaclint: allow <code|name|category>[, ...] [address] -- <reason>`.
 
+The address is a word with `.` or `[` (`aws_s3_bucket.logs`), or a bare word after the
+targets that names no rule or category (a CloudFormation logical ID: `OldQueue`).
+
 A suppression sits on or just above the resource it concerns. One that names an address
 applies to that resource from anywhere in the stack: that is how a deletion is allowed,
 since the removed block is no longer there to carry a comment. The reason is required.
@@ -10,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from iaclint.model import Finding, Pos
+from iaclint.model import Category, Finding, Pos
 
 _ALLOW = re.compile(r"iaclint:\s*allow\b(?P<rest>.*)$", re.IGNORECASE)
 _CODE = re.compile(r"^IAC\d{3}$", re.IGNORECASE)
@@ -33,6 +36,14 @@ class Suppression:
         return any(t.lower() in keys for t in self.targets)
 
 
+def _is_target(word: str) -> bool:
+    """A rule code or name, a category, or one of the catch-alls `all` / `protection`."""
+    from iaclint.engine.registry import lookup
+
+    w = word.lower()
+    return bool(_CODE.match(word)) or lookup(word) is not None or w in {c.value for c in Category} | {"all", "protection"}
+
+
 def parse_comment(text: str, path: str, pos: Pos) -> Suppression | None:
     body = text.strip()
     for opener in ("#", "//", "/*"):
@@ -52,10 +63,12 @@ def parse_comment(text: str, path: str, pos: Pos) -> Suppression | None:
     words = [w for w in re.split(r"[\s,]+", rest.strip()) if w]
     targets, address = [], None
     for w in words:
-        if _CODE.match(w) or "." not in w and "[" not in w:
-            targets.append(w)
-        else:
+        if "." in w or "[" in w:
             address = w
+        elif targets and address is None and not _is_target(w):
+            address = w  # a bare name after the targets: a CloudFormation logical ID
+        else:
+            targets.append(w)
     return Suppression(path, pos, targets, address, reason.strip())
 
 

@@ -20,8 +20,8 @@ What a `Resource` holds:
     editing the other part changes the property:
     `{"Ref": P}` for a Parameter with a Default → `{"Ref": P, "Default": d}`;
     `{"Fn::Sub": s}` naming such parameters → plus `"Defaults": {P: d, ...}`;
-    `{"Fn::FindInMap": [m, k1, k2]}` with literal keys found in `Mappings` (or with a
-    `DefaultValue`) → plus `"Value": v`.
+    `{"Fn::FindInMap": [m, k1, k2]}` with keys that are literal or `!Ref` of a parameter with
+    a default, found in `Mappings` (or with a `DefaultValue`) → plus `"Value": v`.
 - `positions` = dotted property path → `Pos` of the key (mapping entries) or of the item
   (list items, the index is the path component): `BucketName`, `Tags.0`, `Tags.0.Key`,
   `BucketName.Fn::Sub`. A key whose value is a mapping or list has `end_line` set. Resource
@@ -527,7 +527,11 @@ class _Values:
         elif function == "Fn::FindInMap":
             if not (isinstance(argument, list) and len(argument) in (3, 4)):
                 return
-            keys = argument[:3]
+            # a key may be `!Ref P` of a parameter with a default: look it up under the default
+            keys = [
+                key["Default"] if isinstance(key, dict) and key.keys() == {"Ref", "Default"} else key
+                for key in argument[:3]
+            ]
             if not all(key.__class__ is str for key in keys):
                 return
             found: Any = _MISSING

@@ -68,6 +68,8 @@ def _label(node) -> str:
 
 def parse(data: bytes) -> HclFile:
     tree = _parser().parse(data)
+    if tree.root_node.has_error and _BARE_EXPONENT.search(data):
+        data, tree = _with_exponent_numbers(data, tree)
     root = tree.root_node
     out = HclFile(blocks=[])
     # Keep the tree alive as long as its nodes are in use.
@@ -75,8 +77,8 @@ def parse(data: bytes) -> HclFile:
     if root.has_error:
         _collect_errors(root, out.errors)
     body = next((c for c in root.children if c.type == "body"), None)
-    _collect_comments(root, out.comments)
-    if body is not None:
+    too_deep = _collect_comments(root, out.comments, out.errors)
+    if body is not None and not too_deep:
         out.blocks = [_block(c) for c in body.children if c.type == "block"]
         for c in body.children:
             if c.type == "attribute":
@@ -86,17 +88,128 @@ def parse(data: bytes) -> HclFile:
     return out
 
 
+# `1e3` is a valid HCL number, but tree-sitter-hcl only reads an exponent after a fraction
+# (`1.0e3`), so a plain `threshold = 1e9` broke the whole file.
+_BARE_EXPONENT = re.compile(rb"(?<![\w.$])(\d+)(?=[eE][+-]?\d+(?![\w.]))")
+
+
+def _with_exponent_numbers(data: bytes, tree):
+    """Re-parse with `.0` inserted into bare-exponent numbers; keep only the insertions that
+    land inside a number (not in a string or comment). Lines stay where they were."""
+    candidates = [m.end(1) for m in _BARE_EXPONENT.finditer(data)]
+    for _ in range(2):
+        patched = bytearray(data)
+        for off in reversed(candidates):
+            patched[off:off] = b".0"
+        new_tree = _parser().parse(bytes(patched))
+        kept = []
+        for i, off in enumerate(candidates):
+            node = new_tree.root_node.descendant_for_byte_range(off + 2 * i, off + 2 * i + 1)
+            if node is not None and node.type == "numeric_lit":
+                kept.append(off)
+        if kept == candidates:
+            return bytes(patched), new_tree
+        candidates = kept
+        if not candidates:
+            break
+    return data, tree
+
+
 def _collect_errors(node, errors: list, limit: int = 20) -> None:
     stack = [node]
     while stack and len(errors) < limit:
         n = stack.pop()
-        if n.is_error or n.is_missing:
-            what = f"missing {n.type}" if n.is_missing else "unexpected " + _snippet(n)
-            errors.append((_pos(n), f"syntax error: {what}"))
+        if n.is_missing:
+            # tree-sitter puts a missing token where it gave up, often the end of the file; the
+            # construct it would close (a heredoc opened by a `<<<<<<<` conflict marker, a string,
+            # a call) starts where the mistake is.
+            opened = n.parent
+            while opened is not None and not opened.start_point < n.start_point:
+                opened = opened.parent  # past wrappers that start where the token is missing (`block_end`)
+            if opened is not None and opened.type in ("body", "config_file"):
+                opened = None
+            if opened is not None and opened.type == "block":
+                # Terraform reports an unclosed block where it opens; it is also what other
+                # mistakes inside it leave behind, so it comes after them (see _error_order).
+                errors.append((_pos(opened), f"{_UNCLOSED_BLOCK}{_snippet(opened)} is not closed"))
+                continue
+            where = f" to close {_snippet(opened)}" if opened is not None else ""
+            errors.append((_pos(opened or n), f"syntax error: missing {n.type}{where}"))
+            continue
+        if n.is_error:
+            opener = _unclosed(n)
+            if opener is not None:
+                errors.append((_pos(opener), f"syntax error: `{opener.text.decode()}` is not closed"))
+            else:
+                errors.append((_pos(n), "syntax error: unexpected " + _snippet(n)))
             continue
         if n.has_error:
             stack.extend(reversed(n.children))
-    errors.sort(key=lambda e: (e[0].line, e[0].column))
+    errors.sort(key=_error_order)
+
+
+# Inside these, an expression may span lines; elsewhere a newline ends it (in HCL, not in
+# tree-sitter-hcl, which reads `var.` + newline + `x` as one reference).
+_FREE_LINES = {"tuple", "object", "for_tuple_expr", "for_object_expr", "function_arguments",
+               "template_interpolation", "template_expr", "heredoc_template", "quoted_template", "comment"}
+
+
+def _bare_line_break(expr):
+    """The first token of an expression that starts a new line outside any brackets, or None."""
+    stack = [expr]
+    while stack:
+        node = stack.pop()
+        prev_end = None
+        depth = 0  # inside a `( ... )` or an index's `[ ... ]` among these children
+        for c in node.children:
+            if c.type == "comment":
+                continue
+            if c.type in ("(", "[", "{"):
+                depth += 1
+            elif c.type in (")", "]", "}"):
+                depth = max(0, depth - 1)
+                prev_end = c.end_point.row
+                continue
+            if depth:
+                continue
+            if prev_end is not None and c.start_point.row > prev_end:
+                return c
+            prev_end = c.end_point.row
+            if c.type not in _FREE_LINES and c.end_point.row > c.start_point.row:
+                stack.append(c)
+    return None
+
+
+_OPENERS = {"block_start": "}", "object_start": "}", "tuple_start": "]", "{": "}", "[": "]", "(": ")"}
+_CLOSERS = {"block_end": "}", "object_end": "}", "tuple_end": "]", "}": "}", "]": "]", ")": ")"}
+
+
+def _unclosed(error_node):
+    """The bracket an ERROR node leaves open, if any: tree-sitter often wraps everything from
+    the enclosing block (or the file's start) to the end in one ERROR, while the mistake is the
+    `[` or `(` that never closes."""
+    stack: list[tuple[str, Any]] = []
+    for c in error_node.children:
+        if c.type in _OPENERS:
+            stack.append((_OPENERS[c.type], c))
+        elif c.type in _CLOSERS:
+            if stack and stack[-1][0] == _CLOSERS[c.type]:
+                stack.pop()
+            else:
+                break
+    if not stack:
+        return None
+    node = stack[-1][1]
+    return node.children[0] if node.child_count else node
+
+
+_UNCLOSED_BLOCK = "syntax error: block "
+
+
+def _error_order(error: tuple) -> tuple:
+    """The most specific error first: an unclosed block is usually a consequence of another one."""
+    pos, message = error
+    return (message.startswith(_UNCLOSED_BLOCK), pos.line, pos.column)
 
 
 def _snippet(node) -> str:
@@ -105,16 +218,57 @@ def _snippet(node) -> str:
     return repr(first[:40]) if first else "end of input"
 
 
-def _collect_comments(root, out: list) -> None:
-    # Comments are extras: they can appear at any depth.
-    stack = [root]
+_TEMPLATE_SEQUENCE = re.compile(rb"(?<![$])[$][{]|(?<![%])%[{]")
+MAX_DEPTH = 256  # syntax-tree levels; real configurations stay far below (a nested list level is ~4)
+
+
+def _collect_comments(root, out: list, errors: list) -> bool:
+    """Collect comments; report strings that span lines and nesting too deep to read.
+
+    Comments are extras: they can appear at any depth. The same walk finds quoted strings
+    that span lines: tree-sitter-hcl accepts them (so an unterminated string may parse
+    cleanly, or fail lines later), Terraform rejects them. Report them where they start.
+    Blocks and values are read recursively, so a file nested deeper than MAX_DEPTH (5,000
+    `[`s) is reported instead of read; returns True when that happened.
+    """
+    too_deep: list[Pos] = []
+    stack = [(root, 0)]
     while stack:
-        n = stack.pop()
+        n, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            too_deep.append(_pos(n))
+            continue
+        if n.type == "block":
+            opening = next((c for c in n.children if c.type == "block_start"), None)
+            if opening is not None and opening.start_point.row != n.start_point.row:
+                # tree-sitter-hcl lets a block header span lines (`r` + newline + `esource "x" "y" {`
+                # reads as a block of type `r`); in HCL the type, labels and `{` share one line
+                errors.append((_pos(n), "syntax error: a block's type, labels and `{` must be on one line"))
+        elif n.type == "attribute" and n.child_count >= 3:
+            # likewise an argument's name, `=` and the start of its value share one line
+            name, eq, value = n.children[0], n.children[1], n.children[2]
+            if not (name.start_point.row == eq.start_point.row == value.start_point.row):
+                errors.append((_pos(n), "syntax error: an argument's name, `=` and value must start on one line"))
+            elif value.end_point.row > value.start_point.row:
+                broken_at = _bare_line_break(value)
+                if broken_at is not None:
+                    errors.append((_pos(broken_at), "syntax error: an expression continues on a new line outside brackets"))
         if n.type == "comment":
             out.append((_pos(n), n.text.decode("utf-8", "replace")))
+        elif n.type == "template_literal":
+            if b"\n" in n.text and n.parent is not None and n.parent.type in ("string_lit", "quoted_template"):
+                errors.append((_pos(n.parent), "syntax error: unterminated string (a quoted string cannot span lines)"))
+            elif n.parent is not None and n.parent.type == "string_lit" and _TEMPLATE_SEQUENCE.search(n.text):
+                # a label: tree-sitter-hcl keeps `${` as text there, Terraform rejects it
+                errors.append((_pos(n.parent), "syntax error: template sequences (`${`, `%{`) are not allowed in a block label"))
         elif n.child_count:
-            stack.extend(n.children)
+            stack.extend((c, depth + 1) for c in n.children)
     out.sort(key=lambda c: c[0].line)
+    if too_deep:
+        first = min(too_deep, key=lambda p: (p.line, p.column))
+        errors.append((first, f"nesting deeper than {MAX_DEPTH} syntax levels; iaclint does not read it"))
+    errors.sort(key=_error_order)
+    return bool(too_deep)
 
 
 def _block(node) -> Block:
@@ -144,13 +298,20 @@ def _block(node) -> Block:
 Resolver = Callable[[list[str]], Any]  # ["var", "x"] -> value, or raises KeyError
 _UNKNOWN = object()
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}
-_ESCAPE_RE = re.compile(r"\\(.)|\$\$\{|%%\{")
+_ESCAPE_RE = re.compile(r"\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)|\$\$\{|%%\{")
+_HEREDOC_ESCAPE_RE = re.compile(r"\$\$\{|%%\{")  # a heredoc has no backslash escapes
 
 
 def _unescape(raw: str) -> str:
     def sub(m: re.Match) -> str:
         if m.group(1) is not None:
-            return _ESCAPES.get(m.group(1), m.group(0))
+            esc = m.group(1)
+            if len(esc) > 1:  # \uNNNN, \UNNNNNNNN
+                try:
+                    return chr(int(esc[1:], 16))
+                except ValueError:
+                    return m.group(0)
+            return _ESCAPES.get(esc, m.group(0))
         return m.group(0)[1:]
 
     return _ESCAPE_RE.sub(sub, raw) if ("\\" in raw or "{" in raw) else raw
@@ -199,26 +360,10 @@ def _eval(node, resolve: Resolver | None) -> Any:
         return node.children[0].type == "true"
     if t == "null_lit":
         return None
-    if t == "string_lit":
-        return "".join(_unescape(c.text.decode("utf-8", "replace")) for c in node.children if c.type == "template_literal")
+    if t in ("string_lit", "quoted_template", "heredoc_template"):
+        return _template(node, resolve)
     if t == "template_expr":
         return _eval(node.children[0], resolve)
-    if t in ("quoted_template", "heredoc_template"):
-        parts: list[str] = []
-        for c in node.children:
-            if c.type == "template_literal":
-                parts.append(_unescape(c.text.decode("utf-8", "replace")))
-            elif c.type == "template_interpolation":
-                inner = next((x for x in c.children if x.type == "expression"), None)
-                v = _eval(inner, resolve) if inner is not None else _UNKNOWN
-                if v is _UNKNOWN or isinstance(v, (dict, list, Expr)):
-                    return _UNKNOWN
-                parts.append(_to_str(v))
-            elif c.type in ("quoted_template_start", "quoted_template_end", "heredoc_start", "heredoc_identifier"):
-                continue
-            else:
-                return _UNKNOWN
-        return "".join(parts)
     if t == "collection_value":
         return _eval(node.children[0], resolve)
     if t == "tuple":
@@ -250,6 +395,85 @@ def _eval(node, resolve: Resolver | None) -> Any:
     if t == "function_call":
         return _eval_call(node, resolve)
     return _UNKNOWN
+
+
+_TEMPLATE_MARKERS = ("quoted_template_start", "quoted_template_end", "heredoc_start", "heredoc_identifier", "template_literal")
+
+
+def _template(node, resolve: Resolver | None) -> Any:
+    """A quoted string or heredoc, read from the source bytes between its delimiters.
+
+    tree-sitter's `template_literal` nodes leave out the whitespace at their edges (after the
+    opening quote, around `${...}`, at the start of heredoc lines), and that whitespace is part
+    of the value. A heredoc keeps its final newline and, opened with `<<-`, loses the smallest
+    indentation of its non-blank lines, as in Terraform.
+    """
+    sole = _sole_interpolation(node)
+    if sole is not None:
+        return _eval(sole, resolve)
+    src, base = node.text, node.start_byte
+    kids = node.children
+    heredoc = node.type == "heredoc_template"
+    if heredoc:
+        idents = [c for c in kids if c.type == "heredoc_identifier"]
+        if len(idents) < 2 or idents[-1].is_missing:
+            return _UNKNOWN  # unterminated: reported as a syntax error
+        nl = src.find(b"\n", idents[0].end_byte - base)
+        closing = idents[-1].start_byte - base
+        if nl == -1 or nl >= closing:
+            return _UNKNOWN
+        start = nl + 1
+        end = src.rfind(b"\n", 0, closing) + 1  # the closing marker's line is not content
+        end = max(end, start)
+    else:
+        opening = next((c for c in kids if c.type == "quoted_template_start"), None)
+        closing_node = next((c for c in kids if c.type == "quoted_template_end"), None)
+        start = opening.end_byte - base if opening is not None else 0
+        end = closing_node.start_byte - base if closing_node is not None and not closing_node.is_missing else len(src)
+    texts: list[str] = []
+    values: list[str] = []
+    pos = start
+    for c in kids:
+        if c.type in _TEMPLATE_MARKERS:
+            continue
+        if c.type != "template_interpolation":
+            return _UNKNOWN  # %{ if }/%{ for } directives
+        inner = next((x for x in c.children if x.type == "expression"), None)
+        v = _eval(inner, resolve) if inner is not None else _UNKNOWN
+        if v is _UNKNOWN or isinstance(v, (dict, list, Expr)):
+            return _UNKNOWN
+        texts.append(src[pos : c.start_byte - base].decode("utf-8", "replace"))
+        values.append(_to_str(v))
+        pos = c.end_byte - base
+    texts.append(src[pos:end].decode("utf-8", "replace"))
+    if not heredoc:
+        return "".join(_unescape(x) + (values[i] if i < len(values) else "") for i, x in enumerate(texts))
+    # A NUL stands in for each interpolation while indentation is measured: it counts as text,
+    # as a `${...}` at the start of a line does in Terraform. Decoded files have no NUL bytes.
+    text = "\0".join(_HEREDOC_ESCAPE_RE.sub(lambda m: m.group(0)[1:], x) for x in texts)
+    if src.startswith(b"<<-"):
+        text = _dedent(text)
+    for v in values:
+        text = text.replace("\0", v, 1)
+    return text
+
+
+def _sole_interpolation(node):
+    """The expression of `"${x}"`: a quoted template that is one interpolation and nothing else.
+    Terraform evaluates it to x itself, unconverted, so `"${var.id}"` and `var.id` are the same."""
+    if node.type != "quoted_template" or node.child_count != 3:
+        return None
+    first, interp, last = node.children
+    if interp.type != "template_interpolation" or first.end_byte != interp.start_byte or interp.end_byte != last.start_byte:
+        return None
+    return next((x for x in interp.children if x.type == "expression"), None)
+
+
+def _dedent(text: str) -> str:
+    lines = text.split("\n")
+    indents = [len(ln) - len(ln.lstrip(" \t")) for ln in lines if ln.strip(" \t\r")]
+    cut = min(indents, default=0)
+    return "\n".join(ln[min(cut, len(ln) - len(ln.lstrip(" \t"))):] for ln in lines)
 
 
 def _eval_call(node, resolve) -> Any:
@@ -317,6 +541,10 @@ def _tokens(node, resolve, out: list[str]) -> None:
                 if value is not _UNKNOWN:
                     out.append(_literal_repr(value))
                     return
+    sole = _sole_interpolation(node)
+    if sole is not None:
+        _tokens(sole, resolve, out)
+        return
     if node.child_count == 0:
         out.append(node.text.decode("utf-8", "replace"))
         return

@@ -18,6 +18,11 @@ from iaclint.parsers import hcl
 from iaclint.parsers.decode import DecodeError, decode
 
 META_ATTRS = {"count", "for_each", "depends_on", "provider"}
+# Block types Terraform accepts at the top of a .tf file (up to 1.14); any other is an error.
+TOP_LEVEL_BLOCKS = {
+    "terraform", "provider", "variable", "locals", "output", "module", "resource", "data", "moved", "removed",
+    "import", "check", "ephemeral", "action", "list",
+}
 META_BLOCKS = {"lifecycle", "connection", "provisioner"}
 MAX_MODULE_DEPTH = 16
 
@@ -107,7 +112,7 @@ def _read_error(exc: Exception) -> str:
     from iaclint.trees import MAX_FILE_BYTES, FileTooLarge
 
     if isinstance(exc, FileTooLarge):
-        return f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB; not read"
+        return f"file is larger than the {MAX_FILE_BYTES / (1024 * 1024):g} MiB limit; not read"
     if isinstance(exc, PermissionError):
         return "file cannot be read: permission denied"
     return f"file cannot be read: {exc.__class__.__name__}"
@@ -140,9 +145,20 @@ def _load_tfvars(tree, directory: str, cache: ParseCache, out: LoadedModule) -> 
     names.sort(key=lambda p: (not p.endswith("/terraform.tfvars") and p != "terraform.tfvars", p))
     for p in names:
         parsed = cache.get(p)
+        # A tfvars file Terraform would reject is reported like a broken .tf file, never read
+        # silently. Values that end before its first error are still used: they are complete,
+        # and dropping them would turn every use into an unknown (and a false replacement).
         if isinstance(parsed, Problem):
+            out.problems.append(parsed)
+            out.broken_files.add(p)
             continue
+        first_error = parsed.errors[0][0].line if parsed.errors else None
+        if first_error is not None:
+            out.problems.append(Problem(p, parsed.errors[0][0], parsed.errors[0][1]))
+            out.broken_files.add(p)
         for name, attr in parsed.top_attributes.items() if hasattr(parsed, "top_attributes") else []:
+            if first_error is not None and (attr.pos.end_line or attr.pos.line) >= first_error:
+                continue
             values[name] = hcl.evaluate(attr.node)
     return values
 
@@ -160,20 +176,20 @@ class _Loader:
         for path in files:
             parsed = self.cache.get(path)
             if isinstance(parsed, Problem):
-                if prefix == "":
-                    self.out.problems.append(parsed)
-                self.out.broken_files.add(path)
+                self._broken(parsed)
                 continue
             if parsed.errors:
-                if prefix == "":
-                    for pos, msg in parsed.errors[:1]:
-                        self.out.problems.append(Problem(path, pos, msg))
-                self.out.broken_files.add(path)
+                pos, msg = parsed.errors[0]
+                self._broken(Problem(path, pos, msg))
                 continue
-            if parsed.top_attributes and prefix == "":
+            if parsed.top_attributes:
                 name, attr = next(iter(parsed.top_attributes.items()))
-                self.out.problems.append(Problem(path, attr.pos, f"argument {name!r} outside a block is not valid in a .tf file"))
-                self.out.broken_files.add(path)
+                self._broken(Problem(path, attr.pos, f"argument {name!r} outside a block is not valid in a .tf file"))
+                continue
+            unknown = next((b for b in parsed.blocks if b.type not in TOP_LEVEL_BLOCKS), None)
+            if unknown is not None:
+                # Terraform rejects the file; read on, a misspelt `resouce` block would vanish silently
+                self._broken(Problem(path, unknown.pos, f"unsupported block type {unknown.type!r}"))
                 continue
             parsed_files.append((path, parsed))
             if prefix == "" or path not in self.out.comments:
@@ -220,6 +236,13 @@ class _Loader:
                             for name, attr in sub.attributes.items():
                                 key = f"{b.labels[0]}.{sub.type}.{name}"
                                 self.out.provider_features[key] = (hcl.evaluate(attr.node, scope.resolve), path, attr.pos)
+
+    def _broken(self, problem: Problem) -> None:
+        # Reported for a child module's file too, once however many calls load it: otherwise a
+        # broken module file would drop its resources without a word.
+        if problem.path not in self.out.broken_files:
+            self.out.problems.append(problem)
+        self.out.broken_files.add(problem.path)
 
     def _resource(self, b, path: str, prefix: str, scope: "_Scope", comments: list) -> None:
         rtype, rname = b.labels[0], b.labels[1]

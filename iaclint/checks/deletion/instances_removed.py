@@ -4,7 +4,7 @@ from typing import Iterator
 
 from iaclint.checks.common import severity_for, what_holds
 from iaclint.engine.check import Check, Context
-from iaclint.model import Category, ChangeKind, Expr, Finding, Severity, StackDiff
+from iaclint.model import Category, ChangeKind, Expr, Finding, Resource, Severity, StackDiff
 
 
 class InstancesRemoved(Check):
@@ -65,6 +65,27 @@ class InstancesRemoved(Check):
                     help="keep the instances, or add `moved` blocks for those that must survive",
                     severity=severity_for(ctx, a),
                     pos=a.pos_of(scheme),
+                )
+        # A module call's count/for_each going down destroys everything in the dropped instances.
+        for b_call, a_call, stateful_inside in diff.extras.get("module_calls_kept", []):
+            anchor = Resource(a_call.address, "module", diff.stack, a_call.path, a_call.pos, language="terraform")
+            for scheme in ("count", "for_each"):
+                if scheme not in b_call.meta or scheme not in a_call.meta:
+                    continue
+                lost = _lost(scheme, b_call.meta[scheme], a_call.meta[scheme])
+                if lost is None:
+                    continue
+                lost = [k for k in lost if f"{b_call.address}{k}" not in moved_from]
+                if not lost:
+                    continue
+                shown = ", ".join(f"{a_call.address}{k}" for k in lost[:5]) + (" ..." if len(lost) > 5 else "")
+                inside = f", including {', '.join(stateful_inside[:3])}" if stateful_inside else ""
+                yield self.finding(
+                    anchor,
+                    f"{a_call.address}: `{scheme}` change destroys {len(lost)} module instance(s) and everything "
+                    f"in them: {shown}{inside}",
+                    help="keep the instances, or add `moved` blocks for those that must survive",
+                    severity=Severity.ERROR if stateful_inside or a_call.local_dir is None else Severity.WARNING,
                 )
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from iaclint.checks.common import MISSING, get_path, ignored, severity_for, what_holds
+from iaclint.checks.common import MISSING, get_path, ignored, per_instance, severity_for, what_holds
 from iaclint.engine.check import Check, Context, is_true
 from iaclint.model import Category, ChangeKind, Expr, Finding, Severity, StackDiff
 
@@ -48,7 +48,8 @@ class ConditionalReplacementAttributeChanged(Check):
             changed = set(change.changed_paths)
             by_key: dict[str, list] = {}
             for f in facts:
-                if f.key in changed and f.key not in always and not ignored(after, f.key):
+                if (f.key in changed and f.key not in always and not ignored(after, f.key)
+                        and not per_instance(change.before, after, f.key)):
                     by_key.setdefault(f.key, []).append(f)
             for key, group in sorted(by_key.items()):
                 known = [f for f in group if len(f.extra) >= 2 and f.extra[0]]

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from iaclint.checks.common import fmt_value, get_path, ignored, severity_for, what_holds
+from iaclint.checks.common import fmt_value, get_path, ignored, per_instance, severity_for, what_holds
 from iaclint.engine.check import Check, Context
 from iaclint.model import Category, ChangeKind, Finding, Severity, StackDiff
 
@@ -46,7 +46,8 @@ class ForceNewAttributeChanged(Check):
             facts = {f.key for f in ctx.packs.replacement(after.type) if f.value in ALWAYS}
             if not facts:
                 continue
-            hits = [p for p in change.changed_paths if p in facts and not ignored(after, p)]
+            hits = [p for p in change.changed_paths
+                    if p in facts and not ignored(after, p) and not per_instance(change.before, after, p)]
             if not hits:
                 continue
             hits = _outermost(hits)

@@ -4,7 +4,7 @@ from typing import Iterator
 
 from iaclint.checks.common import severity_for, what_holds
 from iaclint.engine.check import Check, Context
-from iaclint.model import Category, ChangeKind, Finding, Severity, StackDiff
+from iaclint.model import Category, ChangeKind, Finding, Resource, Severity, StackDiff
 
 
 class InstanceKeysChanged(Check):
@@ -54,7 +54,8 @@ class InstanceKeysChanged(Check):
             # Terraform moves x.y <-> x.y[0] by itself when count is added or removed
             if {before_scheme, after_scheme} == {None, "count"}:
                 continue
-            if any(m.startswith(b.address + "[") for m in moved_from):
+            # a single instance is moved from its bare address: `from = x.y  to = x.y["a"]`
+            if any(m.startswith(b.address + "[") or (before_scheme is None and m == b.address) for m in moved_from):
                 continue
             old = f"{b.address}[...]" if before_scheme else b.address
             fix = _moved_blocks(b, a)
@@ -68,6 +69,28 @@ class InstanceKeysChanged(Check):
                 pos=a.pos_of(after_scheme) if after_scheme else a.pos,
                 fix=fix,
             )
+        # The same holds for a module call: every resource in it gets a new address.
+        for b_call, a_call, stateful_inside in diff.extras.get("module_calls_kept", []):
+            before_scheme = _scheme(b_call.meta)
+            after_scheme = _scheme(a_call.meta)
+            if before_scheme == after_scheme or {before_scheme, after_scheme} == {None, "count"}:
+                continue
+            if any(m == b_call.address or m.startswith(b_call.address + "[") for m in moved_from):
+                continue
+            anchor = Resource(a_call.address, "module", diff.stack, a_call.path, a_call.pos, language="terraform")
+            inside = f", including {', '.join(stateful_inside[:3])}" if stateful_inside else ""
+            yield self.finding(
+                anchor,
+                f"{a_call.address}: switching from {before_scheme or 'a single instance'} to "
+                f"{after_scheme or 'a single instance'} gives every module instance a new address: everything in "
+                f"it is destroyed and re-created{inside}",
+                help="add a `moved` block for each instance, from its old address to its new one",
+                severity=Severity.ERROR if stateful_inside or a_call.local_dir is None else Severity.WARNING,
+            )
+
+
+def _scheme(meta: dict) -> str | None:
+    return "count" if "count" in meta else "for_each" if "for_each" in meta else None
 
 
 def _moved_blocks(b, a) -> str | None:

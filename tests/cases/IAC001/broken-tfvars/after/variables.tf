@@ -1,0 +1,8 @@
+variable "prefix" {
+  type = string
+}
+
+variable "owner" {
+  type    = string
+  default = "platform"
+}

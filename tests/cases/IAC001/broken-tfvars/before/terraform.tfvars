@@ -1,0 +1,2 @@
+prefix = "acme-ci"
+owner  = "build-infra"

@@ -1,0 +1,4 @@
+variable "app_password" {
+  type      = string
+  sensitive = true
+}

@@ -1,0 +1,2 @@
+prefix = "acme-cicd"
+owner  = "build-infra"

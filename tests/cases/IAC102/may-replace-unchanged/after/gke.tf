@@ -1,0 +1,7 @@
+resource "google_compute_disk" "scratch" {
+  name = "build-scratch"
+  zone = "us-central1-a"
+  type = "pd-ssd"
+  labels = { team = "ci" }
+  size = 500
+}

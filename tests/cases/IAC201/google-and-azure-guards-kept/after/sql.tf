@@ -1,0 +1,12 @@
+resource "google_sql_database_instance" "main" {
+  name             = "main-pg"
+  region           = "europe-west1"
+  database_version = "POSTGRES_16"
+
+  settings {
+    tier                        = "db-custom-4-16384"
+    deletion_protection_enabled = true
+  }
+
+  deletion_protection = true
+}

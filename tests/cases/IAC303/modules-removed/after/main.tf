@@ -1,0 +1,5 @@
+module "media_bucket" {
+  source = "./modules/bucket"
+
+  name = "acme-media"
+}

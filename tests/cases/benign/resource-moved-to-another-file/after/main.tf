@@ -1,0 +1,19 @@
+resource "aws_dynamodb_table" "carts" {
+  name         = "carts"
+  billing_mode = "PAY_PER_REQUEST"
+  hash_key     = "cart_id"
+
+  attribute {
+    name = "cart_id"
+    type = "S"
+  }
+
+  server_side_encryption {
+    enabled     = true
+    kms_key_arn = aws_kms_key.data.arn
+  }
+
+  point_in_time_recovery {
+    enabled = true
+  }
+}

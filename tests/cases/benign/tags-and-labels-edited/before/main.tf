@@ -1,0 +1,40 @@
+locals {
+  tags = {
+    Environment = "prod"
+    Owner       = "platform"
+  }
+}
+
+resource "aws_s3_bucket" "logs" {
+  bucket = "acme-prod-logs"
+  tags   = local.tags
+}
+
+resource "aws_db_instance" "main" {
+  identifier        = "main"
+  engine            = "postgres"
+  instance_class    = "db.m6g.large"
+  allocated_storage = 100
+  username          = "main"
+  manage_master_user_password = true
+  tags              = merge(local.tags, { Name = "main" })
+}
+
+resource "google_storage_bucket" "assets" {
+  name     = "acme-prod-assets"
+  location = "EU"
+  labels = {
+    env = "prod"
+  }
+}
+
+resource "azurerm_storage_account" "assets" {
+  name                     = "acmeprodassets"
+  resource_group_name      = "rg-prod"
+  location                 = "westeurope"
+  account_tier             = "Standard"
+  account_replication_type = "ZRS"
+  tags = {
+    env = "prod"
+  }
+}

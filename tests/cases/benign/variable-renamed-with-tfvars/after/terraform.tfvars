@@ -1,0 +1,1 @@
+region = "asia-northeast1"
