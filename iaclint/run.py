@@ -161,13 +161,23 @@ def _repo_relative(paths: list[str], cwd: Path, root: Path) -> list[str] | None:
     return out
 
 
-def run(opts: RunOptions) -> int:
+@dataclass
+class LintResult:
+    """What one lint produced, before any rendering: the API the CLI, MCP server and tests share."""
+
+    findings: list
+    summary: dict
+    root: Path
+    config: object
+    analysis: object = None
+
+
+def lint(opts: RunOptions) -> LintResult:
+    """Read the inputs, run every rule, apply suppressions and configuration. Never prints."""
     from iaclint import config as config_mod
     from iaclint.analysis import analyze
     from iaclint.engine.check import Context
     from iaclint.engine.runner import Selection, finalize, run_checks
-    from iaclint.engine.registry import rule_infos
-    from iaclint.output import Report, get_formatter
     from iaclint.packs import Packs
 
     cfg = config_mod.load(opts.config, Path(opts.cwd or os.getcwd()))
@@ -189,7 +199,11 @@ def run(opts: RunOptions) -> int:
     findings = finalize(findings, selection)
     if excludes:  # a touched module may hold an excluded file: say nothing about it either
         findings = [f for f in findings if not _excluded(f.path, excludes)]
-    summary = {
+    return LintResult(findings, summarize(findings, analysis), inputs.root, cfg, analysis)
+
+
+def summarize(findings, analysis) -> dict:
+    return {
         "files": analysis.files,
         "resources_before": analysis.resources_before,
         "resources_after": analysis.resources_after,
@@ -197,11 +211,21 @@ def run(opts: RunOptions) -> int:
         "warnings": sum(1 for f in findings if f.severity.value == "warning"),
         "notes": sum(1 for f in findings if f.severity.value == "note"),
     }
-    fmt = opts.fmt or cfg.get("format") or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
-    report = Report(findings, summary, rule_infos() if fmt == "sarif" else [], str(inputs.root), opts.color, __version__)
-    text = get_formatter(fmt)(report)
-    _emit(text, opts.output)
-    return exit_code(findings, opts.fail_on or cfg.get("fail_on", "warning"))
+
+
+def render(result: LintResult, fmt: str | None, color: bool = False) -> str:
+    from iaclint.engine.registry import rule_infos
+    from iaclint.output import Report, get_formatter
+
+    fmt = fmt or result.config.get("format") or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
+    report = Report(result.findings, result.summary, rule_infos() if fmt == "sarif" else [], str(result.root), color, __version__)
+    return get_formatter(fmt)(report)
+
+
+def run(opts: RunOptions) -> int:
+    result = lint(opts)
+    _emit(render(result, opts.fmt, opts.color), opts.output)
+    return exit_code(result.findings, opts.fail_on or result.config.get("fail_on", "warning"))
 
 
 def exit_code(findings, fail_on: str) -> int:

@@ -421,7 +421,8 @@ def test_modest_alias_use_is_fine():
 )
 def test_deep_yaml_is_an_error_not_a_crash(text):
     started = time.perf_counter()
-    with pytest.raises(LoadError, match="nesting deeper"):
+    # our own bound, or libyaml's (PyYAML >= 6.0.4 wheels stop at 1,000 flow levels)
+    with pytest.raises(LoadError, match="nesting"):
         cfn_yaml.load(text)
     assert time.perf_counter() - started < 1
 
