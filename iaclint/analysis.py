@@ -18,6 +18,7 @@ from iaclint.trees import Tree
 
 TF_SUFFIXES = (".tf", ".tfvars")
 TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json", ".template", ".cfn", ".cform")
+PY_SUFFIXES = (".py",)  # AWS CDK and Pulumi programs (iaclint/pyiac.py), recognised by their imports
 _SOURCE_RE = re.compile(rb'source\s*=\s*"(\.{1,2}/[^"]*)"')
 
 
@@ -31,7 +32,7 @@ class Analysis:
 
 
 def is_relevant(path: str) -> bool:
-    return path.endswith(TF_SUFFIXES) or path.lower().endswith(TEMPLATE_SUFFIXES)
+    return path.endswith(TF_SUFFIXES) or path.lower().endswith(TEMPLATE_SUFFIXES) or path.endswith(PY_SUFFIXES)
 
 
 def changed_files(before: Tree, after: Tree, known: set[str] | None = None) -> set[str]:
@@ -86,7 +87,12 @@ def content_renames(before: Tree, after: Tree, changed: set[str]) -> dict[str, s
 def analyze(before: Tree, after: Tree, changed: set[str], renames: dict[str, str], settings: dict[str, Any] | None = None) -> Analysis:
     result = Analysis()
     tf_changed = {p for p in changed if p.endswith(TF_SUFFIXES)}
-    other_changed = sorted(p for p in changed if not p.endswith(TF_SUFFIXES))
+    other_changed = sorted(p for p in changed if not p.endswith(TF_SUFFIXES) and not p.endswith(PY_SUFFIXES))
+    py_changed = sorted(p for p in changed if p.endswith(PY_SUFFIXES))
+    if py_changed:
+        from iaclint import pyiac
+
+        pyiac.analyze_python(before, after, py_changed, renames, result, settings or {})
     if tf_changed:
         _terraform(before, after, tf_changed, renames, result)
     if other_changed:
@@ -173,7 +179,8 @@ def _terraform(before: Tree, after: Tree, changed: set[str], renames: dict[str, 
             continue
         pairs[new if new in after_dirs else r] = (r, new if new in after_dirs else None)
 
-    b_cache, a_cache = ParseCache(before), ParseCache(after)
+    shared: dict = {}  # content → parse: a file unchanged in a touched module is parsed once
+    b_cache, a_cache = ParseCache(before, shared), ParseCache(after, shared)
     for stack in sorted(pairs):
         old_dir, new_dir = pairs[stack]
         b_mod = load_module(before, old_dir, b_cache, before_dirs) if old_dir is not None else None
@@ -263,6 +270,7 @@ def _stack_diff(stack: str, b_mod, a_mod, changed: set[str], result: Analysis) -
             "provider_features_after": a_mod.provider_features if a_mod else {},
             "stack_comments": comments,
             "changed_files": changed,
+            "after_resources": after_res,  # every resource of the stack after the change (IAC107)
         },
     )
     _ = similarity

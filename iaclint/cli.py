@@ -14,7 +14,7 @@ import click
 from iaclint import __version__
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
-FORMAT_NAMES = ["text", "json", "sarif", "github", "gitlab", "markdown"]
+FORMAT_NAMES = ["text", "json", "sarif", "github", "gitlab", "markdown", "agent"]
 
 
 class InputError(Exception):
@@ -39,6 +39,9 @@ def cli() -> None:
 @click.option("--base", metavar="REF", help="Compare the git revision REF (e.g. origin/main) with the working tree.")
 @click.option("--head", metavar="REF", help="With --base: compare against this revision instead of the working tree.")
 @click.option("--staged", is_flag=True, help="Compare the git index with HEAD (what a pre-commit hook sees).")
+@click.option("--patch", "patch", metavar="FILE|-", help="Apply this unified diff to ROOT in memory and lint the result.")
+@click.option("--plan", "plan", metavar="FILE|-", help="Terraform plan JSON or change set: keep the static findings it confirms, drop those it refutes, add what it finds.")
+@click.option("--explain-disagreements", is_flag=True, help="With --plan: list on standard error where static analysis and the plan disagree.")
 @click.option("--format", "fmt", type=click.Choice(FORMAT_NAMES), default=None, help="Output format.")
 @click.option("--fail-on", type=click.Choice(["error", "warning", "note", "never"]), default=None,
               help="Exit 1 when a finding is at or above this severity (default: warning).")
@@ -48,8 +51,9 @@ def cli() -> None:
 @click.option("--output", "-o", type=click.Path(), help="Write the report to this file instead of standard output.")
 @click.option("--no-color", is_flag=True, help="Never use colour.")
 @click.option("--debug", is_flag=True, help="Show tracebacks for internal errors.")
-def diff(paths, base, head, staged, fmt, fail_on, select, ignore, config_path, output, no_color, debug) -> None:
-    """Lint a change: BEFORE AFTER (files or directories), --base REF [PATH...], or --staged [PATH...].
+def diff(paths, base, head, staged, patch, plan, explain_disagreements, fmt, fail_on, select, ignore, config_path, output, no_color, debug) -> None:
+    """Lint a change: BEFORE AFTER (files or directories), --base REF [PATH...], --staged [PATH...],
+    or --patch FILE|- [ROOT].
 
     PATH limits a git comparison to those files or directories; a Terraform file stands for
     its whole module directory. Paths in the report are relative to the repository root.
@@ -57,11 +61,64 @@ def diff(paths, base, head, staged, fmt, fail_on, select, ignore, config_path, o
     from iaclint.run import RunOptions, run
 
     opts = RunOptions(
-        paths=list(paths), base=base, head=head, staged=staged, fmt=fmt, fail_on=fail_on,
+        paths=list(paths), base=base, head=head, staged=staged, patch=patch, fmt=fmt, fail_on=fail_on,
         select=_csv(select), ignore=_csv(ignore), config=config_path, output=output,
-        color=_use_color(no_color, output), debug=debug,
+        color=_use_color(no_color, output), debug=debug, plan=plan, explain_disagreements=explain_disagreements,
     )
+    if explain_disagreements and not plan:
+        click.echo("iaclint: --explain-disagreements needs --plan FILE", err=True)
+        sys.exit(EXIT_USAGE)
     sys.exit(_guard(lambda: run(opts), debug))
+
+
+@cli.command()
+@click.argument("plan_file", metavar="FILE|-")
+@click.option("--source", "source", metavar="DIR", type=click.Path(), default=None,
+              help="Configuration or template directory the plan was made from, to point findings at the code (default: the current directory).")
+@click.option("--format", "fmt", type=click.Choice(FORMAT_NAMES), default=None, help="Output format.")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "note", "never"]), default=None,
+              help="Exit 1 when a finding is at or above this severity (default: warning).")
+@click.option("--select", multiple=True, help="Only these codes, names or categories (comma-separated).")
+@click.option("--ignore", multiple=True, help="Skip these codes, names or categories (comma-separated).")
+@click.option("--config", "config_path", type=click.Path(), help="Configuration file (default: .iaclint.toml or pyproject.toml).")
+@click.option("--output", "-o", type=click.Path(), help="Write the report to this file instead of standard output.")
+@click.option("--no-color", is_flag=True, help="Never use colour.")
+@click.option("--debug", is_flag=True, help="Show tracebacks for internal errors.")
+def plan(plan_file, source, fmt, fail_on, select, ignore, config_path, output, no_color, debug) -> None:
+    """Lint a Terraform/OpenTofu plan (`terraform show -json plan.out`) or a CloudFormation change set
+    (`aws cloudformation describe-change-set`): the provider's exact answer.
+    """
+    from iaclint.plan import run_plan
+    from iaclint.run import RunOptions
+
+    opts = RunOptions(
+        paths=[plan_file], fmt=fmt, fail_on=fail_on, select=_csv(select), ignore=_csv(ignore), config=config_path,
+        output=output, color=_use_color(no_color, output), debug=debug, source=source,
+    )
+    sys.exit(_guard(lambda: run_plan(opts), debug))
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--base", metavar="REF", help="Compare the git revision REF with the working tree.")
+@click.option("--head", metavar="REF", help="With --base: compare against this revision (print only).")
+@click.option("--staged", is_flag=True, help="Compare the git index with HEAD (print only).")
+@click.option("--patch", "patch", metavar="FILE|-", help="Apply this unified diff to ROOT in memory (print only).")
+@click.option("--write", is_flag=True, help="Apply the edits: moved.tf in each module directory, iaclint-refactor.json.")
+@click.option("--stack-name", metavar="NAME", help="CloudFormation stack name for the refactor mapping (default: the template's file name).")
+@click.option("--config", "config_path", type=click.Path(), help="Configuration file.")
+@click.option("--debug", is_flag=True, help="Show tracebacks for internal errors.")
+def fix(paths, base, head, staged, patch, write, stack_name, config_path, debug) -> None:
+    """Print (or --write) the edits that keep a change's intent without destroying anything.
+
+    Same inputs as `diff`. Terraform renames, module renames and count/for_each key changes get
+    `moved` blocks; CloudFormation renames a stack-refactor mapping. Protection is never re-added.
+    """
+    from iaclint.fixes import run_fix
+    from iaclint.run import RunOptions
+
+    opts = RunOptions(paths=list(paths), base=base, head=head, staged=staged, patch=patch, config=config_path, debug=debug)
+    sys.exit(_guard(lambda: run_fix(opts, write=write, stack_name=stack_name), debug))
 
 
 @cli.command()
@@ -89,6 +146,23 @@ def explain(code: str) -> None:
         sys.exit(EXIT_USAGE)
     click.echo(f"{rule.code} {rule.name} [{rule.category.value}, default {rule.severity.value}]\n")
     click.echo(rule.doc())
+
+
+@cli.command()
+@click.option("--root", type=click.Path(file_okay=False), default=".", show_default=True,
+              help="The directory the server may read; every root and path a tool is given must be inside it.")
+def mcp(root: str) -> None:
+    """Serve the check_patch, check_change and explain_rule tools over MCP (stdio). Needs iaclint[mcp]."""
+
+    def action() -> int:
+        if not Path(root).is_dir():
+            raise InputError(f"no such directory: {root}")
+        from iaclint.mcp_server import serve
+
+        serve(root)
+        return EXIT_OK
+
+    sys.exit(_guard(action, False))
 
 
 def _use_color(no_color: bool, output: str | None) -> bool:

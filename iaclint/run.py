@@ -26,6 +26,11 @@ class RunOptions:
     color: bool = False
     debug: bool = False
     cwd: str | None = None
+    patch: str | None = None  # a unified diff to apply to ROOT: a file path, or "-" for standard input
+    patch_text: str | None = None  # the same, as text (the API the MCP server uses)
+    plan: str | None = None  # `diff --plan FILE`: plan JSON or change set to confirm/refute with
+    explain_disagreements: bool = False
+    source: str | None = None  # `plan --source DIR`
 
 
 @dataclass
@@ -47,6 +52,8 @@ def build_inputs(opts: RunOptions) -> Inputs:
         raise InputError("--head needs --base")
     if opts.staged and opts.base:
         raise InputError("--staged and --base cannot be combined")
+    if opts.patch is not None or opts.patch_text is not None:
+        return _patch_inputs(opts, cwd)
     if opts.base or opts.staged:
         root = trees.repo_root(cwd)
         rel_paths = _repo_relative(opts.paths, cwd, root)
@@ -99,6 +106,36 @@ def build_inputs(opts: RunOptions) -> Inputs:
             raise InputError(f"{a.name}: not a Terraform file or a template iaclint reads (.tf, .tfvars, .yaml, .yml, .json, .template)")
     changed = changed_files(before, after)
     renames = content_renames(before, after, changed)
+    return Inputs(before, after, changed, renames, root)
+
+
+def _patch_inputs(opts: RunOptions, cwd: Path) -> Inputs:
+    """ROOT (the one PATH, or the current directory) against ROOT with the patch applied."""
+    from iaclint.cli import InputError
+    from iaclint import trees
+    from iaclint.analysis import content_renames, is_relevant
+    from iaclint.patch import apply_patch, read_patch_arg
+
+    if opts.base or opts.staged:
+        raise InputError("--patch cannot be combined with --base or --staged")
+    if len(opts.paths) > 1:
+        raise InputError("--patch takes one ROOT directory (default: the current directory)")
+    root = cwd / opts.paths[0] if opts.paths else cwd
+    if not root.is_dir():
+        raise InputError(f"--patch: ROOT must be a directory: {opts.paths[0] if opts.paths else root}")
+    text = opts.patch_text if opts.patch_text is not None else read_patch_arg(str(cwd / opts.patch) if opts.patch != "-" else "-")
+    before = trees.DirTree(root)
+    after = apply_patch(text, before)
+    changed = set()
+    for p in after.touched:
+        if not is_relevant(p):
+            continue
+        if before.exists(p) != after.exists(p) or before.read(p) != after.read(p):
+            changed.add(p)
+    renames = {o: n for o, n in after.renames.items() if o in changed or n in changed}
+    for old, new in content_renames(before, after, changed).items():
+        if old not in renames and new not in renames.values():
+            renames[old] = new
     return Inputs(before, after, changed, renames, root)
 
 
@@ -170,6 +207,7 @@ class LintResult:
     root: Path
     config: object
     analysis: object = None
+    disagreements: list = field(default_factory=list)  # with --plan: see iaclint.plan.combine
 
 
 def lint(opts: RunOptions) -> LintResult:
@@ -197,9 +235,14 @@ def lint(opts: RunOptions) -> LintResult:
         severities=cfg.get("severity", {}),
     )
     findings = finalize(findings, selection)
+    disagreements: list = []
+    if opts.plan:
+        from iaclint.plan import with_plan
+
+        findings, disagreements = with_plan(findings, opts, cfg, ctx, analysis, selection, inputs.after)
     if excludes:  # a touched module may hold an excluded file: say nothing about it either
         findings = [f for f in findings if not _excluded(f.path, excludes)]
-    return LintResult(findings, summarize(findings, analysis), inputs.root, cfg, analysis)
+    return LintResult(findings, summarize(findings, analysis), inputs.root, cfg, analysis, disagreements)
 
 
 def summarize(findings, analysis) -> dict:
@@ -225,6 +268,10 @@ def render(result: LintResult, fmt: str | None, color: bool = False) -> str:
 def run(opts: RunOptions) -> int:
     result = lint(opts)
     _emit(render(result, opts.fmt, opts.color), opts.output)
+    if opts.plan:
+        from iaclint.plan import report_disagreements
+
+        report_disagreements(result.disagreements, opts.explain_disagreements)
     return exit_code(result.findings, opts.fail_on or result.config.get("fail_on", "warning"))
 
 

@@ -103,6 +103,12 @@ class DirTree(Tree):
     def files(self) -> list[str]:
         if self._only is not None:
             return list(self._only)
+        walked = getattr(self, "_walked", None)
+        if walked is None:  # walk once per run: the analysis asks for the file list per module
+            walked = self._walked = self._walk()
+        return list(walked)
+
+    def _walk(self) -> list[str]:
         out: list[str] = []
         root = str(self.root)
         for dirpath, dirnames, filenames in os.walk(root, followlinks=False):

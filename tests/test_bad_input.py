@@ -109,6 +109,17 @@ def symlink_outside_git(tmp: Path):
 
 
 BIG = BUCKET + "#" * 400 + "\n"
+TEMPLATE = "Resources:\n  B:\n    Type: AWS::S3::Bucket\n"
+# a billion laughs: 10 ** 11 nodes if the aliases were expanded
+ALIAS_BOMB = "\n".join(
+    ['a0: &a0 ["x", "x", "x", "x", "x", "x", "x", "x", "x", "x"]']
+    + [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, 12)]
+) + "\n" + TEMPLATE + "    Properties:\n      Tags: *a11\n"
+DEEP = 10_000
+DEEP_YAML = TEMPLATE + "    Properties:\n      X: " + "[" * DEEP + "]" * DEEP + "\n"
+DEEP_JSON = '{"Resources": {"B": {"Type": "AWS::S3::Bucket", "Properties": {"X": ' + "[" * DEEP + "]" * DEEP + "}}}}"
+DEEP_TF = 'resource "aws_s3_bucket" "b" {\n  x = ' + "[" * DEEP + "]" * DEEP + "\n}\n"
+DEEP_TF_BLOCKS = 'resource "aws_s3_bucket" "c" {\n' + "a {\n" * DEEP + "}\n" * DEEP + "}\n"
 
 CASES = [
     # ---- the run cannot start
@@ -137,6 +148,16 @@ CASES = [
          finding=("IAC002", "main.tf", "previous version")),
     Case("binary file named .tf", dirs({"main.tf": BUCKET}, {"main.tf": b"\x7fELF\x00\x01\x02\x00" * 16}), 1,
          finding=("IAC001", "main.tf", "binary file")),
+    Case("YAML alias bomb", dirs({"t.yaml": TEMPLATE}, {"t.yaml": ALIAS_BOMB}), 1,
+         finding=("IAC001", "t.yaml", "aliases expand to more than")),
+    Case("10,000-level nesting", dirs({"t.yaml": TEMPLATE}, {"t.yaml": DEEP_YAML}), 1,
+         finding=("IAC001", "t.yaml", "nesting deeper than")),
+    Case("10,000-level nesting in JSON", dirs({"t.json": TEMPLATE}, {"t.json": DEEP_JSON}), 1,
+         finding=("IAC001", "t.json", "nesting deeper than")),
+    Case("10,000-level nesting in .tf", dirs({"main.tf": BUCKET}, {"main.tf": DEEP_TF}), 1,
+         finding=("IAC001", "main.tf", "nesting deeper than")),
+    Case("10,000 nested blocks in .tf", dirs({"main.tf": BUCKET}, {"main.tf": DEEP_TF_BLOCKS}), 1,
+         finding=("IAC001", "main.tf", "nesting deeper than")),
     Case("non-UTF-8 .tf", dirs({"main.tf": BUCKET}, {"main.tf": BUCKET.replace("example-logs", "caf\xe9").encode("latin-1")}), 1,
          finding=("IAC001", "main.tf", "not valid UTF-8")),
     Case("file over the size limit", dirs({}, {"big.tf": BIG}), 1, finding=("IAC001", "big.tf", "larger than"),

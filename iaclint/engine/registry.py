@@ -9,7 +9,10 @@ from iaclint.checks.deletion.protected_resource_deleted import ProtectedResource
 from iaclint.checks.deletion.stateful_resource_deleted import StatefulResourceDeleted
 from iaclint.checks.parse.meta_rules import DuplicateKey, ParseError, ParseErrorBefore, SuppressionWithoutReason, UnusedSuppression
 from iaclint.checks.protection.backup_retention_zeroed import BackupRetentionZeroed
+from iaclint.checks.protection.auto_delete_objects_enabled import AutoDeleteObjectsEnabled
 from iaclint.checks.protection.deletion_policy_weakened import DeletionPolicyWeakened
+from iaclint.checks.protection.retain_on_delete_removed import RetainOnDeleteRemoved
+from iaclint.checks.protection.termination_protection_disabled import TerminationProtectionDisabled
 from iaclint.checks.protection.deletion_protection_disabled import DeletionProtectionDisabled
 from iaclint.checks.protection.final_snapshot_removed import FinalSnapshotRemoved
 from iaclint.checks.protection.force_destroy_enabled import ForceDestroyEnabled
@@ -21,6 +24,7 @@ from iaclint.checks.replacement.conditional_replacement_attribute_changed import
 from iaclint.checks.replacement.force_new_attribute_changed import ForceNewAttributeChanged
 from iaclint.checks.replacement.instance_keys_changed import InstanceKeysChanged
 from iaclint.checks.replacement.module_renamed_without_moved import ModuleRenamedWithoutMoved
+from iaclint.checks.replacement.replacement_cascade import ReplacementCascade
 from iaclint.checks.replacement.resource_renamed_without_moved import ResourceRenamedWithoutMoved
 from iaclint.checks.replacement.resource_type_changed import ResourceTypeChanged
 from iaclint.engine.check import Check
@@ -37,6 +41,7 @@ RULES: list[type[Check]] = [
     ResourceTypeChanged,
     InstanceKeysChanged,
     ModuleRenamedWithoutMoved,
+    ReplacementCascade,
     DeletionProtectionDisabled,
     PreventDestroyRemoved,
     ForceDestroyEnabled,
@@ -46,6 +51,9 @@ RULES: list[type[Check]] = [
     ProviderProtectionDisabled,
     ManagementLockRemoved,
     DeletionPolicyWeakened,
+    AutoDeleteObjectsEnabled,
+    RetainOnDeleteRemoved,
+    TerminationProtectionDisabled,
     StatefulResourceDeleted,
     ProtectedResourceDeleted,
     ModuleCallRemoved,

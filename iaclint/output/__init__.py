@@ -41,6 +41,7 @@ FORMATTERS: dict[str, str] = {
     "github": "github",
     "gitlab": "gitlab",
     "markdown": "markdown",
+    "agent": "agent",
 }
 
 

@@ -549,9 +549,10 @@ def normalized_text(node, resolve: Resolver | None = None) -> str:
 
 
 def _tokens(node, resolve, out: list[str]) -> None:
-    if node.type == "comment":
+    kind = node.type  # read once: every attribute of a tree-sitter node is a call (hot path)
+    if kind == "comment":
         return
-    if node.type == "expression" and resolve is not None:
+    if kind == "expression" and resolve is not None:
         kids = [c for c in node.children if c.type != "comment"]
         if kids and kids[0].type == "variable_expr" and len(kids) > 1 and all(k.type == "get_attr" for k in kids[1:]):
             ref = [kids[0].text.decode()] + [k.children[-1].text.decode() for k in kids[1:]]
@@ -563,14 +564,16 @@ def _tokens(node, resolve, out: list[str]) -> None:
                 if value is not _UNKNOWN:
                     out.append(_literal_repr(value))
                     return
-    sole = _sole_interpolation(node)
-    if sole is not None:
-        _tokens(sole, resolve, out)
-        return
-    if node.child_count == 0:
+    if kind == "quoted_template":
+        sole = _sole_interpolation(node)
+        if sole is not None:
+            _tokens(sole, resolve, out)
+            return
+    children = node.children
+    if not children:
         out.append(node.text.decode("utf-8", "replace"))
         return
-    for c in node.children:
+    for c in children:
         _tokens(c, resolve, out)
 
 

@@ -9,6 +9,7 @@ literals, because agents often change a value indirectly.
 
 from __future__ import annotations
 
+import hashlib
 import posixpath
 from dataclasses import dataclass, field
 from typing import Any
@@ -77,16 +78,22 @@ def is_terraform_file(path: str) -> bool:
 
 
 def is_tfvars_file(path: str, directory: str) -> bool:
-    name = path.rpartition("/")[2]
-    return posixpath.dirname(path) == directory and (name == "terraform.tfvars" or name.endswith(".auto.tfvars"))
+    name = path.rpartition("/")[2]  # the name test first: this runs for every file of every module
+    return (name == "terraform.tfvars" or name.endswith(".auto.tfvars")) and posixpath.dirname(path) == directory
 
 
 class ParseCache:
-    """Parses each (tree, path) once, however many module calls instantiate it."""
+    """Parses each (tree, path) once, however many module calls instantiate it.
 
-    def __init__(self, tree) -> None:
+    `shared` (a dict given to the caches of both sides) maps file content to its parse, so a
+    file identical on both sides of a touched module directory is parsed once. A parse holds
+    no path and is never mutated by the loader, so sharing it is safe.
+    """
+
+    def __init__(self, tree, shared: dict | None = None) -> None:
         self.tree = tree
         self._files: dict[str, Any] = {}
+        self._shared = shared
 
     def get(self, path: str):
         if path not in self._files:
@@ -104,7 +111,12 @@ class ParseCache:
             data = decode(raw)
         except DecodeError as exc:
             return Problem(path, Pos(exc.line or 1), str(exc))
-        parsed = hcl.parse(data)
+        if self._shared is None:
+            return hcl.parse(data)
+        key = hashlib.sha1(data).digest()
+        parsed = self._shared.get(key)
+        if parsed is None:
+            parsed = self._shared[key] = hcl.parse(data)
         return parsed
 
 

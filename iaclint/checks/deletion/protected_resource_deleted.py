@@ -38,7 +38,8 @@ class ProtectedResourceDeleted(Check):
             if change.kind is not ChangeKind.REMOVED:
                 continue
             r = change.before
-            if not is_true(r.meta.get("prevent_destroy")):
+            if not is_true(r.meta.get("prevent_destroy")) or r.language == "pulumi":
+                # Pulumi keeps `protect` in its state: deleting a protected resource fails the update
                 continue
             yield self.finding(
                 r,

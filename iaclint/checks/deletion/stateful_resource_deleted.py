@@ -40,12 +40,23 @@ class StatefulResourceDeleted(Check):
                 continue
             r = change.before
             if is_true(r.meta.get("prevent_destroy")):
-                continue  # IAC302 reports it, louder
+                # IAC302 reports it, louder; Pulumi refuses to delete a protected resource (its state
+                # keeps `protect`), so removing it from the program fails the update instead
+                continue
             fact = ctx.packs.stateful(r.type)
             if fact is None:
                 continue
             policy = r.meta.get("deletion_policy")
-            if r.language == "cloudformation" and policy in RETAINING:
+            if r.language == "pulumi" and is_true(r.meta.get("retain_on_delete")):
+                yield self.finding(
+                    r,
+                    f"{r.address} ({r.type}) is removed; `retain_on_delete` keeps it in the cloud, but it leaves "
+                    f"the stack's management",
+                    help="make sure this is intended; the retained resource keeps costing and must be managed by hand",
+                    severity=Severity.WARNING,
+                )
+                continue
+            if r.language in ("cloudformation", "cdk") and policy in RETAINING:
                 yield self.finding(
                     r,
                     f"{r.address} ({r.type}) is removed; its DeletionPolicy {policy} keeps the data, but the "
@@ -54,7 +65,7 @@ class StatefulResourceDeleted(Check):
                     severity=Severity.WARNING,
                 )
                 continue
-            if r.language == "cloudformation" and policy == "Snapshot":
+            if r.language in ("cloudformation", "cdk") and policy == "Snapshot":
                 yield self.finding(
                     r,
                     f"{r.address} ({r.type}) is removed and deleted; DeletionPolicy Snapshot keeps a final snapshot",
@@ -62,7 +73,9 @@ class StatefulResourceDeleted(Check):
                     severity=Severity.WARNING,
                 )
                 continue
-            how = ("removed { lifecycle { destroy = false } }" if r.language == "terraform"
+            how = ("`removal_policy=RemovalPolicy.RETAIN` (deploy it before removing the construct)" if r.language == "cdk"
+                   else "`opts=pulumi.ResourceOptions(retain_on_delete=True)` (deploy it before removing the resource)"
+                   if r.language == "pulumi" else None) or (f"`removed {{ from = {r.address} lifecycle {{ destroy = false }} }}`" if r.language == "terraform"
                    else "DeletionPolicy: Retain (deploy it before removing the resource)")
             yield self.finding(
                 r,

@@ -40,7 +40,7 @@ class DeletionPolicyWeakened(Check):
             if change.kind not in (ChangeKind.MODIFIED, ChangeKind.MOVED):
                 continue
             b, a = change.before, change.after
-            if a.language != "cloudformation" or ctx.packs.stateful(a.type) is None:
+            if a.language not in ("cloudformation", "cdk") or ctx.packs.stateful(a.type) is None:
                 continue
             for key, label in POLICIES:
                 old, new = b.meta.get(key), a.meta.get(key)

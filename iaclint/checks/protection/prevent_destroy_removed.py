@@ -35,15 +35,32 @@ class PreventDestroyRemoved(Check):
             if change.kind not in (ChangeKind.MODIFIED, ChangeKind.MOVED, ChangeKind.RENAMED):
                 continue
             b, a = change.before, change.after
-            if a.language != "terraform" or not is_true(b.meta.get("prevent_destroy")):
+            if a.language not in ("terraform", "pulumi") or not is_true(b.meta.get("prevent_destroy")):
                 continue
             now = a.meta.get("prevent_destroy")
             if is_true(now):
+                continue
+            if isinstance(now, Expr) and a.language == "pulumi":
+                yield self.finding(
+                    a,
+                    f"{a.address}: `protect` is now `{now.text}`, which cannot be determined statically (was True)",
+                    help="keep `protect=True` literal, or check the preview",
+                    severity=Severity.WARNING,
+                    pos=a.pos_of("opts"),
+                )
                 continue
             if isinstance(now, Expr):
                 # Terraform requires a literal here; a non-literal is an error at plan time
                 continue
             how = "set to false" if now is not None else "removed"
+            if a.language == "pulumi":
+                yield self.finding(
+                    a,
+                    f"{a.address}: `protect` {how} (was True): Pulumi will no longer refuse to delete or replace it",
+                    help="keep `opts=pulumi.ResourceOptions(protect=True)`; if the resource must go, unprotect it in its own reviewed change",
+                    pos=a.pos_of("opts"),
+                )
+                continue
             yield self.finding(
                 a,
                 f"{a.address}: `lifecycle.prevent_destroy` {how} (was true)",

@@ -37,12 +37,14 @@ class ProviderProtectionDisabled(Check):
     def run(self, diff: StackDiff, ctx: Context) -> Iterator[Finding]:
         before = diff.extras.get("provider_features_before", {})
         after = diff.extras.get("provider_features_after", {})
+        if not diff.before_count and not before:
+            return  # a new configuration: nothing existing loses a guard
         for key, (want, source) in _switches(ctx).items():
             b = before.get(key)
             a = after.get(key)
             b_val = b[0] if b else None
             a_val = a[0] if a else None
-            if _protective(b_val, want) and _protective(a_val, want) is False:
+            if _protective(b_val, want, key) and _protective(a_val, want, key) is False:
                 path, pos = (a[1], a[2]) if a else (b[1], b[2])
                 anchor = Resource(f"provider.{key.split('.')[0]}", "provider", diff.stack, path, pos)
                 yield self.finding(
@@ -53,9 +55,26 @@ class ProviderProtectionDisabled(Check):
                 )
 
 
-def _protective(value, want: str) -> bool | None:
+# Switches whose provider default is the protective value, so leaving them unset protects.
+# From the azurerm provider's "features block" documentation (website/docs/guides/features-block.html.markdown);
+# for the others (key_vault purge_*, virtual_machine delete_os_disk_on_deletion...) the default
+# is the destructive value and unset means unprotected.
+PROTECTIVE_DEFAULTS = {
+    "resource_group.prevent_deletion_if_contains_resources",
+    "netapp.prevent_volume_destruction",
+    "netapp.delete_backups_on_backup_vault_destroy",
+    "log_analytics_workspace.permanently_delete_on_destroy",
+    "machine_learning.purge_soft_deleted_workspace_on_destroy",
+    "recovery_service.purge_protected_items_from_vault_on_destroy",
+    "virtual_machine.skip_shutdown_and_force_delete",
+    "virtual_machine_scale_set.force_delete",
+    "databricks_workspace.force_delete",
+}
+
+
+def _protective(value, want: str, key: str = "") -> bool | None:
     if value is None:
-        return True  # unset: the provider default, which is the protective one for these switches
+        return key.split(".", 1)[-1] in PROTECTIVE_DEFAULTS
     if want == "true":
         return is_true(value)
     if want == "false":

@@ -51,6 +51,20 @@ class ResourceRenamedWithoutMoved(Check):
                 help = (f"keep the logical ID {old.address}, or rename it with CloudFormation stack refactoring "
                         f"(no replacement); if a new resource is intended, set `DeletionPolicy: Retain` on the old one first")
                 fix = None
+            elif new.language == "cdk":
+                msg = (f"logical ID {old.address} ({old.meta.get('construct_path')}) becomes {new.address} "
+                       f"({new.meta.get('construct_path')}): CloudFormation deletes the old {old.type} and creates a "
+                       f"new one{what_holds(ctx, old)}")
+                help = (f"keep the construct id and scope, or pin the old ID: "
+                        f"`<construct>.node.default_child.override_logical_id(\"{old.address}\")` "
+                        f"(or use CDK's refactor support)")
+                fix = None
+            elif new.language == "pulumi":
+                old_name = old.address[len(old.address.rsplit(".", 1)[0]) + 1:]
+                msg = (f"{old.address} renamed to {new.address} without an alias: Pulumi deletes the old resource "
+                       f"and creates a new one{what_holds(ctx, old)}")
+                help = f'if it is the same resource, add `opts=pulumi.ResourceOptions(aliases=[pulumi.Alias(name="{old_name}")])`'
+                fix = None
             else:
                 msg = (f"{old.address} renamed to {new.address} without a `moved` block: the old resource is "
                        f"destroyed and a new one created{what_holds(ctx, old)}")

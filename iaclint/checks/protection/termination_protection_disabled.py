@@ -1,0 +1,50 @@
+"""IAC212 termination-protection-disabled."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from iaclint.engine.check import Check, Context, is_true
+from iaclint.model import Category, Finding, Pos, Resource, Severity, StackDiff
+
+
+class TerminationProtectionDisabled(Check):
+    """## What it does
+    Flags an AWS CDK stack whose `termination_protection=True` is removed or set to False, in
+    the stack class's `super().__init__(...)` or where the app instantiates the stack.
+
+    ## Why is this bad?
+    Termination protection makes `cdk destroy` and `aws cloudformation delete-stack` fail, so
+    the stack and every resource in it cannot be deleted by accident. Turning it off is the
+    first step of deleting the whole stack.
+
+    ## Example
+    ```python
+    StorageStack(app, "OrdersStorage")   # was termination_protection=True
+    ```
+
+    ## Use instead
+    Keep `termination_protection=True`. If the stack must go, turn it off in its own reviewed
+    change.
+    """
+
+    code = "IAC212"
+    name = "termination-protection-disabled"
+    category = Category.PROTECTION
+    severity = Severity.ERROR
+
+    def run(self, diff: StackDiff, ctx: Context) -> Iterator[Finding]:
+        if diff.language != "cdk":
+            return
+        before, after, pos = diff.extras.get("termination_protection", (None, None, None))
+        if not is_true(before) or is_true(after) or pos is None:
+            return
+        path = diff.stack.rsplit("::", 1)[0]
+        anchor = Resource(diff.stack, "AWS::CloudFormation::Stack", diff.stack, path, pos or Pos(1), language="cdk")
+        how = "removed" if after is None else f"set to {after}"
+        yield self.finding(
+            anchor,
+            f"stack {diff.stack.rsplit('::', 1)[-1]}: `termination_protection` {how} (was True): the stack and "
+            f"everything in it can now be deleted",
+            help="keep termination_protection=True; turn it off in its own reviewed change if the stack must go",
+        )

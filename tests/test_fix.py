@@ -1,0 +1,101 @@
+"""`iaclint fix`: print, and with --write apply, the edits that avoid a destroy.
+
+Round trips: `fix --write` on a change, then `diff` on the same change reports no replacement.
+"""
+
+from __future__ import annotations
+
+import json
+
+from conftest import run_cli, write
+
+BUCKET = """
+resource "aws_s3_bucket" "{name}" {{
+  bucket = "acme-assets"
+}}
+"""
+QUEUES_COUNT = """
+resource "aws_sqs_queue" "q" {
+  count = 2
+  name  = "queue-${count.index}"
+}
+"""
+QUEUES_FOR_EACH = """
+resource "aws_sqs_queue" "q" {
+  for_each = toset(["a", "b"])
+  name     = "queue-${each.key}"
+}
+"""
+DB = """
+resource "aws_db_instance" "main" {
+  engine              = "postgres"
+  deletion_protection = true
+}
+"""
+CFN = """
+AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  {name}:
+    Type: AWS::SQS::Queue
+    Properties:
+      VisibilityTimeout: 60
+"""
+
+
+def _change(tmp_path, before: dict, after: dict):
+    b, a = tmp_path / "before", tmp_path / "after"
+    write(b, before)
+    write(a, after)
+    return b, a
+
+
+def _replacements(b, a) -> list[str]:
+    result = run_cli(["diff", b, a, "--format", "json", "--select", "replacement"])
+    return [f["rule"] for f in json.loads(result.stdout)["findings"]]
+
+
+def test_rename_round_trip(tmp_path):
+    b, a = _change(tmp_path, {"s3.tf": BUCKET.format(name="static")}, {"s3.tf": BUCKET.format(name="assets")})
+    assert "IAC103" in _replacements(b, a)
+    printed = run_cli(["fix", b, a])
+    assert printed.exit_code == 0, printed.output
+    assert "from = aws_s3_bucket.static" in printed.stdout
+    assert not (a / "moved.tf").exists()  # printing writes nothing
+    written = run_cli(["fix", b, a, "--write"])
+    assert written.exit_code == 0, written.output
+    assert "to   = aws_s3_bucket.assets" in (a / "moved.tf").read_text()
+    assert _replacements(b, a) == []
+
+
+def test_count_to_for_each_round_trip(tmp_path):
+    b, a = _change(tmp_path, {"q.tf": QUEUES_COUNT}, {"q.tf": QUEUES_FOR_EACH, "moved.tf": "# moves\n"})
+    assert "IAC105" in _replacements(b, a)
+    assert run_cli(["fix", b, a, "--write"]).exit_code == 0
+    moved = (a / "moved.tf").read_text()
+    assert moved.startswith("# moves\n")  # appended, not overwritten
+    assert 'from = aws_sqs_queue.q[0]' in moved and 'to   = aws_sqs_queue.q["a"]' in moved
+    assert _replacements(b, a) == []
+
+
+def test_protection_is_never_re_added(tmp_path):
+    b, a = _change(tmp_path, {"db.tf": DB}, {"db.tf": DB.replace("true", "false")})
+    result = run_cli(["fix", b, a, "--write"])
+    assert result.exit_code == 0
+    assert "needs a human" in result.stdout and "IAC201" in result.stdout
+    assert not (a / "moved.tf").exists()
+    assert "deletion_protection = false" in (a / "db.tf").read_text()
+
+
+def test_cloudformation_rename_gives_a_refactor_mapping(tmp_path):
+    b, a = _change(tmp_path, {"stack.yaml": CFN.format(name="OldQueue")}, {"stack.yaml": CFN.format(name="NewQueue")})
+    result = run_cli(["fix", b, a, "--write", "--stack-name", "orders"])
+    assert result.exit_code == 0, result.output
+    mapping = json.loads((a / "iaclint-refactor.json").read_text())
+    assert mapping == [{"Source": {"StackName": "orders", "LogicalResourceId": "OldQueue"},
+                        "Destination": {"StackName": "orders", "LogicalResourceId": "NewQueue"}}]
+
+
+def test_write_refuses_patch_and_staged(tmp_path):
+    result = run_cli(["fix", "--staged", "--write"], cwd=tmp_path)
+    assert result.exit_code == 2
+    assert "--write" in result.stderr

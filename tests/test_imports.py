@@ -1,0 +1,88 @@
+"""Import discipline: a run imports only what its change needs (start-up time in a hook).
+
+Each case runs the CLI in a fresh interpreter and reports which heavy packages ended up in
+`sys.modules`. Nothing here measures time.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+HEAVY = ("yaml", "libcst", "cfnlint", "tree_sitter", "tree_sitter_hcl", "hcl2")
+
+_PROBE = """
+import json, sys
+sys.argv = ["iaclint"] + sys.argv[1:]
+from iaclint.cli import main
+try:
+    rc = main()
+except SystemExit as exc:
+    rc = exc.code
+loaded = sorted({m.split(".")[0] for m in sys.modules} & set(%r))
+sys.stderr.write("\\nIMPORTED=" + json.dumps({"rc": rc, "loaded": loaded}) + "\\n")
+""" % (HEAVY,)
+
+
+def _imported(args: list[str], cwd: Path) -> tuple[int, set[str]]:
+    env = {k: v for k, v in os.environ.items() if k != "GITHUB_ACTIONS"}
+    proc = subprocess.run([sys.executable, "-c", _PROBE, *args], cwd=cwd, capture_output=True, text=True, env=env)
+    line = next((ln for ln in proc.stderr.splitlines() if ln.startswith("IMPORTED=")), None)
+    assert line is not None, proc.stderr
+    data = json.loads(line[len("IMPORTED="):])
+    return data["rc"], set(data["loaded"])
+
+
+def _tf(path: Path, bucket: str) -> None:
+    path.mkdir(parents=True, exist_ok=True)
+    (path / "main.tf").write_text(f'resource "aws_s3_bucket" "b" {{\n  bucket = "{bucket}"\n}}\n')
+
+
+def _cfn(path: Path, bucket: str, ext: str = "yaml") -> None:
+    path.mkdir(parents=True, exist_ok=True)
+    body = {"Resources": {"B": {"Type": "AWS::S3::Bucket", "Properties": {"BucketName": bucket}}}}
+    text = json.dumps(body) if ext == "json" else (
+        f"Resources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketName: {bucket}\n")
+    (path / f"t.{ext}").write_text(text)
+
+
+def test_version_imports_nothing_heavy(tmp_path):
+    rc, loaded = _imported(["--version"], tmp_path)
+    assert rc in (0, None)
+    assert loaded == set()
+
+
+def test_terraform_only_run_imports_no_yaml_libcst_or_cfnlint(tmp_path):
+    _tf(tmp_path / "b", "one")
+    _tf(tmp_path / "a", "two")
+    rc, loaded = _imported(["diff", "b", "a"], tmp_path)
+    assert rc == 1
+    assert not loaded & {"yaml", "libcst", "cfnlint", "hcl2"}
+
+
+@pytest.mark.parametrize("ext", ["yaml", "json"])
+def test_cloudformation_only_run_imports_no_tree_sitter_or_libcst(tmp_path, ext):
+    _cfn(tmp_path / "b", "one", ext)
+    _cfn(tmp_path / "a", "two", ext)
+    rc, loaded = _imported(["diff", "b", "a"], tmp_path)
+    assert rc == 1
+    assert not loaded & {"tree_sitter", "tree_sitter_hcl", "libcst", "cfnlint", "hcl2"}
+    if ext == "json":
+        assert "yaml" not in loaded
+
+
+def test_staged_terraform_change_imports_no_yaml(tmp_path):
+    env = dict(os.environ, GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@t", GIT_COMMITTER_NAME="t", GIT_COMMITTER_EMAIL="t@t")
+    _tf(tmp_path, "one")
+    for cmd in (["git", "init", "-q"], ["git", "add", "-A"], ["git", "commit", "-qm", "base"]):
+        subprocess.run(cmd, cwd=tmp_path, check=True, env=env, capture_output=True)
+    _tf(tmp_path, "two")
+    subprocess.run(["git", "add", "-A"], cwd=tmp_path, check=True, env=env)
+    rc, loaded = _imported(["diff", "--staged"], tmp_path)
+    assert rc == 1
+    assert not loaded & {"yaml", "libcst", "cfnlint", "hcl2"}
