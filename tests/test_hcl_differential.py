@@ -298,7 +298,7 @@ def _render(value: Any, indent: str, uni: bool) -> str:
 def _heredoc(draw) -> tuple[str, str]:
     """(HCL text, value) of a heredoc of plain lines."""
     lines = draw(st.lists(st.from_regex(r"[a-z0-9 #:=.\-\"\\]{0,20}", fullmatch=True), min_size=1, max_size=4))
-    lines = [ln.rstrip() for ln in lines]
+    lines = [ln.strip() for ln in lines]  # indentation comes only from pad and extra below
     flush = draw(st.booleans())
     pad = " " * draw(st.integers(0, 6))
     if flush:

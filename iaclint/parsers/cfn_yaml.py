@@ -342,6 +342,9 @@ def load(text: str) -> tuple[Any, list[Issue]]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         message = " ".join(part for part in (exc.context, exc.problem) if part) or "invalid YAML"
+        if "maximum nesting depth" in message:
+            # libyaml (PyYAML >= 6.0.4 wheels) has its own bound; say it the way our own bound does
+            message = f"nesting deeper than {MAX_DEPTH} levels"
         if mark is None:
             raise LoadError(message) from None
         raise LoadError(message, mark.line + 1, mark.column + 1) from None
