@@ -1,0 +1,10 @@
+resource "azurerm_resource_group" "main" {
+  name     = "rg-payments"
+  location = "westeurope"
+}
+
+resource "azurerm_network_security_group" "web" {
+  name                = "nsg-web"
+  location            = azurerm_resource_group.main.location
+  resource_group_name = azurerm_resource_group.main.name
+}

@@ -1,0 +1,18 @@
+resource "azurerm_resource_group" "main" {
+  name     = "rg-payments"
+  location = "westeurope"
+}
+
+resource "azurerm_storage_account" "invoices" {
+  name                     = "acmeinvoices"
+  resource_group_name      = azurerm_resource_group.main.name
+  location                 = azurerm_resource_group.main.location
+  account_tier             = "Standard"
+  account_replication_type = "GRS"
+}
+
+resource "azurerm_network_security_group" "web" {
+  name                = "nsg-web"
+  location            = azurerm_resource_group.main.location
+  resource_group_name = azurerm_resource_group.main.name
+}
