@@ -104,7 +104,7 @@ def plan(plan_file, source, fmt, fail_on, select, ignore, config_path, output, n
 @click.option("--head", metavar="REF", help="With --base: compare against this revision (print only).")
 @click.option("--staged", is_flag=True, help="Compare the git index with HEAD (print only).")
 @click.option("--patch", "patch", metavar="FILE|-", help="Apply this unified diff to ROOT in memory (print only).")
-@click.option("--write", is_flag=True, help="Apply the edits: moved.tf in each module directory, iaclint-refactor.json.")
+@click.option("--write", is_flag=True, help="Apply the edits: moved.tf in each module directory, iaclint-refactor.json, the edited .py programs.")
 @click.option("--stack-name", metavar="NAME", help="CloudFormation stack name for the refactor mapping (default: the template's file name).")
 @click.option("--config", "config_path", type=click.Path(), help="Configuration file.")
 @click.option("--debug", is_flag=True, help="Show tracebacks for internal errors.")
@@ -112,7 +112,8 @@ def fix(paths, base, head, staged, patch, write, stack_name, config_path, debug)
     """Print (or --write) the edits that keep a change's intent without destroying anything.
 
     Same inputs as `diff`. Terraform renames, module renames and count/for_each key changes get
-    `moved` blocks; CloudFormation renames a stack-refactor mapping. Protection is never re-added.
+    `moved` blocks; CloudFormation renames a stack-refactor mapping; CDK/Pulumi renames an
+    `override_logical_id` or alias in the program (printed as a diff). Protection is never re-added.
     """
     from iaclint.fixes import run_fix
     from iaclint.run import RunOptions

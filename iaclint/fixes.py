@@ -5,7 +5,9 @@ Only edits that say "this is the same object under a new address" are made:
   count/for_each key changes whose keys are known statically (IAC105), written to `moved.tf`
   in the module directory of the AFTER side (appended when it exists);
 - CloudFormation: a stack-refactor mapping for renamed logical IDs (IAC103), the
-  `aws cloudformation create-stack-refactor --resource-mappings` file, `iaclint-refactor.json`.
+  `aws cloudformation create-stack-refactor --resource-mappings` file, `iaclint-refactor.json`;
+- CDK and Pulumi programs: renamed constructs/resources (IAC103) get `override_logical_id("Old")`
+  or a Pulumi alias, edited in place with libcst (iaclint/fixes_python.py), shown as a unified diff.
 
 A removed protection flag is never put back: turning protection off may be the intent, and
 only a human can say. Such findings are listed as needing review.
@@ -27,11 +29,14 @@ _MOVED_RULES = ("IAC103", "IAC105", "IAC106")
 class FixPlan:
     moved: dict[str, list[str]] = field(default_factory=dict)  # module directory -> moved blocks
     mappings: list[dict] = field(default_factory=list)  # CloudFormation stack-refactor resource mappings
+    python: list = field(default_factory=list)  # IAC103 findings on CDK/Pulumi programs (iaclint.fixes_python)
+    python_edits: dict[str, tuple[str, str]] = field(default_factory=dict)  # path -> (text, fixed text)
+    python_notes: list[str] = field(default_factory=list)  # why a Python rename was left to a human
     manual: list = field(default_factory=list)  # blocking findings no safe edit avoids
 
     @property
     def empty(self) -> bool:
-        return not self.moved and not self.mappings
+        return not self.moved and not self.mappings and not self.python_edits
 
 
 def plan_fixes(findings, stack_name: str | None = None) -> FixPlan:
@@ -54,6 +59,9 @@ def plan_fixes(findings, stack_name: str | None = None) -> FixPlan:
                 "Destination": {"StackName": stack, "LogicalResourceId": new},
             })
             continue
+        if f.rule == "IAC103" and len(f.resources) == 2 and f.path.endswith(".py"):
+            plan.python.append(f)
+            continue
         if f.severity in (Severity.ERROR, Severity.WARNING):
             plan.manual.append(f)
     return plan
@@ -69,10 +77,16 @@ def render_plan(plan: FixPlan) -> str:
         out.append(f"# {REFACTOR_FILE} (aws cloudformation create-stack-refactor --resource-mappings file://{REFACTOR_FILE})")
         out.append(json.dumps(plan.mappings, indent=2))
         out.append("")
+    for path in sorted(plan.python_edits):
+        from iaclint.fixes_python import unified_diff
+
+        out.append(unified_diff(path, *plan.python_edits[path]).rstrip("\n"))
+        out.append("")
     if plan.manual:
         out.append("# needs a human (no safe automatic edit):")
         for f in plan.manual:
             out.append(f"#   {f.path}:{f.line}: {f.rule} {f.resource or ''}".rstrip())
+        out.extend(f"#     {note}" for note in plan.python_notes)
     if not out:
         out.append("# nothing to fix")
     return "\n".join(out).rstrip("\n")
@@ -95,6 +109,10 @@ def write_plan(plan: FixPlan, root: Path) -> list[Path]:
         target = root / REFACTOR_FILE
         target.write_text(json.dumps(plan.mappings, indent=2) + "\n")
         written.append(target)
+    for path in sorted(plan.python_edits):
+        target = root / path
+        target.write_bytes(plan.python_edits[path][1].encode("utf-8", "surrogateescape"))
+        written.append(target)
     return written
 
 
@@ -110,8 +128,18 @@ def run_fix(opts, write: bool = False, stack_name: str | None = None) -> int:
                          "the working tree (not --head, --staged or --patch); without --write the edits are printed")
     if write and len(opts.paths) == 2 and not Path(opts.cwd or ".", opts.paths[1]).is_dir() and not opts.base:
         raise InputError("--write needs directories (BEFORE AFTER), not files")
+    if opts.patch == "-" and opts.patch_text is None:  # read stdin once: Python fixes read the inputs again
+        from dataclasses import replace
+
+        from iaclint.patch import read_patch_arg
+
+        opts = replace(opts, patch_text=read_patch_arg("-"))
     result = lint(opts)
     plan = plan_fixes(result.findings, stack_name)
+    if plan.python:
+        from iaclint.fixes_python import resolve
+
+        resolve(plan, opts)
     click.echo(render_plan(plan))
     if write and not plan.empty:
         for path in write_plan(plan, Path(result.root)):
