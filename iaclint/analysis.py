@@ -105,20 +105,32 @@ def analyze(before: Tree, after: Tree, changed: set[str], renames: dict[str, str
 # ------------------------------------------------------------------ Terraform
 
 
-def _callers(tree: Tree, tf_files: list[str]) -> dict[str, set[str]]:
-    """child directory -> directories that call it as a local module."""
+def _callers(tree: Tree, tf_files: list[str], memo: dict[str, list[str]] | None = None) -> dict[str, set[str]]:
+    """child directory -> directories that call it as a local module.
+
+    `memo` (blob id -> local sources, shared by both sides' calls) means a file whose git blob
+    is the same on both sides is read once: a hook run reads only the changed blobs twice.
+    """
     graph: dict[str, set[str]] = {}
-    getattr(tree, "prefetch", lambda paths: None)(tf_files)
+    blob = getattr(tree, "blob", None) if memo is not None else None
+    keys = {p: blob(p) for p in tf_files} if blob is not None else {}
+    getattr(tree, "prefetch", lambda paths: None)([p for p in tf_files if keys.get(p) not in memo] if keys else tf_files)
     for p in tf_files:
-        try:
-            data = tree.read(p)
-        except Exception:
-            continue
-        if b"source" not in data:
+        key = keys.get(p)
+        sources = memo.get(key) if key else None
+        if sources is None:
+            try:
+                data = tree.read(p)
+            except Exception:
+                continue
+            sources = [m.group(1).decode("utf-8", "replace") for m in _SOURCE_RE.finditer(data)] if b"source" in data else []
+            if key:
+                memo[key] = sources
+        if not sources:
             continue
         d = posixpath.dirname(p)
-        for m in _SOURCE_RE.finditer(data):
-            child = posixpath.normpath(posixpath.join(d or ".", m.group(1).decode("utf-8", "replace")))
+        for source in sources:
+            child = posixpath.normpath(posixpath.join(d or ".", source))
             child = "" if child == "." else child
             graph.setdefault(child, set()).add(d)
     return graph
@@ -164,8 +176,9 @@ def _terraform(before: Tree, after: Tree, changed: set[str], renames: dict[str, 
     # Only build the caller graph when a touched directory might be someone's child module.
     b_files = [p for files in before_dirs.values() for p in files]
     a_files = [p for files in after_dirs.values() for p in files]
-    b_graph = _callers(before, b_files) if len(before_dirs) > 1 else {}
-    a_graph = _callers(after, a_files) if len(after_dirs) > 1 else {}
+    sources_by_blob: dict[str, list[str]] = {}
+    b_graph = _callers(before, b_files, sources_by_blob) if len(before_dirs) > 1 else {}
+    a_graph = _callers(after, a_files, sources_by_blob) if len(after_dirs) > 1 else {}
     roots_after = _roots_for({d for d in touched if d in after_dirs}, a_graph)
     roots_before = _roots_for({d for d in touched if d in before_dirs}, b_graph)
     # a root that moved is compared under its new name

@@ -37,6 +37,9 @@ def analyze_templates(before, after, paths, renames, result, settings) -> None:
     from iaclint.parsers.cloudformation import looks_like_template, parse_template
 
     reverse = {new: old for old, new in renames.items()}
+    # git trees: one `cat-file --batch` per side for every template, not one git process per file
+    getattr(after, "prefetch", lambda paths: None)(list(paths))
+    getattr(before, "prefetch", lambda paths: None)([reverse.get(p, p) for p in paths])
     handled_old: set[str] = set()
     for path in paths:
         if path in handled_old:
