@@ -65,7 +65,7 @@ def build_inputs(opts: RunOptions) -> Inputs:
             except trees.TreeError:
                 before = trees.EmptyTree()  # the first commit: everything is new
             after = trees.GitIndexTree(root)
-            renames = trees.git_renames(root, "HEAD", None, staged=True) if not isinstance(before, trees.EmptyTree) else {}
+            rename_args = None if isinstance(before, trees.EmptyTree) else ("HEAD", None, True)
         else:
             base_sha = trees.resolve_ref(root, opts.base)
             head_sha = trees.resolve_ref(root, opts.head) if opts.head else None
@@ -73,13 +73,16 @@ def build_inputs(opts: RunOptions) -> Inputs:
             before = trees.GitRevTree(root, merge_base)
             before.label = opts.base
             after = trees.GitRevTree(root, head_sha) if head_sha else trees.WorkTree(root)
-            renames = trees.git_renames(root, merge_base, head_sha)
+            rename_args = (merge_base, head_sha, False)
         if rel_paths is None:
             changed = changed_files(before, after)
         else:
             _check_paths_exist(opts.paths, rel_paths, before, after, cwd)
             keep = _scope(rel_paths)
             changed = changed_files(trees.Subset(before, keep), trees.Subset(after, keep))
+        # git's rename detection is a whole diff: ask only when a file this change touches vanished
+        vanished = any(before.exists(p) and not after.exists(p) for p in changed)
+        renames = trees.git_renames(root, *rename_args[:2], staged=rename_args[2]) if rename_args and vanished else {}
         # files moved without git knowing (a plain `mv`, the new file untracked)
         for old, new in content_renames(before, after, changed).items():
             if old not in renames and new not in renames.values():
