@@ -80,14 +80,15 @@ def _ordered_union(a: dict, b: dict) -> list[str]:
 
 def _equal(a: Any, b: Any) -> bool:
     if a is _MISSING or b is _MISSING:
-        return a is b
+        # an argument set to null is the same as one left out: Terraform and CloudFormation alike
+        return a is b or a is None or b is None
     if _is_blocks(a) or _is_blocks(b):
         if not (isinstance(a, list) and isinstance(b, list)) or len(a) != len(b):
             return False
         ua, ub = _unmatched(a, b)
         return not ua and not ub
     if isinstance(a, dict) and isinstance(b, dict):
-        return a.keys() == b.keys() and all(_equal(a[k], b[k]) for k in a)
+        return all(_equal(a.get(k, _MISSING), b.get(k, _MISSING)) for k in _ordered_union(a, b))
     if isinstance(a, list) and isinstance(b, list):
         return len(a) == len(b) and all(_equal(x, y) for x, y in zip(a, b))
     if isinstance(a, bool) or isinstance(b, bool):

@@ -201,3 +201,27 @@ def test_valid_corpus_reads_cleanly() -> None:
         assert not _rejected(path.read_bytes()), path
         module = load_module(DirTree(path.parent), "")
         assert not module.problems, (path, module.problems)
+
+
+def test_operators_and_conditionals_evaluate_when_their_inputs_are_known(tmp_path):
+    """`var.x != null ? a : b` and friends: module code's everyday idioms, evaluated as Terraform would."""
+    from iaclint.parsers.terraform import load_module
+    from iaclint.trees import DirTree
+
+    (tmp_path / "main.tf").write_text(
+        'variable "src" {\n  default = null\n}\nvariable "n" {\n  default = 2\n}\n'
+        'locals {\n  replica = var.src != null\n}\n'
+        'resource "x" "y" {\n'
+        '  a = local.replica ? null : "primary"\n'
+        '  b = !local.replica && var.n > 1 ? "big" : "small"\n'
+        '  c = var.n * 3 + 1\n'
+        '  d = (var.n == 2)\n'
+        '  e = 1 == "1"\n'
+        '  f = var.unset ? 1 : 2\n'
+        '  g = var.n / 0\n'
+        '}\n'
+    )
+    body = load_module(DirTree(tmp_path), "").resources["x.y"].body
+    assert body["a"] == "primary" and body["b"] == "big" and body["c"] == 7 and body["d"] is True
+    assert body["e"] is False  # HCL equality is typed
+    assert type(body["f"]).__name__ == "Expr" and type(body["g"]).__name__ == "Expr"

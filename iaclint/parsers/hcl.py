@@ -359,6 +359,8 @@ def _eval(node, resolve: Resolver | None) -> Any:
         kids = [c for c in node.children if c.type != "comment"]
         if len(kids) == 1:
             return _eval(kids[0], resolve)
+        if len(kids) == 3 and kids[0].type == "(" and kids[2].type == ")":
+            return _eval(kids[1], resolve)
         if kids and kids[0].type == "variable_expr" and all(k.type == "get_attr" for k in kids[1:]):
             ref = [kids[0].text.decode()] + [k.children[-1].text.decode() for k in kids[1:]]
             if resolve is not None:
@@ -408,15 +410,96 @@ def _eval(node, resolve: Resolver | None) -> Any:
             obj[key] = evaluate(exprs[1], resolve)
         return obj
     if t == "operation":
-        kids = node.children[0].children
-        if node.children[0].type == "unary_operation" and kids[0].type == "-":
-            v = _eval(kids[1], resolve)
-            if isinstance(v, (int, float)) and not isinstance(v, bool):
-                return -v
+        return _eval_operation(node.children[0], resolve)
+    if t == "conditional":
+        # Module code is full of `var.x != null ? a : b`: with the variable known, only the
+        # chosen branch counts, so a refactor of the condition is not a change of the value.
+        exprs = [c for c in node.children if c.type == "expression"]
+        if len(exprs) != 3:
+            return _UNKNOWN
+        cond = _eval(exprs[0], resolve)
+        if cond is True or cond is False:
+            return evaluate(exprs[1] if cond else exprs[2], resolve)
         return _UNKNOWN
     if t == "function_call":
         return _eval_call(node, resolve)
     return _UNKNOWN
+
+
+_BINARY_OPS = {"==", "!=", "&&", "||", "<", ">", "<=", ">=", "+", "-", "*", "/", "%"}
+
+
+def _eval_parts(parts: list, resolve: Resolver | None) -> Any:
+    """An operand of an operator: tree-sitter-hcl leaves it as sibling nodes, not one expression."""
+    parts = [p for p in parts if p.type != "comment"]
+    if len(parts) == 3 and parts[0].type == "(" and parts[2].type == ")":
+        return _eval(parts[1], resolve)
+    if len(parts) == 1:
+        return _eval(parts[0], resolve)
+    if parts and parts[0].type == "variable_expr" and all(k.type == "get_attr" for k in parts[1:]):
+        if resolve is None:
+            return _UNKNOWN
+        ref = [parts[0].text.decode()] + [k.children[-1].text.decode() for k in parts[1:]]
+        try:
+            return resolve(ref)
+        except KeyError:
+            return _UNKNOWN
+    return _UNKNOWN
+
+
+def _known(v: Any) -> bool:
+    return v is not _UNKNOWN and not isinstance(v, Expr) and not (
+        isinstance(v, (list, dict)) and any(not _known(x) for x in (v.values() if isinstance(v, dict) else v))
+    )
+
+
+def _number(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def _eval_operation(op_node, resolve: Resolver | None) -> Any:
+    kids = [c for c in op_node.children if c.type != "comment"]
+    if op_node.type == "unary_operation" and kids:
+        v = _eval_parts(kids[1:], resolve)
+        if kids[0].type == "-" and _number(v):
+            return -v
+        if kids[0].type == "!" and isinstance(v, bool):
+            return not v
+        return _UNKNOWN
+    if op_node.type != "binary_operation":
+        return _UNKNOWN
+    idx = next((i for i, k in enumerate(kids) if i > 0 and k.type in _BINARY_OPS and k.child_count == 0), None)
+    if idx is None:
+        return _UNKNOWN
+    op = kids[idx].type
+    left = _eval_parts(kids[:idx], resolve)
+    right = _eval_parts(kids[idx + 1 :], resolve)
+    if op == "&&":
+        if left is False or right is False:
+            return False
+        return True if left is True and right is True else _UNKNOWN
+    if op == "||":
+        if left is True or right is True:
+            return True
+        return False if left is False and right is False else _UNKNOWN
+    if not (_known(left) and _known(right)):
+        return _UNKNOWN
+    if op in ("==", "!="):
+        # HCL equality is typed: 1 == "1" and true == 1 are false
+        same = type(left) is type(right) and left == right
+        if _number(left) and _number(right):
+            same = left == right
+        return same if op == "==" else not same
+    if not (_number(left) and _number(right)):
+        return _UNKNOWN
+    try:
+        return {
+            "<": lambda: left < right, ">": lambda: left > right, "<=": lambda: left <= right,
+            ">=": lambda: left >= right, "+": lambda: left + right, "-": lambda: left - right,
+            "*": lambda: left * right, "/": lambda: left / right, "%": lambda: left % right,
+        }[op]()
+    except (ZeroDivisionError, OverflowError):
+        return _UNKNOWN
 
 
 _TEMPLATE_MARKERS = ("quoted_template_start", "quoted_template_end", "heredoc_start", "heredoc_identifier", "template_literal")

@@ -388,7 +388,10 @@ def _body(block, scope: _Scope, positions: dict[str, Pos], prefix: str, top: boo
             content = sub.block("content")
             inner = _body(content, scope, positions, prefix + key + ".") if content else {}
             for_each = sub.attributes.get("for_each")
-            inner["__dynamic_for_each__"] = hcl.evaluate(for_each.node, scope.resolve) if for_each else None
+            each = hcl.evaluate(for_each.node, scope.resolve) if for_each else None
+            if each is None or each == [] or each == {}:
+                continue  # known to produce no block at all: the same as not writing it
+            inner["__dynamic_for_each__"] = each
             body.setdefault(key, Blocks()).append(inner)
             positions.setdefault(prefix + key, sub.pos)
             continue
