@@ -74,6 +74,8 @@ def fmt_value(value: Any) -> str:
 
     if value is MISSING:
         return "unset"
+    if value is None:
+        return "null"
     if isinstance(value, Expr):
         return f"`{value.text}`"
     if isinstance(value, bool):

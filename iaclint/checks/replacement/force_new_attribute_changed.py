@@ -51,6 +51,21 @@ class ForceNewAttributeChanged(Check):
             if not hits:
                 continue
             hits = _outermost(hits)
+            certain = [h for h in hits if not _zero_for_unset(change.before.body, after.body, h)]
+            if not certain:
+                # only "unset <-> false / empty": most likely the provider default, so probably no change
+                shown = ", ".join(f"`{h}`" for h in hits)
+                yield self.finding(
+                    after,
+                    f"{after.address}: {shown} set to an empty or false value where it was unset (or the reverse); "
+                    f"if that is not the provider's default, it forces replacement{what_holds(ctx, after)}",
+                    help="check the provider default, or the plan; leave the attribute out to keep the default",
+                    severity=Severity.NOTE,
+                    pos=after.pos_of(hits[0]),
+                    extra={"attributes": hits},
+                )
+                continue
+            hits = certain
             first = hits[0]
             before_v = get_path(change.before.body, first)
             after_v = get_path(after.body, first)
@@ -66,6 +81,17 @@ class ForceNewAttributeChanged(Check):
                 pos=after.pos_of(first),
                 extra={"attributes": hits},
             )
+
+
+def _zero_for_unset(before: dict, after: dict, path: str) -> bool:
+    """Unset on one side, false/empty on the other: what most providers default to."""
+    from iaclint.checks.common import MISSING
+
+    b, a = get_path(before, path), get_path(after, path)
+    zero = (False, "", "false")
+    unset = (MISSING, None)
+    return (b in unset and (a is False or a in zero or a == [] or a == {})) or (
+        a in unset and (b is False or b in zero or b == [] or b == {}))
 
 
 def _outermost(paths: list[str]) -> list[str]:

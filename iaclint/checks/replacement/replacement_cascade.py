@@ -122,6 +122,8 @@ class ReplacementCascade(Check):
         anchors: dict[str, Resource] = {}
         for rule in (ForceNewAttributeChanged, ResourceRenamedWithoutMoved, ResourceTypeChanged, InstanceKeysChanged):
             for f in rule().run(diff, ctx):
+                if f.severity is Severity.NOTE:
+                    continue  # "may replace": not a root of a certain cascade
                 addr = f.resources[-1] if f.rule in ("IAC103", "IAC104") and f.resources else f.resource
                 if addr in resources:
                     roots[addr] = False
