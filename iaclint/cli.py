@@ -28,6 +28,25 @@ def _csv(values: tuple[str, ...]) -> list[str]:
     return out
 
 
+
+def report_options(command):
+    """The options every reporting command shares (diff, plan): one definition, one behaviour."""
+    for option in reversed([
+        click.option("--format", "fmt", type=click.Choice(FORMAT_NAMES), default=None, help="Output format."),
+        click.option("--fail-on", type=click.Choice(["error", "warning", "note", "never"]), default=None,
+                     help="Exit 1 when a finding is at or above this severity (default: warning)."),
+        click.option("--select", multiple=True, help="Only these codes, names or categories (comma-separated)."),
+        click.option("--ignore", multiple=True, help="Skip these codes, names or categories (comma-separated)."),
+        click.option("--config", "config_path", type=click.Path(),
+                     help="Configuration file (default: .iaclint.toml or pyproject.toml)."),
+        click.option("--output", "-o", type=click.Path(), help="Write the report to this file instead of standard output."),
+        click.option("--no-color", is_flag=True, help="Never use colour."),
+        click.option("--debug", is_flag=True, help="Show tracebacks for internal errors."),
+    ]):
+        command = option(command)
+    return command
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="iaclint")
 def cli() -> None:
@@ -42,15 +61,7 @@ def cli() -> None:
 @click.option("--patch", "patch", metavar="FILE|-", help="Apply this unified diff to ROOT in memory and lint the result.")
 @click.option("--plan", "plan", metavar="FILE|-", help="Terraform plan JSON or change set: keep the static findings it confirms, drop those it refutes, add what it finds.")
 @click.option("--explain-disagreements", is_flag=True, help="With --plan: list on standard error where static analysis and the plan disagree.")
-@click.option("--format", "fmt", type=click.Choice(FORMAT_NAMES), default=None, help="Output format.")
-@click.option("--fail-on", type=click.Choice(["error", "warning", "note", "never"]), default=None,
-              help="Exit 1 when a finding is at or above this severity (default: warning).")
-@click.option("--select", multiple=True, help="Only these codes, names or categories (comma-separated).")
-@click.option("--ignore", multiple=True, help="Skip these codes, names or categories (comma-separated).")
-@click.option("--config", "config_path", type=click.Path(), help="Configuration file (default: .iaclint.toml or pyproject.toml).")
-@click.option("--output", "-o", type=click.Path(), help="Write the report to this file instead of standard output.")
-@click.option("--no-color", is_flag=True, help="Never use colour.")
-@click.option("--debug", is_flag=True, help="Show tracebacks for internal errors.")
+@report_options
 def diff(paths, base, head, staged, patch, plan, explain_disagreements, fmt, fail_on, select, ignore, config_path, output, no_color, debug) -> None:
     """Lint a change: BEFORE AFTER (files or directories), --base REF [PATH...], --staged [PATH...],
     or --patch FILE|- [ROOT].
@@ -75,15 +86,7 @@ def diff(paths, base, head, staged, patch, plan, explain_disagreements, fmt, fai
 @click.argument("plan_file", metavar="FILE|-")
 @click.option("--source", "source", metavar="DIR", type=click.Path(), default=None,
               help="Configuration or template directory the plan was made from, to point findings at the code (default: the current directory).")
-@click.option("--format", "fmt", type=click.Choice(FORMAT_NAMES), default=None, help="Output format.")
-@click.option("--fail-on", type=click.Choice(["error", "warning", "note", "never"]), default=None,
-              help="Exit 1 when a finding is at or above this severity (default: warning).")
-@click.option("--select", multiple=True, help="Only these codes, names or categories (comma-separated).")
-@click.option("--ignore", multiple=True, help="Skip these codes, names or categories (comma-separated).")
-@click.option("--config", "config_path", type=click.Path(), help="Configuration file (default: .iaclint.toml or pyproject.toml).")
-@click.option("--output", "-o", type=click.Path(), help="Write the report to this file instead of standard output.")
-@click.option("--no-color", is_flag=True, help="Never use colour.")
-@click.option("--debug", is_flag=True, help="Show tracebacks for internal errors.")
+@report_options
 def plan(plan_file, source, fmt, fail_on, select, ignore, config_path, output, no_color, debug) -> None:
     """Lint a Terraform/OpenTofu plan (`terraform show -json plan.out`) or a CloudFormation change set
     (`aws cloudformation describe-change-set`): the provider's exact answer.

@@ -68,23 +68,20 @@ def _collect(diff: StackDiff) -> tuple[list[Suppression], list[Finding]]:
     valid = []
     for s in sups:
         if not s.reason or not s.targets:
-            problems.append(
-                Finding(
-                    rule="IAC003",
-                    name="suppression-without-reason",
-                    category=Category.PARSE_ERROR,
-                    severity=Severity.WARNING,
-                    path=s.path,
-                    line=s.pos.line,
-                    column=s.pos.column,
-                    end_line=s.pos.line,
-                    message="`iaclint: allow` needs a rule and a reason (`-- why`); it suppresses nothing",
-                    help="write `# iaclint: allow <code|name|category> -- <reason>`",
-                )
-            )
+            problems.append(_at_suppression("IAC003", s, "`iaclint: allow` needs a rule and a reason (`-- why`); it suppresses nothing",
+                                            "write `# iaclint: allow <code|name|category> -- <reason>`"))
         else:
             valid.append(s)
     return valid, problems
+
+
+def _at_suppression(code: str, s: Suppression, message: str, help: str) -> Finding:
+    """A finding about a suppression comment itself, with the rule's own identity and severity."""
+    rule = BY_CODE[code]
+    return Finding(
+        rule=rule.code, name=rule.name, category=rule.category, severity=rule.severity,
+        path=s.path, line=s.pos.line, column=s.pos.column, end_line=s.pos.line, message=message, help=help,
+    )
 
 
 def apply_suppressions(diff: StackDiff, findings: list[Finding]) -> list[Finding]:
@@ -107,20 +104,8 @@ def apply_suppressions(diff: StackDiff, findings: list[Finding]) -> list[Finding
             continue
         if changed_files is not None and s.path not in changed_files:
             continue
-        kept.append(
-            Finding(
-                rule="IAC004",
-                name="unused-suppression",
-                category=Category.PARSE_ERROR,
-                severity=Severity.NOTE,
-                path=s.path,
-                line=s.pos.line,
-                column=s.pos.column,
-                end_line=s.pos.line,
-                message=f"`iaclint: allow {' '.join(s.targets)}` suppresses nothing in this change",
-                help="remove it once the change it allowed has been applied",
-            )
-        )
+        kept.append(_at_suppression("IAC004", s, f"`iaclint: allow {' '.join(s.targets)}` suppresses nothing in this change",
+                                    "remove it once the change it allowed has been applied"))
     return kept + problems
 
 
