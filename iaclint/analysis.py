@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from iaclint.model import Change, ChangeKind, Finding, Pos, Resource, StackDiff
+from iaclint.model import Change, ChangeKind, Finding, Resource, StackDiff
 from iaclint.trees import Tree
 
 TF_SUFFIXES = (".tf", ".tfvars")
@@ -202,7 +202,7 @@ def _terraform(before: Tree, after: Tree, changed: set[str], renames: dict[str, 
 
 
 def _stack_diff(stack: str, b_mod, a_mod, changed: set[str], result: Analysis) -> None:
-    from iaclint.diff import diff_resources, similarity
+    from iaclint.diff import diff_resources
     from iaclint.engine.runner import problem_finding
 
     broken: set[str] = set()
@@ -243,21 +243,20 @@ def _stack_diff(stack: str, b_mod, a_mod, changed: set[str], result: Analysis) -
         if any(call.address.startswith(g.address + ".") for g in gone if g is not call):
             continue  # nested in a removed call: the outer call reports it
         twin = _module_twin(call, new)
-        inside = _stateful_inside(before_res, call.address)
         if twin is not None:
             new.remove(twin)
-            calls_renamed.append((call, twin, inside))
+            calls_renamed.append((call, twin))
         else:
-            calls_removed.append((call, inside))
+            calls_removed.append(call)
     # Calls on both sides: their count/for_each may drop instances (IAC304) or change scheme (IAC105).
     calls_kept = [
-        (b_calls[addr], a_calls[addr], _stateful_inside(before_res, addr))
+        (b_calls[addr], a_calls[addr])
         for addr in sorted(b_calls.keys() & a_calls.keys())
         if b_calls[addr].path not in broken and a_calls[addr].path not in broken
         and _instance_meta(b_calls[addr]) != _instance_meta(a_calls[addr])
     ]
     covered = {}
-    for old, twin, _ in calls_renamed:
+    for old, twin in calls_renamed:
         covered[old.address] = twin.address
     if covered:
         changes = [c for c in changes if not _inside_renamed_module(c, covered)]
@@ -278,6 +277,7 @@ def _stack_diff(stack: str, b_mod, a_mod, changed: set[str], result: Analysis) -
             "module_calls_removed": calls_removed,
             "module_calls_renamed": calls_renamed,
             "module_calls_kept": calls_kept,
+            "before_resources": before_res,  # what a removed or re-keyed module call destroys
             "moved_from": set(moved),
             "provider_features_before": b_mod.provider_features if b_mod else {},
             "provider_features_after": a_mod.provider_features if a_mod else {},
@@ -286,7 +286,6 @@ def _stack_diff(stack: str, b_mod, a_mod, changed: set[str], result: Analysis) -
             "after_resources": after_res,  # every resource of the stack after the change (IAC107)
         },
     )
-    _ = similarity
     result.diffs.append(diff)
     result.files += len(set(a_mod.files if a_mod else []) | set(b_mod.files if b_mod else []))
     result.resources_before += before_total
@@ -311,13 +310,6 @@ def _module_twin(call, candidates):
     return None
 
 
-def _stateful_inside(resources: dict[str, Resource], prefix: str) -> list[str]:
-    from iaclint.packs import Packs
-
-    packs = Packs()
-    return [a for a, r in sorted(resources.items()) if a.startswith(prefix + ".") and packs.stateful(r.type) is not None]
-
-
 def _inside_renamed_module(change: Change, covered: dict[str, str]) -> bool:
     if change.kind is not ChangeKind.RENAMED:
         return False
@@ -326,5 +318,3 @@ def _inside_renamed_module(change: Change, covered: dict[str, str]) -> bool:
             return True
     return False
 
-
-_ = Pos

@@ -209,5 +209,3 @@ def main(argv: list[str] | None = None) -> int:
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else EXIT_USAGE)
     return EXIT_OK
 
-
-_ = Path

@@ -109,6 +109,11 @@ class Packs:
         return tuple(facts)
 
     @functools.lru_cache(maxsize=4096)
+    def force_new_keys(self, resource_type: str) -> frozenset[str]:
+        """The attribute paths whose change always replaces (force_new / create_only)."""
+        return frozenset(f.key for f in self.replacement(resource_type) if f.value in ("force_new", "create_only"))
+
+    @functools.lru_cache(maxsize=4096)
     def protection(self, resource_type: str) -> tuple[Fact, ...]:
         """Attributes that guard against deletion and their protective value."""
         facts = _facts(self._pack_path(resource_type, "protection"), resource_type)

@@ -235,16 +235,11 @@ def _locate(lines: list[str], old: list[str], hint: int, start: int) -> int | No
 
 def read_patch_arg(arg: str) -> str:
     """`--patch FILE` or `--patch -` (standard input) → patch text."""
-    import sys
-
     from iaclint.cli import InputError
+    from iaclint.trees import read_input
 
-    if arg == "-":
-        data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode()
-    else:
-        try:
-            with open(arg, "rb") as fh:
-                data = fh.read()
-        except OSError as exc:
-            raise InputError(f"--patch: cannot read {arg}: {exc.strerror or exc}") from None
+    try:
+        data = read_input(arg)
+    except OSError as exc:
+        raise InputError(f"--patch: cannot read {arg}: {exc.strerror or exc}") from None
     return data.decode("utf-8", "surrogateescape")

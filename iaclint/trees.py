@@ -151,6 +151,16 @@ class SingleFileTree(Tree):
         return self.file.read_bytes()
 
 
+def read_input(arg: str) -> bytes:
+    """The bytes of FILE, or of standard input for `-` (a patch, a plan). Raises OSError."""
+    import sys
+
+    if arg == "-":
+        return sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode()
+    with open(arg, "rb") as fh:
+        return fh.read()
+
+
 def git(args: list[str], cwd: str | os.PathLike, input: bytes | None = None) -> bytes:
     try:
         proc = subprocess.run(

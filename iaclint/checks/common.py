@@ -29,6 +29,20 @@ def severity_for(ctx: Context, resource: Resource, stateful: Severity = Severity
     return stateful if ctx.packs.stateful(resource.type) is not None else stateless
 
 
+def stateful_in_module(ctx: Context, diff, address: str) -> list[str]:
+    """Stateful resources (before the change) under a module call, by address."""
+    resources = diff.extras.get("before_resources", {})
+    return [a for a, r in sorted(resources.items()) if a.startswith(address + ".") and ctx.packs.stateful(r.type) is not None]
+
+
+def module_loss(ctx: Context, diff, call) -> tuple[str, Severity]:
+    """(", including x, y, z", severity) for destroying everything under a module call: an error when
+    it holds data, or when its source is not local and iaclint cannot see inside."""
+    inside = stateful_in_module(ctx, diff, call.address)
+    text = f", including {', '.join(inside[:3])}" if inside else ""
+    return text, Severity.ERROR if inside or call.local_dir is None else Severity.WARNING
+
+
 def what_holds(ctx: Context, resource: Resource) -> str:
     fact = ctx.packs.stateful(resource.type)
     return f" ({fact.value})" if fact is not None else ""

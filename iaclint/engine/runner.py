@@ -6,7 +6,6 @@ The runner never prints. It returns the final, sorted, de-duplicated findings.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from iaclint.engine.check import Check, Context
 from iaclint.engine.registry import RULES, BY_CODE
@@ -147,5 +146,3 @@ def problem_finding(path: str, pos: Pos, message: str, after_side: bool, unchang
         else "destructive changes in this file cannot be seen; review it by hand",
     )
 
-
-_ = Any

@@ -51,18 +51,13 @@ class PlanResult:
 
 def read_plan_text(path: str) -> tuple[str, str]:
     """(label, text) of FILE or `-` (standard input)."""
-    import sys
+    from iaclint.trees import read_input
 
-    if path == "-":
-        data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode()
-        label = "-"
-    else:
-        try:
-            with open(path, "rb") as fh:
-                data = fh.read()
-        except OSError as exc:
-            raise PlanError(f"cannot read {path}: {exc.strerror or exc.__class__.__name__}") from None
-        label = path
+    try:
+        data = read_input(path)
+    except OSError as exc:
+        raise PlanError(f"cannot read {path}: {exc.strerror or exc.__class__.__name__}") from None
+    label = path
     try:
         return label, data.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from iaclint.checks.common import severity_for, what_holds
+from iaclint.checks.common import module_loss, severity_for, what_holds
 from iaclint.engine.check import Check, Context
 from iaclint.model import Category, ChangeKind, Expr, Finding, Resource, Severity, StackDiff
 
@@ -67,7 +67,7 @@ class InstancesRemoved(Check):
                     pos=a.pos_of(scheme),
                 )
         # A module call's count/for_each going down destroys everything in the dropped instances.
-        for b_call, a_call, stateful_inside in diff.extras.get("module_calls_kept", []):
+        for b_call, a_call in diff.extras.get("module_calls_kept", []):
             anchor = Resource(a_call.address, "module", diff.stack, a_call.path, a_call.pos, language="terraform")
             for scheme in ("count", "for_each"):
                 if scheme not in b_call.meta or scheme not in a_call.meta:
@@ -79,13 +79,13 @@ class InstancesRemoved(Check):
                 if not lost:
                     continue
                 shown = ", ".join(f"{a_call.address}{k}" for k in lost[:5]) + (" ..." if len(lost) > 5 else "")
-                inside = f", including {', '.join(stateful_inside[:3])}" if stateful_inside else ""
+                inside, severity = module_loss(ctx, diff, a_call)
                 yield self.finding(
                     anchor,
                     f"{a_call.address}: `{scheme}` change destroys {len(lost)} module instance(s) and everything "
                     f"in them: {shown}{inside}",
                     help="keep the instances, or add `moved` blocks for those that must survive",
-                    severity=Severity.ERROR if stateful_inside or a_call.local_dir is None else Severity.WARNING,
+                    severity=severity,
                 )
 
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from iaclint.checks.common import module_loss
 from iaclint.engine.check import Check, Context
 from iaclint.model import Category, Finding, Resource, Severity, StackDiff
 
@@ -31,17 +32,13 @@ class ModuleCallRemoved(Check):
     severity = Severity.ERROR
 
     def run(self, diff: StackDiff, ctx: Context) -> Iterator[Finding]:
-        for call, stateful_inside in diff.extras.get("module_calls_removed", []):
+        for call in diff.extras.get("module_calls_removed", []):
             anchor = Resource(call.address, "module", diff.stack, call.path, call.pos, language="terraform")
+            inside, severity = module_loss(ctx, diff, call)
             if call.local_dir is None:
-                severity = Severity.ERROR
                 what = f"everything it created (source {call.source!r}, not visible to iaclint) is destroyed"
-            elif stateful_inside:
-                severity = Severity.ERROR
-                what = f"its resources are destroyed, including {', '.join(stateful_inside[:3])}"
             else:
-                severity = Severity.WARNING
-                what = "its resources are destroyed"
+                what = f"its resources are destroyed{inside}"
             yield self.finding(
                 anchor,
                 f"{call.address} is removed: {what}",

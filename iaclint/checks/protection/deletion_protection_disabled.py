@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from iaclint.checks.common import MISSING, fmt_value, get_path
-from iaclint.engine.check import Check, Context, is_false, is_true
+from iaclint.engine.check import Check, Context, is_true
 from iaclint.model import Category, ChangeKind, Expr, Finding, Severity, StackDiff
 
 # protective_value labels in the packs that mean "the guard is on when the flag is set"

@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from iaclint.engine.check import Check, Context, is_false, is_true
-from iaclint.model import Category, Finding, Pos, Resource, Severity, StackDiff
+from iaclint.model import Category, Finding, Resource, Severity, StackDiff
 
 
 class ProviderProtectionDisabled(Check):
@@ -88,5 +88,3 @@ def _switches(ctx: Context) -> dict[str, tuple[str, str]]:
         out[f"azurerm.{fact.resource_type}.{fact.key}"] = (fact.value, fact.source)
     return out
 
-
-_ = Pos

@@ -44,7 +44,7 @@ class ConditionalReplacementAttributeChanged(Check):
             facts = [f for f in ctx.packs.replacement(after.type) if f.value == "conditional"]
             if not facts:
                 continue
-            always = {f.key for f in ctx.packs.replacement(after.type) if f.value in ("force_new", "create_only")}
+            always = ctx.packs.force_new_keys(after.type)
             changed = set(change.changed_paths)
             by_key: dict[str, list] = {}
             for f in facts:

@@ -6,8 +6,6 @@ from iaclint.checks.common import fmt_value, get_path, ignored, per_instance, se
 from iaclint.engine.check import Check, Context
 from iaclint.model import Category, ChangeKind, Finding, Severity, StackDiff
 
-ALWAYS = ("force_new", "create_only")
-
 
 class ForceNewAttributeChanged(Check):
     """## What it does
@@ -43,7 +41,7 @@ class ForceNewAttributeChanged(Check):
             if change.kind not in (ChangeKind.MODIFIED, ChangeKind.MOVED) or not change.changed_paths:
                 continue
             after = change.after
-            facts = {f.key for f in ctx.packs.replacement(after.type) if f.value in ALWAYS}
+            facts = ctx.packs.force_new_keys(after.type)
             if not facts:
                 continue
             hits = [p for p in change.changed_paths

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from iaclint.checks.common import severity_for, what_holds
+from iaclint.checks.common import module_loss, severity_for, what_holds
 from iaclint.engine.check import Check, Context
 from iaclint.model import Category, ChangeKind, Finding, Resource, Severity, StackDiff
 
@@ -70,7 +70,7 @@ class InstanceKeysChanged(Check):
                 fix=fix,
             )
         # The same holds for a module call: every resource in it gets a new address.
-        for b_call, a_call, stateful_inside in diff.extras.get("module_calls_kept", []):
+        for b_call, a_call in diff.extras.get("module_calls_kept", []):
             before_scheme = _scheme(b_call.meta)
             after_scheme = _scheme(a_call.meta)
             if before_scheme == after_scheme or {before_scheme, after_scheme} == {None, "count"}:
@@ -78,14 +78,14 @@ class InstanceKeysChanged(Check):
             if any(m == b_call.address or m.startswith(b_call.address + "[") for m in moved_from):
                 continue
             anchor = Resource(a_call.address, "module", diff.stack, a_call.path, a_call.pos, language="terraform")
-            inside = f", including {', '.join(stateful_inside[:3])}" if stateful_inside else ""
+            inside, severity = module_loss(ctx, diff, a_call)
             yield self.finding(
                 anchor,
                 f"{a_call.address}: switching from {before_scheme or 'a single instance'} to "
                 f"{after_scheme or 'a single instance'} gives every module instance a new address: everything in "
                 f"it is destroyed and re-created{inside}",
                 help="add a `moved` block for each instance, from its old address to its new one",
-                severity=Severity.ERROR if stateful_inside or a_call.local_dir is None else Severity.WARNING,
+                severity=severity,
             )
 
 

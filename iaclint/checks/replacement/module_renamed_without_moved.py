@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from iaclint.checks.common import moved_block
+from iaclint.checks.common import module_loss, moved_block
 from iaclint.engine.check import Check, Context
 from iaclint.model import Category, Finding, Resource, Severity, StackDiff
 
@@ -38,16 +38,16 @@ class ModuleRenamedWithoutMoved(Check):
     severity = Severity.ERROR
 
     def run(self, diff: StackDiff, ctx: Context) -> Iterator[Finding]:
-        for old, new, stateful_inside in diff.extras.get("module_calls_renamed", []):
+        for old, new in diff.extras.get("module_calls_renamed", []):
             anchor = Resource(old.address, "module", diff.stack, new.path, new.pos, language="terraform")
             fix = moved_block(old.address, new.address)
-            inside = f", including {', '.join(stateful_inside[:3])}" if stateful_inside else ""
+            inside, severity = module_loss(ctx, diff, old)
             yield self.finding(
                 anchor,
                 f"{old.address} renamed to {new.address} without a `moved` block: every resource in the module "
                 f"is destroyed and re-created{inside}",
                 help=f"if it is the same module, add a `moved` block from {old.address} to {new.address}:",
-                severity=Severity.ERROR if stateful_inside or old.local_dir is None else Severity.WARNING,
+                severity=severity,
                 resources=[old.address, new.address],
                 fix=fix,
             )

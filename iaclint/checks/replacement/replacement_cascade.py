@@ -6,7 +6,6 @@ from iaclint.checks.common import severity_for, what_holds
 from iaclint.engine.check import Check, Context
 from iaclint.model import Category, ChangeKind, Finding, Resource, Severity, StackDiff
 
-ALWAYS = ("force_new", "create_only")
 RETAINING = {"Retain", "RetainExceptOnCreate"}
 
 
@@ -58,7 +57,7 @@ class ReplacementCascade(Check):
             return
 
         def force_keys(rtype: str) -> set[str]:
-            return {f.key for f in ctx.packs.replacement(rtype) if f.value in ALWAYS}
+            return ctx.packs.force_new_keys(rtype)
 
         # resources this change creates (added, or the new side of a rename) are not destroyed
         fresh = {c.after.address for c in diff.changes
