@@ -7,7 +7,6 @@ directories are paired, so a move is not a deletion.
 
 from __future__ import annotations
 
-import hashlib
 import posixpath
 import re
 from dataclasses import dataclass, field
@@ -51,17 +50,9 @@ def changed_files(before: Tree, after: Tree, known: set[str] | None = None) -> s
 
 
 def _content_id(tree: Tree, path: str) -> str:
-    blob = getattr(tree, "blob", None)
-    if blob is not None:
-        sha = blob(path)
-        if sha:
-            return sha
-    try:
-        data = tree.read(path)
-    except Exception as exc:  # unreadable: different from anything
-        # never equal to the other side: what cannot be read must not pass as unchanged
-        return f"unreadable:{exc.__class__.__name__}:{id(tree)}:{path}"
-    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+    oid = tree.object_id(path)
+    # never equal to the other side: what cannot be read must not pass as unchanged
+    return oid if oid is not None else f"unreadable:{id(tree)}:{path}"
 
 
 def content_renames(before: Tree, after: Tree, changed: set[str]) -> dict[str, str]:
@@ -94,7 +85,7 @@ def analyze(before: Tree, after: Tree, changed: set[str], renames: dict[str, str
 
         pyiac.analyze_python(before, after, py_changed, renames, result, settings or {})
     if tf_changed:
-        _terraform(before, after, tf_changed, renames, result)
+        _terraform(before, after, tf_changed, renames, result, (settings or {}).get("cache"))
     if other_changed:
         from iaclint import templates
 
@@ -136,6 +127,17 @@ def _callers(tree: Tree, tf_files: list[str], memo: dict[str, list[str]] | None 
     return graph
 
 
+def _sources_memo(before: Tree, after: Tree, store) -> tuple[dict[str, list[str]], str | None]:
+    """The module sources each git blob names, kept on disk per repository: a hook run then
+    reads no file to find which directories call which (the graph a touched module needs)."""
+    root = getattr(after, "root", None) or getattr(before, "root", None)
+    if store is None or root is None or not (hasattr(before, "blob") or hasattr(after, "blob")):
+        return {}, None
+    key = store.key("terraform-sources", str(root))
+    memo = store.get(key)
+    return (dict(memo) if isinstance(memo, dict) else {}), key
+
+
 def _roots_for(dirs: set[str], graph: dict[str, set[str]]) -> set[str]:
     roots: set[str] = set()
     for d in dirs:
@@ -164,8 +166,9 @@ def _dir_renames(renames: dict[str, str]) -> dict[str, str]:
     return {od: max(c, key=c.get) for od, c in votes.items()}
 
 
-def _terraform(before: Tree, after: Tree, changed: set[str], renames: dict[str, str], result: Analysis) -> None:
-    from iaclint.parsers.terraform import ParseCache, load_module, module_dirs
+def _terraform(before: Tree, after: Tree, changed: set[str], renames: dict[str, str], result: Analysis, store=None) -> None:
+    from iaclint.module_loading import Side, load_all
+    from iaclint.parsers.terraform import ParseCache, module_dirs
 
     before_dirs = module_dirs(before)
     after_dirs = module_dirs(after)
@@ -176,9 +179,13 @@ def _terraform(before: Tree, after: Tree, changed: set[str], renames: dict[str, 
     # Only build the caller graph when a touched directory might be someone's child module.
     b_files = [p for files in before_dirs.values() for p in files]
     a_files = [p for files in after_dirs.values() for p in files]
-    sources_by_blob: dict[str, list[str]] = {}
+    sources_by_blob, memo_key = _sources_memo(before, after, store)
+    known = len(sources_by_blob)
     b_graph = _callers(before, b_files, sources_by_blob) if len(before_dirs) > 1 else {}
     a_graph = _callers(after, a_files, sources_by_blob) if len(after_dirs) > 1 else {}
+    if memo_key is not None and len(sources_by_blob) > known:
+        current = {t.blob(p) for t, files in ((before, b_files), (after, a_files)) if hasattr(t, "blob") for p in files}
+        store.put(memo_key, {k: v for k, v in sources_by_blob.items() if k in current})
     roots_after = _roots_for({d for d in touched if d in after_dirs}, a_graph)
     roots_before = _roots_for({d for d in touched if d in before_dirs}, b_graph)
     # a root that moved is compared under its new name
@@ -193,11 +200,17 @@ def _terraform(before: Tree, after: Tree, changed: set[str], renames: dict[str, 
         pairs[new if new in after_dirs else r] = (r, new if new in after_dirs else None)
 
     shared: dict = {}  # content → parse: a file unchanged in a touched module is parsed once
-    b_cache, a_cache = ParseCache(before, shared), ParseCache(after, shared)
+    sides = {
+        "before": Side(before, before_dirs, ParseCache(before, shared)),
+        "after": Side(after, after_dirs, ParseCache(after, shared)),
+    }
+    jobs = [("before", pairs[s][0]) for s in sorted(pairs) if pairs[s][0] is not None]
+    jobs += [("after", pairs[s][1]) for s in sorted(pairs) if pairs[s][1] is not None]
+    modules = load_all(jobs, sides, store)
     for stack in sorted(pairs):
         old_dir, new_dir = pairs[stack]
-        b_mod = load_module(before, old_dir, b_cache, before_dirs) if old_dir is not None else None
-        a_mod = load_module(after, new_dir, a_cache, after_dirs) if new_dir is not None else None
+        b_mod = modules[("before", old_dir)] if old_dir is not None else None
+        a_mod = modules[("after", new_dir)] if new_dir is not None else None
         _stack_diff(stack, b_mod, a_mod, changed, result)
 
 

@@ -31,6 +31,7 @@ class RunOptions:
     plan: str | None = None  # `diff --plan FILE`: plan JSON or change set to confirm/refute with
     explain_disagreements: bool = False
     source: str | None = None  # `plan --source DIR`
+    cache: bool = True  # the on-disk parse cache (also off with IACLINT_NO_CACHE=1)
 
 
 @dataclass
@@ -229,7 +230,10 @@ def lint(opts: RunOptions) -> LintResult:
     if excludes:
         changed = {p for p in changed if not _excluded(p, excludes)}
     settings = {"broad_deletion_threshold": cfg.get("broad_deletion_threshold", 5)}
-    analysis = analyze(inputs.before, inputs.after, changed, inputs.renames, settings)
+    store = _cache_store(opts)
+    analysis = analyze(inputs.before, inputs.after, changed, inputs.renames, {**settings, "cache": store})
+    if store is not None:
+        store.prune()
     ctx = Context(packs=Packs(_user_packs(cfg)), settings=settings)
     findings = run_checks(analysis.diffs, ctx) + analysis.problems
     selection = Selection(
@@ -246,6 +250,14 @@ def lint(opts: RunOptions) -> LintResult:
     if excludes:  # a touched module may hold an excluded file: say nothing about it either
         findings = [f for f in findings if not _excluded(f.path, excludes)]
     return LintResult(findings, summarize(findings, analysis), inputs.root, cfg, analysis, disagreements)
+
+
+def _cache_store(opts: RunOptions):
+    from iaclint import diskcache
+
+    if not opts.cache or not diskcache.enabled_by_environment():
+        return None
+    return diskcache.Store()
 
 
 def summarize(findings, analysis) -> dict:

@@ -7,6 +7,7 @@ point anywhere, and iaclint reads only what the change is made of.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import subprocess
 from pathlib import Path
@@ -45,6 +46,28 @@ class Tree:
 
     def dirs(self) -> set[str]:
         return {posix_dirname(p) for p in self._file_set()}
+
+    def object_id(self, path: str) -> str | None:
+        """The id git gives the file's content as a blob (the same from a directory, the index
+        or a commit, where git knows it and nothing is read), or None when it cannot be read.
+        Asked for by change detection and by the parse cache: computed once."""
+        memo = self.__dict__.setdefault("_object_ids", {})
+        if path not in memo:
+            blob = getattr(self, "blob", None)
+            oid = blob(path) if blob is not None else None
+            if oid is None:
+                try:
+                    oid = git_object_id(self.read(path))
+                except Exception:
+                    oid = None
+            memo[path] = oid
+        return memo[path]
+
+
+def git_object_id(data: bytes) -> str:
+    h = hashlib.sha1(b"blob %d\0" % len(data))
+    h.update(data)
+    return h.hexdigest()
 
 
 def posix_dirname(path: str) -> str:
@@ -123,13 +146,18 @@ class DirTree(Tree):
         return out
 
     def read(self, path: str) -> bytes:
-        full = self.root / path
-        if full.is_symlink():
-            raise FileNotFoundError(path)
-        size = full.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise FileTooLarge(path)
-        return full.read_bytes()
+        # kept: change detection, the parse cache's key and the parse all read the same file
+        memo = self.__dict__.setdefault("_read_memo", {})
+        data = memo.get(path)
+        if data is None:
+            full = self.root / path
+            if full.is_symlink():
+                raise FileNotFoundError(path)
+            size = full.stat().st_size
+            if size > MAX_FILE_BYTES:
+                raise FileTooLarge(path)
+            data = memo[path] = full.read_bytes()
+        return data
 
 
 class SingleFileTree(Tree):

@@ -39,12 +39,23 @@ class Result:
         return self.stdout + self.stderr
 
 
+@pytest.fixture(scope="session")
+def _session_cache_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("iaclint-cache")
+
+
 @pytest.fixture(autouse=True)
-def _clean_env(monkeypatch):
-    """Every test starts outside CI and without colour or git redirections."""
-    for name in (*_GIT_ENV, "GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY", "NO_COLOR", "FORCE_COLOR"):
+def _clean_env(monkeypatch, _session_cache_dir):
+    """Every test starts outside CI and without colour or git redirections.
+
+    The parse cache lives in one directory for the whole session, never the user's: tests
+    that repeat an input then read it back from the cache, which must change nothing.
+    """
+    for name in (*_GIT_ENV, "GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY", "NO_COLOR", "FORCE_COLOR",
+                 "IACLINT_NO_CACHE", "IACLINT_JOBS", "IACLINT_CACHE_MAX_MB"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("IACLINT_CACHE_DIR", str(_session_cache_dir))
 
 
 class _Capture(io.TextIOWrapper):

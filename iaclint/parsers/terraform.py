@@ -71,6 +71,9 @@ class LoadedModule:
     broken_files: set[str] = field(default_factory=set)
     comments: dict[str, list] = field(default_factory=dict)  # path -> [(Pos, text)]
     child_dirs: set[str] = field(default_factory=set)
+    # every local module directory a call names, loaded or not (missing, too deep, a cycle):
+    # what the result depends on besides the directory's own files
+    local_sources: set[str] = field(default_factory=set)
 
 
 def is_terraform_file(path: str) -> bool:
@@ -304,6 +307,8 @@ class _Loader:
             local_dir = "" if joined == "." else joined
             if local_dir.startswith(".."):
                 local_dir = None  # outside the compared tree
+            else:
+                self.out.local_sources.add(local_dir)
         args: dict[str, Any] = {}
         positions: dict[str, Pos] = {}
         for aname, attr in b.attributes.items():

@@ -1,0 +1,277 @@
+"""The parse cache and the worker processes: both must give exactly what a plain load gives.
+
+A stale cache entry would be the worst kind of bug (a destructive change reported as the
+old, harmless one), so every input a module's result depends on is changed here once,
+behind a warm cache, and the finding must follow it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO_ROOT, init_repo, run_cli, write
+
+DB = """
+resource "aws_db_instance" "db" {
+  identifier          = "db"
+  engine              = "%s"
+  deletion_protection = true
+}
+"""
+
+NOTE = "# a comment: the file differs from BEFORE, so its module is loaded (and cached)\n"
+
+
+def codes(root: Path, before: str, after: str, *extra: str) -> list[tuple[str, str]]:
+    r = run_cli(["diff", before, after, "--format", "json", *extra], cwd=root)
+    assert r.exit_code in (0, 1), r.output
+    return sorted((f["rule"], f["resource"]) for f in json.loads(r.stdout)["findings"])
+
+
+def entries(cache_dir: Path) -> list[Path]:
+    return sorted(p for p in cache_dir.rglob("*.pkl"))
+
+
+@pytest.fixture
+def cache_dir(tmp_path, monkeypatch) -> Path:
+    d = tmp_path / "cache"
+    monkeypatch.setenv("IACLINT_CACHE_DIR", str(d))
+    return d
+
+
+def test_a_warm_run_reads_the_cache_and_finds_the_same(tmp_path, cache_dir, monkeypatch):
+    write(tmp_path, {"b/main.tf": DB % "postgres", "a/main.tf": DB % "mysql"})
+    cold = codes(tmp_path, "b", "a")
+    assert cold == [("IAC101", "aws_db_instance.db")]
+    written = entries(cache_dir)
+    assert len(written) == 2  # one per side
+    from iaclint import parsers
+
+    def no_parse(*a, **k):
+        raise AssertionError("a warm run must not parse")
+
+    monkeypatch.setattr(parsers.hcl, "parse", no_parse)
+    assert codes(tmp_path, "b", "a") == cold
+
+
+def test_no_cache_flag_and_environment_write_nothing(tmp_path, cache_dir, monkeypatch):
+    write(tmp_path, {"b/main.tf": DB % "postgres", "a/main.tf": DB % "mysql"})
+    codes(tmp_path, "b", "a", "--no-cache")
+    assert entries(cache_dir) == []
+    monkeypatch.setenv("IACLINT_NO_CACHE", "1")
+    codes(tmp_path, "b", "a")
+    assert entries(cache_dir) == []
+
+
+def test_editing_a_child_module_behind_a_warm_cache_is_seen(tmp_path, cache_dir):
+    """The root's own files are identical in both AFTER trees (and differ from BEFORE, so the
+    first run loads and caches the root); only the child module differs."""
+    root = 'module "db" {\n  source = "./modules/db"\n}\n'
+    write(tmp_path, {
+        "b/main.tf": root, "b/modules/db/main.tf": DB % "postgres",
+        "a1/main.tf": root + NOTE, "a1/modules/db/main.tf": DB % "postgres",
+        "a2/main.tf": root + NOTE, "a2/modules/db/main.tf": DB % "mysql",
+    })
+    assert codes(tmp_path, "b", "a1") == []
+    assert codes(tmp_path, "b", "a2") == [("IAC101", "module.db.aws_db_instance.db")]
+
+
+def test_a_child_module_appearing_where_a_call_pointed_at_nothing_is_seen(tmp_path, cache_dir):
+    root = 'module "db" {\n  source = "./modules/db"\n}\n'
+    write(tmp_path, {
+        "b/main.tf": root, "b/modules/db/main.tf": DB % "postgres",
+        "a1/main.tf": root + NOTE,  # the child is gone: its database with it
+        "a2/main.tf": root + NOTE, "a2/modules/db/main.tf": DB % "postgres",
+    })
+    gone = codes(tmp_path, "b", "a1")
+    assert any(r == "module.db.aws_db_instance.db" for _, r in gone), gone
+    assert codes(tmp_path, "b", "a2") == []
+
+
+def test_a_tfvars_edit_behind_a_warm_cache_is_seen(tmp_path, cache_dir):
+    main = 'variable "engine" {}\n' + (DB % "${var.engine}")
+    write(tmp_path, {
+        "b/main.tf": main, "b/terraform.tfvars": 'engine = "postgres"\n',
+        "a1/main.tf": main + NOTE, "a1/terraform.tfvars": 'engine = "postgres"\n',
+        "a2/main.tf": main + NOTE, "a2/terraform.tfvars": 'engine = "mysql"\n',
+    })
+    assert codes(tmp_path, "b", "a1") == []
+    assert codes(tmp_path, "b", "a2") == [("IAC101", "aws_db_instance.db")]
+
+
+def test_corrupt_entries_are_ignored_and_replaced(tmp_path, cache_dir):
+    write(tmp_path, {"b/main.tf": DB % "postgres", "a/main.tf": DB % "mysql"})
+    cold = codes(tmp_path, "b", "a")
+    for i, p in enumerate(entries(cache_dir)):
+        p.write_bytes([b"", b"\x80\x05garbage", b"not a pickle at all"][i % 3])
+    assert codes(tmp_path, "b", "a") == cold
+    from iaclint.diskcache import loads
+
+    assert all(loads(p.read_bytes()) is not None for p in entries(cache_dir))
+
+
+def test_an_unusable_cache_directory_turns_the_cache_off_quietly(tmp_path, monkeypatch):
+    write(tmp_path, {"b/main.tf": DB % "postgres", "a/main.tf": DB % "mysql", "not-a-dir": "x"})
+    monkeypatch.setenv("IACLINT_CACHE_DIR", str(tmp_path / "not-a-dir" / "cache"))
+    r = run_cli(["diff", "b", "a"], cwd=tmp_path)
+    assert r.exit_code == 1 and "IAC101" in r.stdout and r.stderr == ""
+
+
+def test_the_cache_is_bounded_least_recently_used_first(tmp_path):
+    from iaclint.diskcache import Store
+
+    store = Store(tmp_path / "c", max_bytes=10_000)
+    keys = [store.key("t", str(i)) for i in range(20)]
+    for i, k in enumerate(keys):
+        store.put(k, data=b"x" * 1000)
+        os.utime(store._path(k), (1_000_000 + i, 1_000_000 + i))
+    store.prune()
+    left = {p.name for _, _, p in store.entries()}
+    assert sum(s for _, s, _ in store.entries()) <= 8_000
+    assert store._path(keys[-1]).name in left and store._path(keys[0]).name not in left
+
+
+def test_concurrent_runs_share_one_cache_safely(tmp_path, cache_dir):
+    write(tmp_path, {f"b/s{i}/main.tf": DB % "postgres" for i in range(6)})
+    write(tmp_path, {f"a/s{i}/main.tf": DB % "mysql" for i in range(6)})
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "IACLINT_CACHE_DIR": str(cache_dir)}
+    cmd = [sys.executable, "-m", "iaclint", "diff", "b", "a", "--format", "json"]
+    procs = [subprocess.Popen(cmd, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(4)]
+    outs = [p.communicate(timeout=120) for p in procs]
+    assert all(p.returncode == 1 for p in procs), [e for _, e in outs]
+    findings = {json.dumps(json.loads(o)["findings"], sort_keys=True) for o, _ in outs}
+    assert len(findings) == 1 and all(e == b"" for _, e in outs)
+    assert not list(cache_dir.rglob(".tmp-*"))  # no half-written entry left behind
+    again = subprocess.run(cmd, cwd=tmp_path, env=env, capture_output=True)
+    assert json.dumps(json.loads(again.stdout)["findings"], sort_keys=True) in findings
+
+
+def test_the_key_changes_with_the_code_that_made_the_entry(tmp_path, monkeypatch):
+    from iaclint import diskcache
+
+    a = diskcache.Store(tmp_path).key("terraform-module", "x")
+    monkeypatch.setattr("iaclint.__version__", "999")
+    assert diskcache.Store(tmp_path).key("terraform-module", "x") != a
+
+
+def test_the_cache_command_reports_and_clears(tmp_path, cache_dir):
+    write(tmp_path, {"b/main.tf": DB % "postgres", "a/main.tf": DB % "mysql"})
+    codes(tmp_path, "b", "a")
+    r = run_cli(["cache"])
+    assert r.exit_code == 0 and "2 entries" in r.stdout and str(cache_dir) in r.stdout
+    r = run_cli(["cache", "--clear"])
+    assert r.exit_code == 0 and "removed 2" in r.stdout
+    assert entries(cache_dir) == []
+
+
+# ------------------------------------------------------------------ git trees
+
+
+def test_a_warm_hook_run_reads_no_blob(tmp_path, cache_dir, monkeypatch):
+    """Module sources and loaded modules both come from the cache: no `git cat-file` at all."""
+    from iaclint import trees
+
+    repo = init_repo(tmp_path / "repo")
+    files = {f"stacks/s{i}/main.tf": DB % "postgres" for i in range(4)}
+    files["stacks/s0/mod.tf"] = 'module "m" {\n  source = "../../modules/m"\n}\n'
+    files["modules/m/main.tf"] = 'resource "aws_sqs_queue" "q" {\n  name = "q"\n}\n'
+    repo.commit(files)
+    repo.write({"stacks/s1/main.tf": DB % "mysql"})
+    repo.git("add", "-A")
+    first = repo.iaclint("diff", "--staged", "--format", "json")
+    calls: list[list[str]] = []
+    real = trees.git
+
+    def spy(args, cwd, input=None):
+        calls.append(list(args))
+        return real(args, cwd, input=input)
+
+    monkeypatch.setattr(trees, "git", spy)
+    second = repo.iaclint("diff", "--staged", "--format", "json")
+    assert json.loads(second.stdout)["findings"] == json.loads(first.stdout)["findings"]
+    assert json.loads(second.stdout)["findings"][0]["rule"] == "IAC101"
+    assert not [c for c in calls if c[0] == "cat-file"], calls
+
+
+# ------------------------------------------------------------------ worker processes
+
+
+def _monorepo(root: Path, stacks: int) -> None:
+    for side, engine in (("b", "postgres"), ("a", "mysql")):
+        for s in range(stacks):
+            body = "".join(
+                f'resource "aws_s3_bucket" "b{i}" {{\n  bucket = "b-{s}-{i}"\n  tags = {{ team = "{side}" }}\n}}\n'
+                for i in range(5)
+            )
+            write(root, {
+                f"{side}/stack{s}/main.tf": body + (DB % (engine if s % 3 == 0 else "postgres")),
+                f"{side}/stack{s}/mod.tf": 'module "c" {\n  source = "../modules/c"\n  name = "x%d"\n}\n' % s,
+            })
+        write(root, {f"{side}/modules/c/main.tf": 'variable "name" {}\nresource "aws_sqs_queue" "q" {\n  name = var.name\n}\n'})
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="worker processes are used on Linux only")
+def test_worker_processes_load_exactly_what_a_serial_load_does(tmp_path):
+    from iaclint.module_loading import Side, load_all
+    from iaclint.parsers.terraform import ParseCache, module_dirs
+    from iaclint.trees import DirTree
+
+    _monorepo(tmp_path, 12)
+
+    def load(workers: int):
+        tree = DirTree(tmp_path / "a")
+        dirs = module_dirs(tree)
+        sides = {"after": Side(tree, dirs, ParseCache(tree))}
+        jobs = [("after", d) for d in sorted(dirs) if d.startswith("stack")]
+        return load_all(jobs, sides, store=None, workers=workers)
+
+    serial, parallel = load(1), load(2)
+    assert serial.keys() == parallel.keys() and len(serial) == 12
+    for job in serial:
+        assert serial[job] == parallel[job], job
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="worker processes are used on Linux only")
+def test_a_run_with_workers_reports_what_a_serial_run_does(tmp_path, monkeypatch):
+    _monorepo(tmp_path, 12)
+    monkeypatch.setenv("IACLINT_JOBS", "1")
+    serial = run_cli(["diff", "b", "a", "--format", "json", "--no-cache"], cwd=tmp_path)
+    monkeypatch.setenv("IACLINT_JOBS", "2")
+    parallel = run_cli(["diff", "b", "a", "--format", "json", "--no-cache"], cwd=tmp_path)
+    assert serial.exit_code == parallel.exit_code == 1
+    assert json.loads(serial.stdout) == json.loads(parallel.stdout)
+    assert len(json.loads(serial.stdout)["findings"]) == 4  # stacks 0, 3, 6, 9
+
+
+def test_small_changes_stay_serial():
+    from iaclint.module_loading import _workers
+
+    assert _workers([("after", "x")] * 3, {}, None) == 1
+
+
+def test_every_case_finds_the_same_from_a_warm_cache(tmp_path):
+    """All case folders, each run cold (filling a fresh cache) and then warm: same findings."""
+    from helpers import identity, lint_trees
+
+    from iaclint.diskcache import Store
+
+    cases = sorted(p.parent for p in (REPO_ROOT / "tests" / "cases").glob("*/*/expected.json"))
+    store = Store(tmp_path / "cache")
+    differ = []
+    for case in cases:
+        def run():
+            found = lint_trees(case / "before", case / "after", {"cache": store})
+            return [(identity(f), f.severity, f.message) for f in found]
+
+        cold = run()
+        warm = run()
+        if warm != cold:
+            differ.append(case.name)
+    assert store.hits > len(cases)  # the warm runs did read the cache
+    assert differ == []
