@@ -168,7 +168,10 @@ def diff_resources(
             removed[addr] = b
             added[addr] = a
             continue
-        paths = changed_paths(b.body, rewrite_references(a.body, same_thing))
+        a_body = rewrite_references(a.body, same_thing)
+        # Most resources of a large change are untouched: equal reprs (C speed) mean equal
+        # values, bool and int told apart, so the structural walk is only for the rest.
+        paths = [] if repr(b.body) == repr(a_body) else changed_paths(b.body, a_body)
         meta_paths = _meta_changes(b, a)
         if paths or meta_paths:
             changes.append(Change(ChangeKind.MODIFIED, b, a, paths + meta_paths))

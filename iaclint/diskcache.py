@@ -1,7 +1,7 @@
 """A parse cache on disk, in the user's cache directory, keyed by content.
 
-Loading a Terraform module directory (parse, scan, evaluate) is most of a run's cost, and
-the same directory contents come back run after run: the BEFORE side of today's commit is
+Loading a Terraform module directory (parse, scan, evaluate) or a template is most of a
+run's cost, and the same contents come back run after run: the BEFORE side of today's commit is
 the AFTER side of yesterday's. Entries are keyed by a hash of everything the result depends
 on (file contents, iaclint's own parser code), so a hit is always the result a parse would
 give; when in doubt it is a miss.
@@ -38,12 +38,16 @@ _TOUCH_AFTER = 24 * 3600
 
 # Code whose behaviour a cached result depends on: editing any of it (a development checkout,
 # an upgrade) changes the key, so an entry from older code is never reused.
-_CODE = ("model.py", "parsers/hcl.py", "parsers/terraform.py", "parsers/decode.py", "diskcache.py")
+_CODE = (
+    "model.py", "parsers/hcl.py", "parsers/terraform.py", "parsers/decode.py", "diskcache.py",
+    "parsers/cloudformation.py", "parsers/cfn_yaml.py", "parsers/cfn_json.py",
+)
 
 _ALLOWED = {
     ("iaclint.model", "Resource"), ("iaclint.model", "Pos"), ("iaclint.model", "Expr"),
     ("iaclint.parsers.terraform", "LoadedModule"), ("iaclint.parsers.terraform", "ModuleCall"),
     ("iaclint.parsers.terraform", "Problem"), ("iaclint.parsers.terraform", "Blocks"),
+    ("iaclint.parsers.cloudformation", "ParsedTemplate"), ("iaclint.parsers.cloudformation", "Problem"),
     ("builtins", "set"), ("builtins", "frozenset"),
 }
 
@@ -143,9 +147,8 @@ class Store:
         if not self._writable():
             return
         if data is None:
-            try:
-                data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-            except Exception:
+            data = dumps(value)
+            if data is None:
                 return
         path = self._path(key)
         try:
@@ -216,19 +219,44 @@ class Store:
         return n
 
 
-def loads(data: bytes) -> Any:
-    """A cache entry's value, or None when it does not load. The cyclic garbage collector is
-    paused meanwhile: unpickling builds many small objects and nothing cyclic, and the
-    collector's passes over them cost more than the unpickling itself."""
+def dumps(value: Any) -> bytes | None:
+    """The entry's bytes (None when the value cannot be pickled); the collector is paused as in loads."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _SafeUnpickler(io.BytesIO(data)).load()
+        return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
     except Exception:
         return None
     finally:
         if was_enabled:
             gc.enable()
+
+
+def loads(data: bytes) -> Any:
+    """A cache entry's value, or None when it does not load.
+
+    Unpickling builds many small objects and no cycles, which live until the run ends. The
+    cyclic garbage collector is paused meanwhile, and what it tracks is then frozen (left out
+    of later passes): its passes over these objects cost more than unpickling them (measured:
+    500 warm templates 1.58 s, 1.12 s frozen). `thaw()` gives them back at the end of a run.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        value = _SafeUnpickler(io.BytesIO(data)).load()
+    except Exception:
+        return None
+    finally:
+        if was_enabled:
+            gc.enable()
+    gc.freeze()
+    return value
+
+
+def thaw() -> None:
+    """End of a run: the collector sees every object again (a long-lived host, such as the MCP
+    server, must not keep a frozen heap across runs)."""
+    gc.unfreeze()
 
 
 def _unlink(path: Path) -> int:

@@ -14,7 +14,6 @@ child module, or adding one where a call pointed at nothing, is never served sta
 from __future__ import annotations
 
 import os
-import pickle
 import sys
 from dataclasses import dataclass
 from typing import Any
@@ -177,10 +176,11 @@ def _load_parallel(misses: list, sides: dict[str, Side], n: int) -> dict:
 
 
 def _load_in_worker(i: int) -> tuple[int, bytes | None]:
+    from iaclint.diskcache import dumps
+
     side_name, directory = _JOBS["misses"][i]
     side = _JOBS["sides"][side_name]
     try:
-        module = load_module(side.tree, directory, ParseCache(side.tree), side.dirs)
-        return i, pickle.dumps(module, protocol=pickle.HIGHEST_PROTOCOL)
+        return i, dumps(load_module(side.tree, directory, ParseCache(side.tree), side.dirs))
     except Exception:
         return i, None

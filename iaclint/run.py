@@ -231,7 +231,13 @@ def lint(opts: RunOptions) -> LintResult:
         changed = {p for p in changed if not _excluded(p, excludes)}
     settings = {"broad_deletion_threshold": cfg.get("broad_deletion_threshold", 5)}
     store = _cache_store(opts)
-    analysis = analyze(inputs.before, inputs.after, changed, inputs.renames, {**settings, "cache": store})
+    try:
+        analysis = analyze(inputs.before, inputs.after, changed, inputs.renames, {**settings, "cache": store})
+    finally:
+        if store is not None:
+            from iaclint.diskcache import thaw
+
+            thaw()
     if store is not None:
         store.prune()
     ctx = Context(packs=Packs(_user_packs(cfg)), settings=settings)

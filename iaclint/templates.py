@@ -59,8 +59,9 @@ def analyze_templates(before, after, paths, renames, result, settings) -> None:
         if not a_is and not b_is:
             continue
         stack = path
-        b_parsed = parse_template(b_text, old_path, stack) if b_is else None
-        a_parsed = parse_template(a_text, path, stack) if a_is else None
+        store = settings.get("cache")
+        b_parsed = _parsed(before, old_path, b_text, stack, store) if b_is else None
+        a_parsed = _parsed(after, path, a_text, stack, store) if a_is else None
         if a_parsed is not None and a_parsed.fatal:
             for p in a_parsed.problems:
                 if p.fatal:
@@ -95,6 +96,22 @@ def analyze_templates(before, after, paths, renames, result, settings) -> None:
         result.files += 1
         result.resources_before += len(before_res)
         result.resources_after += len(after_res)
+
+
+def _parsed(tree, path: str, text: str, stack: str, store):
+    """parse_template, through the disk cache when there is one (keyed by the file's content)."""
+    from iaclint.parsers.cloudformation import ParsedTemplate, parse_template
+
+    oid = tree.object_id(path) if store is not None else None
+    if oid is None:
+        return parse_template(text, path, stack)
+    key = store.key("cfn-template", path, stack, oid)
+    cached = store.get(key)
+    if isinstance(cached, ParsedTemplate):
+        return cached
+    parsed = parse_template(text, path, stack)
+    store.put(key, parsed)
+    return parsed
 
 
 def _nonfatal(path: str, p) -> Finding:

@@ -275,3 +275,37 @@ def test_every_case_finds_the_same_from_a_warm_cache(tmp_path):
             differ.append(case.name)
     assert store.hits > len(cases)  # the warm runs did read the cache
     assert differ == []
+
+
+TEMPLATE = """AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Db:
+    Type: AWS::RDS::DBInstance
+    Properties:
+      Engine: %s
+      DBInstanceClass: db.t3.micro
+"""
+
+
+def test_a_warm_template_run_reads_the_cache_and_finds_the_same(tmp_path, cache_dir, monkeypatch):
+    write(tmp_path, {"b/stack.yaml": TEMPLATE % "postgres", "a/stack.yaml": TEMPLATE % "mysql"})
+    cold = codes(tmp_path, "b", "a")
+    assert cold == [("IAC102", "Db")]  # Engine is conditionally create-only
+    from iaclint.parsers import cloudformation
+
+    def no_parse(*a, **k):
+        raise AssertionError("a warm run must not parse")
+
+    monkeypatch.setattr(cloudformation, "parse_template", no_parse)
+    assert codes(tmp_path, "b", "a") == cold
+
+
+def test_a_run_leaves_the_garbage_collector_as_it_found_it(tmp_path, cache_dir):
+    """Cache reads freeze what the collector tracks (speed); the run must thaw it, or a
+    long-lived host (the MCP server) would keep a frozen heap."""
+    import gc
+
+    write(tmp_path, {"b/main.tf": DB % "postgres", "a/main.tf": DB % "mysql"})
+    codes(tmp_path, "b", "a")
+    codes(tmp_path, "b", "a")  # warm: reads entries
+    assert gc.get_freeze_count() == 0
