@@ -13,18 +13,10 @@ child module, or adding one where a call pointed at nothing, is never served sta
 
 from __future__ import annotations
 
-import os
-import sys
 from dataclasses import dataclass
 from typing import Any
 
 from iaclint.parsers.terraform import LoadedModule, ParseCache, is_tfvars_file, load_module
-
-# Below these, starting worker processes costs more than it saves (measured on 2 cores:
-# a fork pool costs ~15 ms, loading a 10-file directory ~12 ms).
-PARALLEL_MIN_MODULES = 8
-PARALLEL_MIN_BYTES = 512 * 1024
-
 
 @dataclass
 class Side:
@@ -110,28 +102,11 @@ def _dependencies(module: LoadedModule, side: Side) -> tuple | None:
 
 
 def _workers(misses: list, sides: dict[str, Side], requested: int | None) -> int:
-    """How many processes to load the misses with; 1 means here, serially."""
-    if requested is None:
-        env = os.environ.get("IACLINT_JOBS", "").strip()
-        requested = int(env) if env.isdigit() else None
-    if requested is not None and requested <= 1:
+    from iaclint import workers
+
+    if len(misses) < 2 and requested is None:
         return 1
-    if not sys.platform.startswith("linux"):
-        return 1  # fork is the only start method that shares the parsed state for free
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        cores = os.cpu_count() or 1
-    n = min(requested or cores, cores if requested is None else requested, len(misses))
-    if n <= 1:
-        return 1
-    if requested is None:
-        if len(misses) < PARALLEL_MIN_MODULES:
-            return 1
-        size = sum(_size_hint(sides[s], d) for s, d in misses)
-        if size < PARALLEL_MIN_BYTES:
-            return 1
-    return n
+    return workers.count(len(misses), sum(_size_hint(sides[s], d) for s, d in misses), requested)
 
 
 def _size_hint(side: Side, directory: str) -> int:
@@ -142,45 +117,23 @@ def _size_hint(side: Side, directory: str) -> int:
     return total
 
 
-# Set in the parent just before forking; the workers inherit it.
-_JOBS: dict = {}
-
-
 def _load_parallel(misses: list, sides: dict[str, Side], n: int) -> dict:
-    import multiprocessing
-
+    from iaclint import workers
     from iaclint.diskcache import loads
 
     for name, side in sides.items():
         prefetch = getattr(side.tree, "prefetch", None)
         if prefetch is not None:  # one `git cat-file` here, not one per worker
             prefetch([p for s, d in misses if s == name for p in side.own_files(d)])
-    _JOBS.clear()
-    _JOBS.update({"misses": misses, "sides": sides})
+
+    def load(job):
+        side = sides[job[0]]
+        return load_module(side.tree, job[1], ParseCache(side.tree), side.dirs)
+
     order = sorted(range(len(misses)), key=lambda i: -_size_hint(sides[misses[i][0]], misses[i][1]))
-    out: dict = {}
-    try:
-        ctx = multiprocessing.get_context("fork")
-        with ctx.Pool(n) as pool:
-            for i, data in pool.imap_unordered(_load_in_worker, order):
-                if data is None:
-                    continue
-                module = loads(data)
-                if isinstance(module, LoadedModule):
-                    out[misses[i]] = module
-    except Exception:
-        return out  # whatever did not come back is loaded here
-    finally:
-        _JOBS.clear()
+    out = {}
+    for i, data in workers.run(load, misses, n, order).items():
+        module = loads(data)
+        if isinstance(module, LoadedModule):
+            out[misses[i]] = module
     return out
-
-
-def _load_in_worker(i: int) -> tuple[int, bytes | None]:
-    from iaclint.diskcache import dumps
-
-    side_name, directory = _JOBS["misses"][i]
-    side = _JOBS["sides"][side_name]
-    try:
-        return i, dumps(load_module(side.tree, directory, ParseCache(side.tree), side.dirs))
-    except Exception:
-        return i, None

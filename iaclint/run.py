@@ -234,10 +234,9 @@ def lint(opts: RunOptions) -> LintResult:
     try:
         analysis = analyze(inputs.before, inputs.after, changed, inputs.renames, {**settings, "cache": store})
     finally:
-        if store is not None:
-            from iaclint.diskcache import thaw
+        from iaclint.diskcache import thaw
 
-            thaw()
+        thaw()  # results read back from the cache or from worker processes are frozen (speed)
     if store is not None:
         store.prune()
     ctx = Context(packs=Packs(_user_packs(cfg)), settings=settings)

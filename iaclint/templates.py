@@ -34,13 +34,14 @@ def _text(tree, path: str):
 def analyze_templates(before, after, paths, renames, result, settings) -> None:
     from iaclint.diff import diff_resources
     from iaclint.engine.runner import problem_finding
-    from iaclint.parsers.cloudformation import looks_like_template, parse_template
+    from iaclint.parsers.cloudformation import looks_like_template
 
     reverse = {new: old for old, new in renames.items()}
     # git trees: one `cat-file --batch` per side for every template, not one git process per file
     getattr(after, "prefetch", lambda paths: None)(list(paths))
     getattr(before, "prefetch", lambda paths: None)([reverse.get(p, p) for p in paths])
     handled_old: set[str] = set()
+    pending = []  # what each path needs, read first so that every template is parsed in one go
     for path in paths:
         if path in handled_old:
             continue
@@ -53,15 +54,25 @@ def analyze_templates(before, after, paths, renames, result, settings) -> None:
         b_text, b_err = _text(before, old_path)
         a_is = a_text is not None and looks_like_template(a_text)
         b_is = b_text is not None and looks_like_template(b_text)
-        if a_err and (b_is or path.lower().endswith((".template", ".cfn", ".cform"))):
+        unreadable = a_err and (b_is or path.lower().endswith((".template", ".cfn", ".cform")))
+        pending.append((path, old_path, a_text, a_err if unreadable else None, b_text, a_is, b_is))
+
+    jobs = []
+    for path, old_path, a_text, a_err, b_text, a_is, b_is in pending:
+        if not a_err:
+            jobs += [(before, old_path, b_text, path)] if b_is else []
+            jobs += [(after, path, a_text, path)] if a_is else []
+    parsed = _parse_all(jobs, settings.get("cache"))
+
+    for path, old_path, a_text, a_err, b_text, a_is, b_is in pending:
+        if a_err:
             result.problems.append(problem_finding(path, Pos(1), a_err, after_side=True))
             continue
         if not a_is and not b_is:
             continue
         stack = path
-        store = settings.get("cache")
-        b_parsed = _parsed(before, old_path, b_text, stack, store) if b_is else None
-        a_parsed = _parsed(after, path, a_text, stack, store) if a_is else None
+        b_parsed = parsed[(id(before), old_path)] if b_is else None
+        a_parsed = parsed[(id(after), path)] if a_is else None
         if a_parsed is not None and a_parsed.fatal:
             for p in a_parsed.problems:
                 if p.fatal:
@@ -98,20 +109,43 @@ def analyze_templates(before, after, paths, renames, result, settings) -> None:
         result.resources_after += len(after_res)
 
 
-def _parsed(tree, path: str, text: str, stack: str, store):
-    """parse_template, through the disk cache when there is one (keyed by the file's content)."""
+def _parse_all(jobs: list, store) -> dict:
+    """(id(tree), path) -> ParsedTemplate for each (tree, path, text, stack) job: from the disk
+    cache (keyed by the file's content), else in worker processes when there are many, else here."""
+    from iaclint import workers
+    from iaclint.diskcache import loads
     from iaclint.parsers.cloudformation import ParsedTemplate, parse_template
 
-    oid = tree.object_id(path) if store is not None else None
-    if oid is None:
-        return parse_template(text, path, stack)
-    key = store.key("cfn-template", path, stack, oid)
-    cached = store.get(key)
-    if isinstance(cached, ParsedTemplate):
-        return cached
-    parsed = parse_template(text, path, stack)
-    store.put(key, parsed)
-    return parsed
+    out: dict = {}
+    keys: dict = {}
+    misses = []
+    for job in jobs:
+        tree, path, text, stack = job
+        oid = tree.object_id(path) if store is not None else None
+        if oid is not None:
+            keys[(id(tree), path)] = key = store.key("cfn-template", path, stack, oid)
+            cached = store.get(key)
+            if isinstance(cached, ParsedTemplate):
+                out[(id(tree), path)] = cached
+                continue
+        misses.append(job)
+
+    n = workers.count(len(misses), sum(len(text) for _, _, text, _ in misses))
+    if n > 1:
+        order = sorted(range(len(misses)), key=lambda i: -len(misses[i][2]))
+        for i, data in workers.run(lambda job: parse_template(job[2], job[1], job[3]), misses, n, order).items():
+            template = loads(data)
+            if isinstance(template, ParsedTemplate):
+                tree, path = misses[i][0], misses[i][1]
+                out[(id(tree), path)] = template
+                if (id(tree), path) in keys:
+                    store.put(keys[(id(tree), path)], data=data)  # the worker's pickle is the entry
+    for tree, path, text, stack in misses:
+        if (id(tree), path) not in out:
+            out[(id(tree), path)] = template = parse_template(text, path, stack)
+            if (id(tree), path) in keys:
+                store.put(keys[(id(tree), path)], template)
+    return out
 
 
 def _nonfatal(path: str, p) -> Finding:

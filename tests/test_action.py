@@ -49,7 +49,7 @@ def test_is_a_composite_action():
 
 
 def test_declared_inputs():
-    assert set(ACTION["inputs"]) == {"base", "paths", "fail-on", "sarif", "version"}
+    assert set(ACTION["inputs"]) == {"base", "paths", "fail-on", "sarif", "cache", "version"}
     assert ACTION["inputs"]["fail-on"]["default"] == "warning"
     assert ACTION["inputs"]["sarif"]["default"] == "false"
     for name, spec in ACTION["inputs"].items():
@@ -99,11 +99,19 @@ def test_runs_github_format_and_sarif_and_uploads_it():
     assert "--format github" in run
     assert "--format sarif -o iaclint.sarif" in run
     assert "GITHUB_BASE_REF" in run
-    upload = next(s for s in STEPS if "uses" in s)
+    upload = next(s for s in STEPS if "upload-sarif" in s.get("uses", ""))
     assert upload["uses"].startswith("github/codeql-action/upload-sarif@v3")
     assert "always()" in upload["if"]
     last = STEPS[-1]
     assert "always()" in last["if"] and 'exit "$EXIT_CODE"' in last["run"]
+
+
+def test_keeps_the_parse_cache_between_runs_unless_told_not_to():
+    restore = next(s for s in STEPS if s.get("uses", "").startswith("actions/cache@"))
+    assert restore["with"]["path"] == "${{ runner.temp }}/iaclint-cache"
+    assert "inputs.cache" in restore["if"]
+    run = next(s for s in STEPS if s.get("id") == "run")["run"]
+    assert 'IACLINT_CACHE_DIR="${RUNNER_TEMP:-/tmp}/iaclint-cache"' in run and "IACLINT_NO_CACHE=1" in run
 
 
 def test_integration_docs_have_the_snippets():
