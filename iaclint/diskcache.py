@@ -35,6 +35,7 @@ from typing import Any
 FORMAT = 1  # bump when the layout of an entry changes
 DEFAULT_MAX_MB = 256
 _TOUCH_AFTER = 24 * 3600
+_PRUNE_EVERY = 600  # seconds: a size check stats every entry, too slow for every hook run
 
 # Code whose behaviour a cached result depends on: editing any of it (a development checkout,
 # an upgrade) changes the key, so an entry from older code is never reused.
@@ -86,7 +87,7 @@ class Store:
             except ValueError:
                 max_bytes = DEFAULT_MAX_MB * 1024 * 1024
         self.max_bytes = max_bytes
-        self.hits = self.misses = self.writes = 0
+        self.hits = self.misses = self.writes = self.bytes_written = 0
         self._usable: bool | None = None
         self._salt: bytes | None = None
 
@@ -162,6 +163,7 @@ class Store:
                 _unlink(Path(tmp))
                 raise
             self.writes += 1
+            self.bytes_written += len(data)
         except OSError:
             self._usable = False
 
@@ -197,9 +199,22 @@ class Store:
         return out
 
     def prune(self) -> None:
-        """Down to 80% of the limit, least recently used first. Only after a run that wrote."""
+        """Down to 80% of the limit, least recently used first: after a run that wrote, at most
+        every ten minutes (or at once after a large write), so the bound may be passed by what
+        ten minutes of runs write, never by more."""
         if not self.writes:
             return
+        marker = self.root / f"v{FORMAT}" / ".last-prune"
+        try:
+            recent = time.time() - marker.stat().st_mtime < _PRUNE_EVERY
+        except OSError:
+            recent = False
+        if recent and self.bytes_written < self.max_bytes * 0.1:
+            return
+        try:
+            marker.touch()
+        except OSError:
+            pass
         entries = self.entries()
         total = sum(size for _, size, _ in entries)
         if total <= self.max_bytes:
