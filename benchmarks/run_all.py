@@ -38,7 +38,9 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
 import bench_cloudformation as cfn_gen  # noqa: E402  (the generators are shared, not copied)
+import bench_plan as plan_gen  # noqa: E402
 import bench_terraform as tf_gen  # noqa: E402
+import pyiac_parse as cdk_gen  # noqa: E402
 
 ENV = {**os.environ, "PYTHONPATH": str(ROOT), "GIT_AUTHOR_NAME": "b", "GIT_AUTHOR_EMAIL": "b@b",
        "GIT_COMMITTER_NAME": "b", "GIT_COMMITTER_EMAIL": "b@b"}
@@ -170,6 +172,12 @@ def main() -> None:
         body = 'resource "aws_db_instance" "db" {\n  identifier = "db"\n  engine = "%s"\n  deletion_protection = true\n}\n'
         (small / "tf_b/main.tf").write_text(body % "postgres")
         (small / "tf_a/main.tf").write_text(body % "mysql")
+        app = cdk_gen.cdk_app(2, 5)
+        (small / "cdk_b").mkdir()
+        (small / "cdk_a").mkdir()
+        (small / "cdk_b/app.py").write_text(app)
+        (small / "cdk_a/app.py").write_text(app.replace("'Table3'", "'OrdersTable3'"))  # a logical ID change
+        plan_file, plan_src, _ = plan_gen.make(small, args.resources)
         cfn_gen.write(small / "cfn_b/stack.yaml", cfn_gen.template(args.template_resources, 1, False), as_yaml=True)
         cfn_gen.write(small / "cfn_a/stack.yaml", cfn_gen.template(args.template_resources, 1, True), as_yaml=True)
 
@@ -212,6 +220,8 @@ def main() -> None:
         t["version"] = timed(IACLINT + ["--version"], tmp, r, ok=(0,))
         t["tf1"] = timed(IACLINT + ["diff", "tf_b/main.tf", "tf_a/main.tf"] + nc, small, r)
         t["cfn1"] = timed(IACLINT + ["diff", "cfn_b/stack.yaml", "cfn_a/stack.yaml"] + nc, small, r)
+        t["cdk1"] = timed(IACLINT + ["diff", "cdk_b/app.py", "cdk_a/app.py"] + nc, small, r)
+        t["plan"] = timed(IACLINT + ["plan", str(plan_file), "--source", str(plan_src), "--format", "json"] + nc, small, r)
         t["hook_cold"] = timed(IACLINT + ["diff", "--staged"] + nc, repo, r)
         t["hook"] = timed(IACLINT + ["diff", "--staged"], repo, r)
         mono_all_cmd = IACLINT + ["diff", str(mono_b), str(mono_all), "--format", "json"]
@@ -232,6 +242,8 @@ def main() -> None:
         row("start-up: `iaclint --version`", _fmt(t["version"]) + " s")
         row("start-up: one-file Terraform change (BEFORE AFTER files)", _fmt(t["tf1"]) + " s", "target < 0.2 s")
         row(f"start-up: one-template CloudFormation change ({args.template_resources} resources)", _fmt(t["cfn1"]) + " s")
+        row("start-up: one-file CDK change (a 10-construct app, one logical ID changed)", _fmt(t["cdk1"]) + " s")
+        row(f"plan: a {args.resources}-resource Terraform plan JSON, with --source (the .tf files)", _fmt(t["plan"]) + " s")
         row(f"hook: `diff --staged`, one file changed in the monorepo ({n_tf_files} .tf files), no cache",
             _fmt(t["hook_cold"]) + " s", "target < 0.2 s")
         row("hook: the same, parse cache warm (the usual case: HEAD's modules were read before)",
