@@ -24,9 +24,6 @@ class Side:
     dirs: dict[str, list[str]]  # directory -> its .tf files
     cache: ParseCache
 
-    def oid(self, path: str) -> str | None:
-        return self.tree.object_id(path)
-
     def own_files(self, directory: str) -> list[str]:
         tfvars = sorted(p for p in self.tree.files() if p.endswith("tfvars") and is_tfvars_file(p, directory))
         return self.dirs.get(directory, []) + tfvars
@@ -34,7 +31,7 @@ class Side:
     def fingerprint(self, directory: str, files: list[str] | None = None) -> tuple | None:
         out = []
         for p in self.dirs.get(directory, []) if files is None else files:
-            oid = self.oid(p)
+            oid = self.tree.object_id(p)
             if oid is None:
                 return None
             out.append((p, oid))
@@ -104,8 +101,6 @@ def _dependencies(module: LoadedModule, side: Side) -> tuple | None:
 def _workers(misses: list, sides: dict[str, Side], requested: int | None) -> int:
     from iaclint import workers
 
-    if len(misses) < 2 and requested is None:
-        return 1
     return workers.count(len(misses), sum(_size_hint(sides[s], d) for s, d in misses), requested)
 
 
