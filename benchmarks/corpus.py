@@ -3,7 +3,7 @@
 Every Terraform module directory (a directory holding .tf files) and every template-like file
 (.yaml .yml .json .template .cfn .cform) under the given directories is linted as an addition:
 an empty directory (or an empty file of the same name) against it, through the same
-`iaclint.run.lint` + `render` the CLI uses, in-process. A module directory is read with
+`iaclint.pipeline.lint` + `render` the CLI uses, in-process. A module directory is read with
 everything under it, as `iaclint diff EMPTY DIR` would.
 
   crash        an exception out of lint/render, or a usage error (the CLI's exit 2)
@@ -48,7 +48,8 @@ def discover(top: Path) -> tuple[list[Path], list[Path]]:
 def lint_one(before: Path, after: Path, cwd: Path) -> dict:
     from iaclint.cli import InputError
     from iaclint.config import ConfigError
-    from iaclint.run import RunOptions, exit_code, lint, render
+    from iaclint.output import render
+    from iaclint.pipeline import RunOptions, exit_code, lint
 
     start = time.perf_counter()
     out: dict = {"crash": None, "parse_errors": [], "findings": 0, "exit": None}

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import time
 
-from iaclint.parsers.cdk import parse_cdk
-from iaclint.parsers.pulumi import parse_pulumi
+from iaclint.languages.python.cdk import parse_cdk
+from iaclint.languages.python.pulumi import parse_pulumi
 
 
 def cdk_app(stacks: int, per_stack: int) -> str:

@@ -23,8 +23,7 @@ KNOWN: dict[str, type | tuple] = {
 }
 
 
-class ConfigError(Exception):
-    pass
+from iaclint.errors import ConfigError  # noqa: E402,F401  (where callers have always found it)
 
 
 @dataclass

@@ -29,7 +29,7 @@ _MOVED_RULES = ("IAC103", "IAC105", "IAC106")
 class FixPlan:
     moved: dict[str, list[str]] = field(default_factory=dict)  # module directory -> moved blocks
     mappings: list[dict] = field(default_factory=list)  # CloudFormation stack-refactor resource mappings
-    python: list = field(default_factory=list)  # IAC103 findings on CDK/Pulumi programs (iaclint.fixes_python)
+    python: list = field(default_factory=list)  # IAC103 findings on CDK/Pulumi programs (iaclint.languages.python.fixes)
     python_edits: dict[str, tuple[str, str]] = field(default_factory=dict)  # path -> (text, fixed text)
     python_notes: list[str] = field(default_factory=list)  # why a Python rename was left to a human
     manual: list = field(default_factory=list)  # blocking findings no safe edit avoids
@@ -40,7 +40,7 @@ class FixPlan:
 
 
 def plan_fixes(findings, stack_name: str | None = None) -> FixPlan:
-    from iaclint.model import Severity
+    from iaclint.core.model import Severity
 
     plan = FixPlan()
     for f in findings:
@@ -78,7 +78,7 @@ def render_plan(plan: FixPlan) -> str:
         out.append(json.dumps(plan.mappings, indent=2))
         out.append("")
     for path in sorted(plan.python_edits):
-        from iaclint.fixes_python import unified_diff
+        from iaclint.languages.python.fixes import unified_diff
 
         out.append(unified_diff(path, *plan.python_edits[path]).rstrip("\n"))
         out.append("")
@@ -120,8 +120,8 @@ def run_fix(opts, write: bool = False, stack_name: str | None = None) -> int:
     """`iaclint fix`: print the plan; with `write`, apply it to the AFTER side on disk."""
     import click
 
-    from iaclint.cli import InputError
-    from iaclint.run import lint
+    from iaclint.errors import InputError
+    from iaclint.pipeline import lint
 
     if write and (opts.staged or opts.head or opts.patch is not None or opts.patch_text is not None):
         raise InputError("--write edits files on disk: it needs BEFORE AFTER directories or --base REF with "
@@ -131,13 +131,13 @@ def run_fix(opts, write: bool = False, stack_name: str | None = None) -> int:
     if opts.patch == "-" and opts.patch_text is None:  # read stdin once: Python fixes read the inputs again
         from dataclasses import replace
 
-        from iaclint.patch import read_patch_arg
+        from iaclint.inputs.patch import read_patch_arg
 
         opts = replace(opts, patch_text=read_patch_arg("-"))
     result = lint(opts)
     plan = plan_fixes(result.findings, stack_name)
     if plan.python:
-        from iaclint.fixes_python import resolve
+        from iaclint.languages.python.fixes import resolve
 
         resolve(plan, opts)
     click.echo(render_plan(plan))

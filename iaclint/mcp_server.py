@@ -111,14 +111,15 @@ def _result(types, blocks: list[str], structured: dict[str, Any]):
 def render_verdict(result) -> str:
     """The short agent verdict (`--format agent`); the text report until that format exists."""
     from iaclint.output import FORMATTERS
-    from iaclint.run import render
+    from iaclint.output import render
 
     return render(result, "agent" if "agent" in FORMATTERS else "text", False)
 
 
 def lint_result(opts) -> dict[str, Any]:
     """Lint with `opts`; the verdict, the exit code the CLI would give, and the JSON contract."""
-    from iaclint.run import exit_code, lint, render
+    from iaclint.output import render
+    from iaclint.pipeline import exit_code, lint
 
     result = lint(opts)
     report = json.loads(render(result, "json"))
@@ -129,7 +130,7 @@ def lint_result(opts) -> dict[str, Any]:
 def patch_paths(patch: str) -> list[str]:
     """Every file name the patch touches (old and new sides), as the patch reader sees them."""
     try:
-        from iaclint.patch import parse_patch
+        from iaclint.inputs.patch import parse_patch
     except ImportError:
         return []
     try:
@@ -140,7 +141,7 @@ def patch_paths(patch: str) -> list[str]:
 
 
 def check_patch(conf: Confinement, patch: str, root: str = ".") -> dict[str, Any]:
-    from iaclint.run import RunOptions
+    from iaclint.pipeline import RunOptions
 
     if not isinstance(patch, str):
         raise Refused("patch: a unified diff as text is expected")
@@ -160,7 +161,7 @@ def check_patch(conf: Confinement, patch: str, root: str = ".") -> dict[str, Any
 
 
 def check_change(conf: Confinement, base: str = "HEAD", paths: list[str] | None = None) -> dict[str, Any]:
-    from iaclint.run import RunOptions
+    from iaclint.pipeline import RunOptions
 
     paths = list(paths or [])
     if not isinstance(base, str) or not base or len(base) > MAX_REF_CHARS or base.startswith("-"):
@@ -189,9 +190,9 @@ def explain_rule(code: str) -> dict[str, Any]:
 
 def _guarded(ToolError, action):
     """Run a tool body; every failure becomes a one-line tool error."""
-    from iaclint.cli import InputError
+    from iaclint.errors import InputError
     from iaclint.config import ConfigError
-    from iaclint.trees import TreeError
+    from iaclint.inputs.trees import TreeError
 
     try:
         return action()
@@ -252,7 +253,7 @@ def build_server(start: str | os.PathLike):
 
 def serve(start: str | os.PathLike) -> None:
     """Serve over stdio until the client closes the connection."""
-    from iaclint.cli import InputError
+    from iaclint.errors import InputError
 
     try:
         server = build_server(start)

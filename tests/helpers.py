@@ -1,22 +1,21 @@
 """Shared test helpers: run the real pipeline in-process on two directory trees.
 
-`lint_trees` is `iaclint diff BEFORE AFTER` without the CLI: the same trees, the same
-analysis, the same rules, suppressions and finalisation as `iaclint.run.run`, but it returns
-the findings instead of rendering them. Keep it in step with `run()` when that wiring changes.
+`lint_trees` is `iaclint diff BEFORE AFTER` without the CLI: `iaclint.pipeline.lint` itself,
+with built-in defaults instead of whatever configuration the working directory holds, and a
+missing BEFORE directory read as the empty tree (everything is new).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from iaclint.analysis import analyze, changed_files, content_renames
-from iaclint.engine.check import Context
-from iaclint.engine.runner import Selection, finalize, run_checks
-from iaclint.model import Finding
-from iaclint.packs import Packs
-from iaclint.trees import DirTree, EmptyTree, Tree
+from iaclint.core.model import Finding
+from iaclint.inputs.build import Inputs
+from iaclint.inputs.changes import changed_files, content_renames
+from iaclint.inputs.trees import DirTree, EmptyTree, Tree
+from iaclint.pipeline import BROAD_DELETION_THRESHOLD, RunOptions, lint
 
-DEFAULT_SETTINGS = {"broad_deletion_threshold": 5}
+DEFAULT_SETTINGS = {"broad_deletion_threshold": BROAD_DELETION_THRESHOLD}
 
 
 def tree_of(path: str | Path | None) -> Tree:
@@ -26,15 +25,11 @@ def tree_of(path: str | Path | None) -> Tree:
     return DirTree(path)
 
 
-def lint_trees(before_dir: str | Path | None, after_dir: str | Path, settings: dict | None = None) -> list[Finding]:
+def lint_trees(before_dir: str | Path | None, after_dir: str | Path) -> list[Finding]:
     before, after = tree_of(before_dir), tree_of(after_dir)
-    settings = {**DEFAULT_SETTINGS, **(settings or {})}
     changed = changed_files(before, after)
-    renames = content_renames(before, after, changed)
-    analysis = analyze(before, after, changed, renames, settings)
-    ctx = Context(packs=Packs(), settings=settings)
-    findings = run_checks(analysis.diffs, ctx) + analysis.problems
-    return finalize(findings, Selection())
+    inputs = Inputs(before, after, changed, content_renames(before, after, changed), Path(after_dir))
+    return lint(RunOptions(no_config=True, cache=False), inputs=inputs).findings
 
 
 def identity(f: Finding) -> dict:

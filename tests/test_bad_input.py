@@ -43,7 +43,7 @@ class Case:
     line: int | None = None  # where that finding (or the other file's) must be
     root_only_skip: bool = False
     others: bool = True  # other.tf's IAC201 is still reported
-    monkey: dict = field(default_factory=dict)  # attribute of iaclint.trees -> value
+    monkey: dict = field(default_factory=dict)  # attribute of iaclint.inputs.trees -> value
 
 
 def dirs(before: dict, after: dict) -> Callable[[Path], tuple[list, Path]]:
@@ -158,7 +158,8 @@ CASES = [
          finding=("IAC001", "main.tf", "nesting deeper than")),
     Case("10,000 nested blocks in .tf", dirs({"main.tf": BUCKET}, {"main.tf": DEEP_TF_BLOCKS}), 1,
          finding=("IAC001", "main.tf", "nesting deeper than")),
-    Case("non-UTF-8 .tf", dirs({"main.tf": BUCKET}, {"main.tf": BUCKET.replace("example-logs", "caf\xe9").encode("latin-1")}), 1,
+    # read with the byte replaced (the resources around it still count) and reported
+    Case("non-UTF-8 .tf", dirs({"main.tf": BUCKET}, {"main.tf": (BUCKET + "# caf\xe9\n").encode("latin-1")}), 1,
          finding=("IAC001", "main.tf", "not valid UTF-8")),
     Case("file over the size limit", dirs({}, {"big.tf": BIG}), 1, finding=("IAC001", "big.tf", "larger than"),
          monkey={"MAX_FILE_BYTES": 350}),
@@ -177,7 +178,7 @@ CASES = [
 def _run(case: Case, tmp_path: Path, monkeypatch):
     if case.root_only_skip and os.geteuid() == 0:
         pytest.skip("running as root: chmod 000 does not stop reads")
-    from iaclint import trees
+    from iaclint.inputs import trees
 
     for name, value in case.monkey.items():
         monkeypatch.setattr(trees, name, value)
@@ -223,7 +224,7 @@ def test_symlinks_are_not_counted_as_files(tmp_path, monkeypatch):
 
 
 def test_single_files_over_the_size_limit(tmp_path, monkeypatch):
-    from iaclint import trees
+    from iaclint.inputs import trees
 
     monkeypatch.setattr(trees, "MAX_FILE_BYTES", 350)
     write(tmp_path, {"before.tf": BIG, "after.tf": BIG.replace("example-logs", "other")})
@@ -233,7 +234,7 @@ def test_single_files_over_the_size_limit(tmp_path, monkeypatch):
 
 
 def test_modified_file_over_the_size_limit_in_git(tmp_path, monkeypatch):
-    from iaclint import trees
+    from iaclint.inputs import trees
 
     repo = init_repo(tmp_path / "repo")
     repo.commit({"big.tf": BIG, "other.tf": OTHER_BEFORE})
@@ -246,12 +247,12 @@ def test_modified_file_over_the_size_limit_in_git(tmp_path, monkeypatch):
 
 
 def test_internal_errors_are_one_line_unless_debug(tmp_path, monkeypatch):
-    import iaclint.analysis
+    import iaclint.pipeline
 
     def boom(*a, **k):
         raise RuntimeError("simulated bug")
 
-    monkeypatch.setattr(iaclint.analysis, "analyze", boom)
+    monkeypatch.setattr(iaclint.pipeline, "analyze", boom)
     args, cwd = dirs({}, {})(tmp_path)
     result = run_cli(["diff", *args], cwd=cwd)
     assert result.exit_code == 2
@@ -270,7 +271,7 @@ def test_the_documented_table_names_every_row():
 
 def test_unreadable_file_simulated(tmp_path, monkeypatch):
     """The chmod row, for runs as root: the read itself fails with PermissionError."""
-    from iaclint import trees
+    from iaclint.inputs import trees
 
     real_read = trees.DirTree.read
 

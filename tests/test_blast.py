@@ -1,9 +1,9 @@
-"""iaclint.blast: references and cascades (the end-to-end cases are tests/cases/IAC107/)."""
+"""iaclint.core.blast: references and cascades (the end-to-end cases are tests/cases/IAC107/)."""
 
 from __future__ import annotations
 
-from iaclint.blast import cascades, chain, references
-from iaclint.model import Expr, Pos, Resource
+from iaclint.core.blast import cascades, chain, references
+from iaclint.core.model import Expr, Pos, Resource
 
 
 def tf(address, body):

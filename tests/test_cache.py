@@ -51,12 +51,12 @@ def test_a_warm_run_reads_the_cache_and_finds_the_same(tmp_path, cache_dir, monk
     assert cold == [("IAC101", "aws_db_instance.db")]
     written = entries(cache_dir)
     assert len(written) == 2  # one per side
-    from iaclint import parsers
+    from iaclint.languages.terraform import hcl
 
     def no_parse(*a, **k):
         raise AssertionError("a warm run must not parse")
 
-    monkeypatch.setattr(parsers.hcl, "parse", no_parse)
+    monkeypatch.setattr(hcl, "parse", no_parse)
     assert codes(tmp_path, "b", "a") == cold
 
 
@@ -111,7 +111,7 @@ def test_corrupt_entries_are_ignored_and_replaced(tmp_path, cache_dir):
     for i, p in enumerate(entries(cache_dir)):
         p.write_bytes([b"", b"\x80\x05garbage", b"not a pickle at all"][i % 3])
     assert codes(tmp_path, "b", "a") == cold
-    from iaclint.diskcache import loads
+    from iaclint.cache.store import loads
 
     assert all(loads(p.read_bytes()) is not None for p in entries(cache_dir))
 
@@ -124,7 +124,7 @@ def test_an_unusable_cache_directory_turns_the_cache_off_quietly(tmp_path, monke
 
 
 def test_the_cache_is_bounded_least_recently_used_first(tmp_path):
-    from iaclint.diskcache import Store
+    from iaclint.cache.store import Store
 
     store = Store(tmp_path / "c", max_bytes=10_000)
     keys = [store.key("t", str(i)) for i in range(20)]
@@ -153,7 +153,7 @@ def test_concurrent_runs_share_one_cache_safely(tmp_path, cache_dir):
 
 
 def test_the_key_changes_with_the_code_that_made_the_entry(tmp_path, monkeypatch):
-    from iaclint import diskcache
+    from iaclint.cache import store as diskcache
 
     a = diskcache.Store(tmp_path).key("terraform-module", "x")
     monkeypatch.setattr("iaclint.__version__", "999")
@@ -175,7 +175,7 @@ def test_the_cache_command_reports_and_clears(tmp_path, cache_dir):
 
 def test_a_warm_hook_run_reads_no_blob(tmp_path, cache_dir, monkeypatch):
     """Module sources and loaded modules both come from the cache: no `git cat-file` at all."""
-    from iaclint import trees
+    from iaclint.inputs import trees
 
     repo = init_repo(tmp_path / "repo")
     files = {f"stacks/s{i}/main.tf": DB % "postgres" for i in range(4)}
@@ -218,9 +218,9 @@ def _monorepo(root: Path, stacks: int) -> None:
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="worker processes are used on Linux only")
 def test_worker_processes_load_exactly_what_a_serial_load_does(tmp_path):
-    from iaclint.module_loading import Side, load_all
-    from iaclint.parsers.terraform import ParseCache, module_dirs
-    from iaclint.trees import DirTree
+    from iaclint.languages.terraform.loading import Side, load_all
+    from iaclint.languages.terraform.module import ParseCache, module_dirs
+    from iaclint.inputs.trees import DirTree
 
     _monorepo(tmp_path, 12)
 
@@ -250,7 +250,7 @@ def test_a_run_with_workers_reports_what_a_serial_run_does(tmp_path, monkeypatch
 
 
 def test_small_changes_stay_serial(monkeypatch):
-    from iaclint import workers
+    from iaclint.cache import workers
 
     monkeypatch.delenv("IACLINT_JOBS", raising=False)
     assert workers.count(3, 10**9) == 1  # few pieces of work
@@ -287,7 +287,7 @@ def test_a_warm_template_run_reads_the_cache_and_finds_the_same(tmp_path, cache_
     write(tmp_path, {"b/stack.yaml": TEMPLATE % "postgres", "a/stack.yaml": TEMPLATE % "mysql"})
     cold = codes(tmp_path, "b", "a")
     assert cold == [("IAC102", "Db")]  # Engine is conditionally create-only
-    from iaclint.parsers import cloudformation
+    from iaclint.languages.cloudformation import template as cloudformation
 
     def no_parse(*a, **k):
         raise AssertionError("a warm run must not parse")

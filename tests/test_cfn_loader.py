@@ -18,8 +18,9 @@ from cfnlint.decode import decode_str
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from iaclint.parsers import cfn_json, cfn_yaml
-from iaclint.parsers.cfn_json import LoadError, Mapping, Sequence, to_plain
+from iaclint.languages.cloudformation import json_reader as cfn_json
+from iaclint.languages.cloudformation import yaml_reader as cfn_yaml
+from iaclint.languages.cloudformation.json_reader import LoadError, Mapping, Sequence, to_plain
 
 DATA = Path(__file__).parent / "data" / "cfn"
 SAMPLES = sorted(p for p in DATA.iterdir() if p.is_file())
@@ -480,7 +481,7 @@ def test_containers_are_plain_data():
 def test_json_does_not_import_yaml():
     code = (
         "import sys\n"
-        "from iaclint.parsers.cloudformation import parse_template, looks_like_template\n"
+        "from iaclint.languages.cloudformation.template import parse_template, looks_like_template\n"
         "text = open(sys.argv[1]).read()\n"
         "assert looks_like_template(text)\n"
         "assert parse_template(text, 'q.json', 'q').resources\n"

@@ -10,10 +10,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from iaclint.model import Expr, Pos, Resource
-from iaclint.parsers import cloudformation
-from iaclint.parsers.cfn_json import to_plain
-from iaclint.parsers.cloudformation import (
+from iaclint.core.model import Expr, Pos, Resource
+from iaclint.languages.cloudformation import template as cloudformation
+from iaclint.languages.cloudformation.json_reader import to_plain
+from iaclint.languages.cloudformation.template import (
     ParsedTemplate,
     Problem,
     load_text,

@@ -22,9 +22,9 @@ from hcl2.utils import SerializationOptions
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from iaclint.model import Expr
-from iaclint.parsers.terraform import META_ATTRS, META_BLOCKS, load_module, module_dirs
-from iaclint.trees import DirTree
+from iaclint.core.model import Expr
+from iaclint.languages.terraform.module import META_ATTRS, META_BLOCKS, load_module, module_dirs
+from iaclint.inputs.trees import DirTree
 
 CASES = Path(__file__).parent / "cases"
 SKIP = object()  # not a literal for python-hcl2: not compared
@@ -189,7 +189,8 @@ def differences(root: Path, rel_file: str, trust_rejection: bool = True) -> tupl
         text = (root / rel_file).read_bytes().decode("utf-8-sig")
         refs = _reference_resources(text)
     except Exception as exc:  # python-hcl2 rejects it: iaclint must not read it silently either
-        if rel_file in module.broken_files or not trust_rejection:
+        reported = rel_file in module.broken_files or any(p.path == rel_file for p in module.problems)
+        if reported or not trust_rejection:
             return [], 0
         return [f"{rel_file}: python-hcl2 rejects it ({exc.__class__.__name__}), iaclint reads it without a problem"], 0
     if any(p.path == rel_file and p.message.startswith("unsupported block type") for p in module.problems):

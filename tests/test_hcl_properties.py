@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 
 from helpers import lint_trees
 
-from iaclint.parsers.terraform import load_module
-from iaclint.trees import DirTree
+from iaclint.languages.terraform.module import load_module
+from iaclint.inputs.trees import DirTree
 
 CASES = Path(__file__).parent / "cases"
 # Valid, parseable files to damage: every after/*.tf of the silent benign cases.
@@ -205,8 +205,8 @@ def test_valid_corpus_reads_cleanly() -> None:
 
 def test_operators_and_conditionals_evaluate_when_their_inputs_are_known(tmp_path):
     """`var.x != null ? a : b` and friends: module code's everyday idioms, evaluated as Terraform would."""
-    from iaclint.parsers.terraform import load_module
-    from iaclint.trees import DirTree
+    from iaclint.languages.terraform.module import load_module
+    from iaclint.inputs.trees import DirTree
 
     (tmp_path / "main.tf").write_text(
         'variable "src" {\n  default = null\n}\nvariable "n" {\n  default = 2\n}\n'

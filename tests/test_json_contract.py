@@ -15,7 +15,7 @@ import jsonschema
 import pytest
 
 from conftest import BUCKET, DB_PROTECTED, DB_UNPROTECTED, QUEUE, run_cli, write
-from iaclint.model import Category, Severity
+from iaclint.core.model import Category, Severity
 
 SCHEMA = json.loads((Path(__file__).parent / "schemas" / "report-v1.json").read_text())
 VALIDATOR = jsonschema.Draft202012Validator(SCHEMA, format_checker=jsonschema.FormatChecker())

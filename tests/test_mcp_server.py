@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from iaclint import mcp_server
-from iaclint.run import RunOptions
+from iaclint.pipeline import RunOptions
 from tests.conftest import _GIT_ENV, DB_PROTECTED, DB_RETAGGED, DB_UNPROTECTED, REPO_ROOT, init_repo
 
 HAS_PATCH_INPUT = "patch_text" in getattr(RunOptions, "__dataclass_fields__", {})

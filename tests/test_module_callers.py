@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from iaclint.run import RunOptions, lint
+from iaclint.pipeline import RunOptions, lint
 
 
 def _git(cwd, *args):

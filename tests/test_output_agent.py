@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from iaclint.model import Category, Finding, Severity
+from iaclint.core.model import Category, Finding, Severity
 from iaclint.output import Report, get_formatter
 
 

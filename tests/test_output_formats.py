@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from iaclint.model import Category, Finding, Severity
+from iaclint.core.model import Category, Finding, Severity
 from iaclint.output import Report, RuleInfo, get_formatter
 
 SNAPSHOTS = Path(__file__).parent / "output" / "snapshots"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from iaclint.packs import Packs
+from iaclint.knowledge.packs import Packs
 
 REPO = Path(__file__).resolve().parents[1]
 PACKS = REPO / "rules" / "cloudformation"
@@ -175,7 +175,7 @@ def test_launch_template_flag_is_not_a_guard_on_the_template():
 def test_lookups_do_not_import_cfnlint():
     code = (
         "import sys\n"
-        "from iaclint.packs import Packs\n"
+        "from iaclint.knowledge.packs import Packs\n"
         "p = Packs()\n"
         "assert p.replacement('AWS::S3::Bucket')\n"
         "assert p.protection('AWS::RDS::DBInstance')\n"

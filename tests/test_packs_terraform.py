@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-import iaclint.packs
-from iaclint.packs import Packs
+import iaclint.knowledge.packs
+from iaclint.knowledge.packs import Packs
 
 REPO = Path(__file__).resolve().parents[1]
 PACKS = REPO / "rules" / "terraform"
@@ -27,7 +27,7 @@ ALL_FILES = sorted(str(p.relative_to(PACKS)) for p in PACKS.glob("**/*.tsv"))
 def _shipped_packs(monkeypatch):
     monkeypatch.delenv("IACLINT_RULES_DIR", raising=False)
     # _read() caches by relative path only; drop text another test may have read from elsewhere
-    iaclint.packs._read.cache_clear()
+    iaclint.knowledge.packs._read_pack.cache_clear()
 
 
 @pytest.fixture(scope="module")

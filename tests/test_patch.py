@@ -18,10 +18,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import run_cli, write
-from iaclint.cli import InputError
-from iaclint.patch import apply_patch
-from iaclint.run import RunOptions, lint
-from iaclint.trees import DirTree
+from iaclint.errors import InputError
+from iaclint.inputs.patch import apply_patch
+from iaclint.pipeline import RunOptions, lint
+from iaclint.inputs.trees import DirTree
 
 DB = """
 resource "aws_db_instance" "main" {

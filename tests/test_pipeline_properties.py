@@ -1,4 +1,4 @@
-"""Whatever the files hold, `iaclint.run.lint` finishes: findings and exit 0/1, never an exception.
+"""Whatever the files hold, `iaclint.pipeline.lint` finishes: findings and exit 0/1, never an exception.
 
 The whole pipeline (`RunOptions` → trees → analysis → rules → exit code), in-process, on:
 random bytes under every name iaclint reads, and valid CloudFormation templates and
@@ -21,7 +21,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from iaclint.run import RunOptions, exit_code, lint
+from iaclint.pipeline import RunOptions, exit_code, lint
 
 CASES = Path(__file__).parent / "cases"
 TEMPLATES = sorted(

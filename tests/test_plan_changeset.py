@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 
 from conftest import run_cli
-from iaclint.packs import Packs
+from iaclint.knowledge.packs import Packs
 from iaclint.plan import parse_plan
 
 DATA = Path(__file__).resolve().parent / "data" / "plan"

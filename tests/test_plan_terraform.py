@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import run_cli
-from iaclint.packs import Packs
+from iaclint.knowledge.packs import Packs
 from iaclint.plan import PlanError, fmt_path, parse_plan, strip_keys
 
 DATA = Path(__file__).resolve().parent / "data" / "plan"

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from helpers import lint_trees
 
-from iaclint.parsers.cdk import make_unique_id, parse_cdk
-from iaclint.parsers.python_iac import detect
+from iaclint.languages.python.cdk import make_unique_id, parse_cdk
+from iaclint.languages.python.interpreter import detect
 
 DATA = Path(__file__).parent / "data" / "pyiac"
 
@@ -81,7 +81,7 @@ def test_lint_run_does_not_import_libcst(tmp_path: Path) -> None:
                           capture_output=True, text=True)
     assert "IAC103" in proc.stdout, proc.stdout + proc.stderr[-2000:]
     imported = {line.rsplit("|", 1)[-1].strip() for line in proc.stderr.splitlines() if line.startswith("import time:")}
-    assert "iaclint.parsers.pulumi" in imported
+    assert "iaclint.languages.python.pulumi" in imported
     assert not {m for m in imported if m.split(".")[0] in ("libcst", "aws_cdk", "pulumi", "pulumi_aws")}
 
 

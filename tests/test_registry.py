@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from iaclint.docs import rules_markdown
+from iaclint.engine.docs import rules_markdown
 from iaclint.engine.registry import RULES
-from iaclint.model import Category, Severity
+from iaclint.core.model import Category, Severity
 
 ROOT = Path(__file__).resolve().parent.parent
 SECTIONS = ["## What it does", "## Why is this bad?", "## Example", "## Use instead"]

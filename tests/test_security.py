@@ -19,7 +19,7 @@ import pytest
 
 from conftest import DB_PROTECTED, DB_UNPROTECTED, init_repo, run_cli, write
 
-from iaclint.run import RunOptions, lint
+from iaclint.pipeline import RunOptions, lint
 
 PACKAGE = Path(__file__).resolve().parent.parent / "iaclint"
 SOURCES = sorted(PACKAGE.rglob("*.py"))
@@ -117,7 +117,8 @@ def test_no_pickle_marshal_or_dynamic_imports_of_data():
 
 
 def test_user_refs_reach_git_after_end_of_options(tmp_path, monkeypatch):
-    from iaclint import run, trees
+    from iaclint.inputs import build as run
+    from iaclint.inputs import trees
 
     repo = init_repo(tmp_path / "repo")
     repo.commit({"main.tf": DB_PROTECTED})
@@ -186,7 +187,7 @@ def test_no_network_directory_mode(tmp_path, no_network):
                                "t.json": json.dumps({"Resources": {"Q": {"Type": "AWS::SQS::Queue", "Properties": {"QueueName": "b"}}}})})
     result = lint(RunOptions(paths=[str(tmp_path / "before"), str(tmp_path / "after")], cwd=str(tmp_path)))
     assert {f.path for f in result.findings} == {"main.tf", "t.yaml", "t.json"}
-    from iaclint.run import render
+    from iaclint.output import render
 
     for fmt in ("text", "json", "sarif", "github"):
         assert render(result, fmt)
@@ -204,7 +205,7 @@ def test_a_tampered_cache_entry_cannot_call_anything(tmp_path):
     import os
     import pickle
 
-    from iaclint import diskcache
+    from iaclint.cache import store as diskcache
 
     class Evil:
         def __reduce__(self):

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from iaclint.config import ConfigError
-from iaclint.packs import Packs
-from iaclint.userpacks import load_user_packs
+from iaclint.knowledge.packs import Packs
+from iaclint.knowledge.user_packs import load_user_packs
 
 PACK = """
 replacement:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from iaclint.engine.check import Context
-from iaclint.model import Resource, Severity
+from iaclint.core.model import Expr, Resource, Severity
 
 MISSING = object()
 
@@ -31,7 +31,7 @@ def severity_for(ctx: Context, resource: Resource, stateful: Severity = Severity
 
 def stateful_in_module(ctx: Context, diff, address: str) -> list[str]:
     """Stateful resources (before the change) under a module call, by address."""
-    resources = diff.extras.get("before_resources", {})
+    resources = diff.before_resources
     return [a for a, r in sorted(resources.items()) if a.startswith(address + ".") and ctx.packs.stateful(r.type) is not None]
 
 
@@ -70,7 +70,6 @@ def per_instance(before: Resource, after: Resource, path: str) -> bool:
     resource's instance scheme changed: there is no single old value to compare it with.
     Without `moved` blocks IAC105 reports the whole resource; with them, the moved instance
     usually keeps its value (`name = each.value` for the key it was moved to)."""
-    from iaclint.model import Expr
 
     if _scheme(before) == _scheme(after):
         return False
@@ -84,7 +83,6 @@ def moved_block(old: str, new: str) -> str:
 
 
 def fmt_value(value: Any) -> str:
-    from iaclint.model import Expr
 
     if value is MISSING:
         return "unset"
@@ -112,3 +110,27 @@ def _intrinsic(value: dict) -> str:
     if "Fn::FindInMap" in value and "Value" in value:
         return f'!FindInMap → {fmt_value(value["Value"])}'
     return "a changed value"
+
+
+# protective_value labels in the packs that mean "the guard is on when the flag is set"
+NEGATIVE = {"false"}  # force_destroy-style flags: IAC203's business
+NON_EMPTY = "non-empty string"
+
+
+def protective(value, want: str) -> bool | None:
+    """Whether `value` is the protective setting `want`; None when it cannot be known."""
+    if isinstance(value, Expr):
+        return None
+    if value is MISSING or value is None:
+        return False
+    if want == "true":
+        return (value is True or (isinstance(value, str) and value.lower() == "true"))
+    if want.startswith(">0"):
+        try:
+            return float(str(value)) > 0
+        except ValueError:
+            return None
+    if " or " in want:  # an enum: "PREVENT or ABANDON (resource-specific enum)"
+        allowed = {w.strip().lower() for w in want.split("(")[0].split(" or ")}
+        return isinstance(value, str) and value.lower() in allowed
+    return isinstance(value, str) and value.lower() == want.lower()

@@ -6,8 +6,8 @@ import inspect
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
-from iaclint.model import Category, Change, Finding, Pos, Resource, Severity, StackDiff
-from iaclint.packs import Packs
+from iaclint.core.model import Category, Finding, Location, Pos, Resource, Severity, StackDiff
+from iaclint.knowledge.packs import Packs
 
 
 @dataclass
@@ -48,7 +48,7 @@ class Check:
 
     def finding(
         self,
-        resource: Resource,
+        where: Resource | Location,
         message: str,
         help: str = "",
         *,
@@ -59,28 +59,24 @@ class Check:
         fix: str | None = None,
         extra: dict[str, Any] | None = None,
     ) -> Finding:
-        pos = pos or resource.pos
+        """A finding of this rule at a resource, or at a `Location` (a module call, a stack)."""
+        pos = pos or where.pos
         return Finding(
             rule=self.code,
             name=self.name,
             category=self.category,
             severity=severity or self.severity,
-            path=path or resource.path,
+            path=path or where.path,
             line=pos.line,
             column=pos.column,
             end_line=pos.end_line if pos.end_line and pos.end_line >= pos.line else pos.line,
-            resource=resource.address,
-            resources=resources or [resource.address],
+            resource=where.address,
+            resources=resources or [where.address],
             message=message,
             help=help,
             fix=fix,
             extra=extra or {},
         )
-
-
-def stateful_reason(ctx: Context, resource: Resource) -> str | None:
-    fact = ctx.packs.stateful(resource.type)
-    return fact.value if fact is not None else None
 
 
 def is_true(value: Any) -> bool:
@@ -89,9 +85,3 @@ def is_true(value: Any) -> bool:
 
 def is_false(value: Any) -> bool:
     return value is False or (isinstance(value, str) and value.lower() == "false")
-
-
-def changes_of(diff: StackDiff, *kinds) -> Iterator[Change]:
-    for change in diff.changes:
-        if change.kind in kinds:
-            yield change

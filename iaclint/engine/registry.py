@@ -68,9 +68,3 @@ BY_NAME = {r.name: r for r in RULES}
 def lookup(code_or_name: str) -> type[Check] | None:
     key = code_or_name.strip()
     return BY_CODE.get(key.upper()) or BY_NAME.get(key.lower())
-
-
-def rule_infos():
-    from iaclint.output import RuleInfo
-
-    return [RuleInfo(r.code, r.name, r.category.value, r.severity.value, r.summary(), r.doc()) for r in RULES]

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from iaclint.engine.check import Check, Context
 from iaclint.engine.registry import RULES, BY_CODE
 from iaclint.engine.suppressions import Suppression, from_metadata, parse_comment
-from iaclint.model import Category, Finding, Pos, Severity, StackDiff
+from iaclint.core.model import Finding, Severity, StackDiff
 
 
 @dataclass
@@ -59,7 +59,7 @@ def _collect(diff: StackDiff) -> tuple[list[Suppression], list[Finding]]:
                 sups.append(s)
                 seen.add(key)
             sups.extend(from_metadata(r.meta.get("allow"), r.path, r.pos, r.address))
-    for path, pos, text in diff.extras.get("stack_comments", []):
+    for path, pos, text in diff.stack_comments:
         s = parse_comment(text, path, pos)
         if s is not None and s.address and not any((x.path, x.pos.line) == (path, pos.line) for x in sups):
             sups.append(s)
@@ -97,11 +97,10 @@ def apply_suppressions(diff: StackDiff, findings: list[Finding]) -> list[Finding
                 suppressed = True
         if not suppressed:
             kept.append(f)
-    changed_files = diff.extras.get("changed_files")
     for s in sups:
         if s.used:
             continue
-        if changed_files is not None and s.path not in changed_files:
+        if s.path not in diff.changed_files:
             continue
         kept.append(_at_suppression("IAC004", s, f"`iaclint: allow {' '.join(s.targets)}` suppresses nothing in this change",
                                     "remove it once the change it allowed has been applied"))
@@ -124,25 +123,3 @@ def finalize(findings: list[Finding], selection: Selection) -> list[Finding]:
         out.append(f)
     out.sort(key=lambda f: (f.path, f.line, f.column, f.rule, f.resource))
     return out
-
-
-def problem_finding(path: str, pos: Pos, message: str, after_side: bool, unchanged: bool = False) -> Finding:
-    rule = BY_CODE["IAC001" if after_side else "IAC002"]
-    severity = rule.severity
-    if after_side and unchanged:
-        severity = Severity.WARNING
-        message += " (the file is not changed by this change)"
-    return Finding(
-        rule=rule.code,
-        name=rule.name,
-        category=Category.PARSE_ERROR,
-        severity=severity,
-        path=path,
-        line=pos.line,
-        column=pos.column,
-        end_line=pos.line,
-        message=message if after_side else f"cannot read the previous version: {message}",
-        help="fix the file; iaclint cannot check what it cannot read" if after_side
-        else "destructive changes in this file cannot be seen; review it by hand",
-    )
-

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from iaclint.model import Category, Finding, Pos
+from iaclint.core.model import Category, Finding, Pos
 
 _ALLOW = re.compile(r"iaclint:\s*allow\b(?P<rest>.*)$", re.IGNORECASE)
 _CODE = re.compile(r"^IAC\d{3}$", re.IGNORECASE)

@@ -10,7 +10,7 @@ import importlib
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from iaclint.model import Finding
+from iaclint.core.model import Finding
 
 
 @dataclass
@@ -48,3 +48,21 @@ FORMATTERS: dict[str, str] = {
 def get_formatter(name: str) -> Callable[[Report], str]:
     module = importlib.import_module(f"iaclint.output.{FORMATTERS[name]}")
     return module.render
+
+
+def rule_infos() -> list[RuleInfo]:
+    from iaclint.engine.registry import RULES
+
+    return [RuleInfo(r.code, r.name, r.category.value, r.severity.value, r.summary(), r.doc()) for r in RULES]
+
+
+def render(result, fmt: str | None, color: bool = False) -> str:
+    """A lint result (`iaclint.pipeline.LintResult`) in format `fmt` (default: the configured
+    one, else GitHub annotations inside GitHub Actions, else text)."""
+    import os
+
+    from iaclint import __version__
+
+    fmt = fmt or result.config.get("format") or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
+    report = Report(result.findings, result.summary, rule_infos() if fmt == "sarif" else [], str(result.root), color, __version__)
+    return get_formatter(fmt)(report)

@@ -15,7 +15,7 @@ colour, no summary, no notes (they never block). A multi-line fix follows its li
 
 from __future__ import annotations
 
-from iaclint.model import Category, Finding, Severity
+from iaclint.core.model import Category, Finding, Severity
 from iaclint.output import Report
 
 _WHAT = {

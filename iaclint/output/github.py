@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 
-from iaclint.model import Finding, Severity
+from iaclint.core.model import Finding, Severity
 from iaclint.output import Report
 from iaclint.output import markdown
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from iaclint.model import Category, Finding, Severity
+from iaclint.core.model import Category, Finding, Severity
 from iaclint.output import Report
 
 DOCS_URL = "https://github.com/iaclint/iaclint/blob/main/docs/rules.md"

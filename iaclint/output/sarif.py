@@ -14,7 +14,7 @@ import hashlib
 import json
 import re
 
-from iaclint.model import Finding
+from iaclint.core.model import Finding
 from iaclint.output import Report, RuleInfo
 from iaclint.output.markdown import rule_doc_url
 

@@ -14,11 +14,10 @@ import json
 import re
 from dataclasses import dataclass, field
 
-from iaclint.model import Finding
+from iaclint.core.model import Finding
 
 
-class PlanError(Exception):
-    """A one-line problem with the plan file (not JSON, not a plan, unsupported version)."""
+from iaclint.errors import PlanError  # noqa: F401
 
 
 @dataclass
@@ -51,7 +50,7 @@ class PlanResult:
 
 def read_plan_text(path: str) -> tuple[str, str]:
     """(label, text) of FILE or `-` (standard input)."""
-    from iaclint.trees import read_input
+    from iaclint.inputs.trees import read_input
 
     try:
         data = read_input(path)
@@ -89,14 +88,14 @@ def parse_plan(text: str, label: str, packs, settings: dict | None = None) -> Pl
     if "format_version" in doc and ("resource_changes" in doc or "planned_values" in doc or "terraform_version" in doc):
         if "planned_values" not in doc and "resource_changes" not in doc and "values" in doc:
             raise PlanError(f"{label}: this is Terraform state, not a plan (run `terraform show -json plan.out`)")
-        from iaclint.plan.terraform_plan import analyze
+        from iaclint.languages.terraform.plan import analyze
 
         result.kind = "terraform"
         analyze(doc, result, packs, settings)
         return result
     if isinstance(doc.get("Changes"), list) and ("ChangeSetId" in doc or "ChangeSetName" in doc or "StackName" in doc
                                                  or all(isinstance(c, dict) and "ResourceChange" in c for c in doc["Changes"])):
-        from iaclint.plan.changeset import analyze
+        from iaclint.languages.cloudformation.changeset import analyze
 
         result.kind = "cloudformation"
         analyze(doc, result, packs, settings)
@@ -182,7 +181,7 @@ def protection_verdicts(packs, rtype: str, before, after, before_sensitive, afte
     "true → false" text only for non-sensitive booleans, else "".
     """
     from iaclint.checks.common import MISSING, get_path
-    from iaclint.checks.protection.deletion_protection_disabled import NEGATIVE, NON_EMPTY, protective
+    from iaclint.checks.common import NEGATIVE, NON_EMPTY, protective
 
     grouped: dict[str, list[str]] = {}
     for fact in packs.protection(rtype):
@@ -215,7 +214,7 @@ def protection_verdicts(packs, rtype: str, before, after, before_sensitive, afte
 def guard_on(packs, rtype: str, before, before_sensitive) -> list[str]:
     """Deletion guards that are on in `before` (and are not secrets): the apply will stop on them."""
     from iaclint.checks.common import get_path
-    from iaclint.checks.protection.deletion_protection_disabled import NEGATIVE, NON_EMPTY, protective
+    from iaclint.checks.common import NEGATIVE, NON_EMPTY, protective
 
     out = []
     for fact in packs.protection(rtype):
@@ -253,8 +252,6 @@ def _any_true(value) -> bool:
 
 
 def _load(path: str, cwd, packs, settings) -> PlanResult:
-    from iaclint.cli import InputError
-
     import os
 
     full = path if path == "-" or os.path.isabs(path) else os.path.join(str(cwd), path)
@@ -262,10 +259,10 @@ def _load(path: str, cwd, packs, settings) -> PlanResult:
         label, text = read_plan_text(full)
         return parse_plan(text, path if path != "-" else "-", packs, settings)
     except PlanError as exc:
-        raise InputError(str(exc).replace(full, path) if full != path else str(exc)) from None
+        raise PlanError(str(exc).replace(full, path) if full != path else str(exc)) from None
 
 
-def with_plan(findings: list[Finding], opts, cfg, ctx, analysis, selection, after=None):
+def with_plan(findings: list[Finding], opts, ctx, analysis, selection, after=None):
     """`diff --plan FILE`: static findings confirmed, refuted (dropped) or completed by the plan.
 
     Plan findings point at the changed resources of the diff; those the change does not touch
@@ -274,8 +271,8 @@ def with_plan(findings: list[Finding], opts, cfg, ctx, analysis, selection, afte
     import os
 
     from iaclint.engine.runner import finalize
+    from iaclint.inputs.trees import DirTree
     from iaclint.plan.combine import SourceIndex, combine, locate, suppress
-    from iaclint.trees import DirTree
 
     result = _load(opts.plan, opts.cwd or os.getcwd(), ctx.packs, ctx.settings)
     index = SourceIndex.from_diffs(analysis.diffs)
@@ -304,23 +301,14 @@ def report_disagreements(items: list, explain: bool) -> None:
                    f"(--explain-disagreements lists them)", err=True)
 
 
-def lint_plan(opts):
-    """`iaclint plan FILE|-`: the findings a plan or change set proves. Never prints."""
-    import os
+def plan_findings(opts, cwd, ctx):
+    """`iaclint plan FILE|-`: (the findings a plan or change set proves, located in the source
+    and with its suppressions applied; the plan; (files, resources before, resources after))."""
     from pathlib import Path
 
-    from iaclint import config as config_mod
-    from iaclint.engine.runner import Selection, finalize
-    from iaclint.packs import Packs
     from iaclint.plan.combine import SourceIndex, locate, suppress
-    from iaclint.run import LintResult, _check_selectors, _excluded, _user_packs
 
-    cwd = Path(opts.cwd or os.getcwd())
-    cfg = config_mod.load(opts.config, cwd)
-    _check_selectors(opts, cfg)
-    settings = {"broad_deletion_threshold": cfg.get("broad_deletion_threshold", 5)}
-    packs = Packs(_user_packs(cfg))
-    result = _load(opts.paths[0], cwd, packs, settings)
+    result = _load(opts.plan, cwd, ctx.packs, ctx.settings)
     source = Path(opts.source) if opts.source else cwd
     if not source.is_absolute():
         source = cwd / source
@@ -332,27 +320,9 @@ def lint_plan(opts):
         pass
     index = SourceIndex.from_dir(source, result.kind, result, prefix) if result.findings else SourceIndex()
     locate(result.findings, result, index)
-    findings = suppress(result.findings, index)
-    selection = Selection(select=opts.select or cfg.get("select", []), ignore=opts.ignore + cfg.get("ignore", []),
-                          severities=cfg.get("severity", {}))
-    findings = finalize(findings, selection)
-    excludes = cfg.get("exclude", [])
-    if excludes:
-        findings = [f for f in findings if not _excluded(f.path, excludes)]
-    summary = {
-        "files": 1,
-        "resources_before": sum(1 for c in result.changes if c.action not in ("create", "read")),
-        "resources_after": sum(1 for c in result.changes if c.action not in ("delete", "forget", "read")),
-        "errors": sum(1 for f in findings if f.severity.value == "error"),
-        "warnings": sum(1 for f in findings if f.severity.value == "warning"),
-        "notes": sum(1 for f in findings if f.severity.value == "note"),
-    }
-    return LintResult(findings, summary, cwd, cfg, result)
-
-
-def run_plan(opts) -> int:
-    from iaclint.run import _emit, exit_code, render
-
-    result = lint_plan(opts)
-    _emit(render(result, opts.fmt, opts.color), opts.output)
-    return exit_code(result.findings, opts.fail_on or result.config.get("fail_on", "warning"))
+    counts = (
+        1,
+        sum(1 for c in result.changes if c.action not in ("create", "read")),
+        sum(1 for c in result.changes if c.action not in ("delete", "forget", "read")),
+    )
+    return suppress(result.findings, index), result, counts

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from iaclint.model import Category, Change, ChangeKind, Finding, Resource, StackDiff
+from iaclint.core.model import Category, Change, ChangeKind, Finding, Resource, StackDiff
 from iaclint.plan import PlannedChange, PlanResult, strip_keys
 
 TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json", ".template")
@@ -54,7 +54,7 @@ _ATTR = re.compile(r'^([ \t]+)([A-Za-z_][A-Za-z0-9_-]*)[ \t]*(=|\{)', re.MULTILI
 
 def _scan_resources(text: str, path: str) -> dict[str, Resource]:
     """`resource "T" "N"` blocks of one file → Resources carrying only positions."""
-    from iaclint.model import Pos
+    from iaclint.core.model import Pos
 
     out: dict[str, Resource] = {}
     matches = list(_RESOURCE.finditer(text))
@@ -86,7 +86,7 @@ class SourceIndex:
 
     @classmethod
     def from_dir(cls, directory: str | Path, kind: str, result: PlanResult, prefix: str = "") -> "SourceIndex":
-        from iaclint.trees import DirTree
+        from iaclint.inputs.trees import DirTree
 
         root = Path(directory)
         if not root.is_dir():
@@ -95,7 +95,7 @@ class SourceIndex:
         if kind == "terraform":
             if not any(p.endswith(".tf") for p in os.listdir(root)):
                 return cls()
-            from iaclint.parsers.terraform import load_module
+            from iaclint.languages.terraform.module import load_module
 
             parse, scanned = _split_files(tree)
             mod = load_module(DirTree(root, only=parse), "")
@@ -109,7 +109,7 @@ class SourceIndex:
 
     @classmethod
     def _templates(cls, tree, result: PlanResult, prefix: str) -> "SourceIndex":
-        from iaclint.parsers.cloudformation import looks_like_template, parse_template
+        from iaclint.languages.cloudformation.template import looks_like_template, parse_template
 
         wanted = {c.key for c in result.changes}
         best: tuple[int, dict] = (0, {})
@@ -139,7 +139,7 @@ class SourceIndex:
                 for r in (c.before, c.after):  # the AFTER side wins
                     if r is not None:
                         res[r.address] = r
-            comments.extend(d.extras.get("stack_comments", []))
+            comments.extend(d.stack_comments)
         return cls(res, comments)
 
     def find(self, address: str) -> Resource | None:
@@ -200,7 +200,7 @@ def _plan_lines(result: PlanResult) -> dict[str, int]:
 def _module_prefixes(address: str) -> list[str]:
     if not address.startswith("module."):
         return []
-    from iaclint.plan.terraform_plan import _module_of
+    from iaclint.languages.terraform.plan import _module_of
 
     m = _module_of(address)
     return [m] if m else []
@@ -218,7 +218,7 @@ def suppress(findings: list[Finding], index: SourceIndex) -> list[Finding]:
                     extra={"_id": id(f)})
         shadows[id(f)] = s
     changes = [Change(ChangeKind.MODIFIED, r, r) for r in index.resources.values()]
-    diff = StackDiff(stack="", language="", changes=changes, extras={"stack_comments": index.comments, "changed_files": set()})
+    diff = StackDiff(stack="", language="", changes=changes, stack_comments=index.comments)
     kept = {s.extra.get("_id") for s in apply_suppressions(diff, list(shadows.values())) if s.extra.get("_id")}
     return [f for f in findings if id(f) in kept]
 

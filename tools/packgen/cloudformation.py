@@ -37,7 +37,7 @@ REFERENCE_REGION = "us-east-1"
 TOOL = "tools/packgen/cloudformation.py"
 
 # --- stateful: what a type holds and why deleting it hurts, per service (a full type wins) ---
-# Rows are resource_type, category, reason, source: iaclint.packs reads four columns and
+# Rows are resource_type, category, reason, source: iaclint.knowledge.packs reads four columns and
 # hands back Fact(key=category, value=reason).
 STATEFUL_REASONS = {
     "AWS::Backup::": ("backup vault", "deleting it loses the recovery points it holds"),

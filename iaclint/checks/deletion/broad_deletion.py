@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from iaclint.engine.check import Check, Context
-from iaclint.model import Category, ChangeKind, Finding, Resource, Severity, StackDiff
+from iaclint.core.model import Location, Category, ChangeKind, Finding, Resource, Severity, StackDiff
 
 DEFAULT_THRESHOLD = 5
 
@@ -38,7 +38,7 @@ class BroadDeletion(Check):
             return
         gone.sort(key=lambda r: (r.path, r.pos.line))
         first = gone[0]
-        anchor = Resource(diff.stack or ".", "stack", diff.stack, first.path, first.pos, language=first.language)
+        anchor = Location(diff.stack or ".", first.path, first.pos)
         names = ", ".join(r.address for r in gone[:5]) + (" ..." if len(gone) > 5 else "")
         where = f"module directory {diff.stack!r}" if first.language == "terraform" else f"stack {diff.stack!r}"
         if first.language == "terraform" and not diff.stack:

@@ -4,7 +4,8 @@ from typing import Iterator
 
 from iaclint.checks.common import module_loss, severity_for, what_holds
 from iaclint.engine.check import Check, Context
-from iaclint.model import Category, ChangeKind, Expr, Finding, Resource, Severity, StackDiff
+from iaclint.core.model import Location, Category, ChangeKind, Expr, Finding, Resource, Severity, StackDiff
+from iaclint.core.facts import TerraformFacts
 
 
 class InstancesRemoved(Check):
@@ -34,7 +35,7 @@ class InstancesRemoved(Check):
     severity = Severity.ERROR
 
     def run(self, diff: StackDiff, ctx: Context) -> Iterator[Finding]:
-        moved_from = diff.extras.get("moved_from", set())
+        moved_from = diff.moved_from
         for change in diff.changes:
             if change.kind not in (ChangeKind.MODIFIED, ChangeKind.MOVED) or change.after.language != "terraform":
                 continue
@@ -67,8 +68,8 @@ class InstancesRemoved(Check):
                     pos=a.pos_of(scheme),
                 )
         # A module call's count/for_each going down destroys everything in the dropped instances.
-        for b_call, a_call in diff.extras.get("module_calls_kept", []):
-            anchor = Resource(a_call.address, "module", diff.stack, a_call.path, a_call.pos, language="terraform")
+        for b_call, a_call in diff.facts.module_calls_kept if isinstance(diff.facts, TerraformFacts) else []:
+            anchor = Location(a_call.address, a_call.path, a_call.pos)
             for scheme in ("count", "for_each"):
                 if scheme not in b_call.meta or scheme not in a_call.meta:
                     continue

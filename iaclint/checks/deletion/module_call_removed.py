@@ -4,7 +4,8 @@ from typing import Iterator
 
 from iaclint.checks.common import module_loss
 from iaclint.engine.check import Check, Context
-from iaclint.model import Category, Finding, Resource, Severity, StackDiff
+from iaclint.core.model import Location, Category, Finding, Resource, Severity, StackDiff
+from iaclint.core.facts import TerraformFacts
 
 
 class ModuleCallRemoved(Check):
@@ -32,8 +33,8 @@ class ModuleCallRemoved(Check):
     severity = Severity.ERROR
 
     def run(self, diff: StackDiff, ctx: Context) -> Iterator[Finding]:
-        for call in diff.extras.get("module_calls_removed", []):
-            anchor = Resource(call.address, "module", diff.stack, call.path, call.pos, language="terraform")
+        for call in diff.facts.module_calls_removed if isinstance(diff.facts, TerraformFacts) else []:
+            anchor = Location(call.address, call.path, call.pos)
             inside, severity = module_loss(ctx, diff, call)
             if call.local_dir is None:
                 what = f"everything it created (source {call.source!r}, not visible to iaclint) is destroyed"

@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from iaclint.engine.check import Check, Context, is_true
-from iaclint.model import Category, ChangeKind, Finding, Severity, StackDiff
+from iaclint.core.model import Category, ChangeKind, Finding, Severity, StackDiff
 
 RETAINING = {"Retain", "RetainExceptOnCreate"}
 

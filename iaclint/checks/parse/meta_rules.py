@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from iaclint.engine.check import Check, Context
-from iaclint.model import Category, Finding, Severity, StackDiff
+from iaclint.core.model import Category, Finding, Severity, StackDiff
 
 
 class _Emitted(Check):

@@ -4,7 +4,7 @@ from typing import Iterator
 
 from iaclint.checks.common import MISSING, get_path
 from iaclint.engine.check import Check, Context, is_false
-from iaclint.model import Category, ChangeKind, Finding, Severity, StackDiff
+from iaclint.core.model import Category, ChangeKind, Finding, Severity, StackDiff
 
 # (resource type, path, kind): "days" numbers where 0 disables backups, "flag" booleans
 RETENTION = [

@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from iaclint.engine.check import Check, Context
-from iaclint.model import Category, ChangeKind, Expr, Finding, Severity, StackDiff
+from iaclint.core.model import Category, ChangeKind, Expr, Finding, Severity, StackDiff
 
 KEEPING = {"Retain", "RetainExceptOnCreate", "Snapshot"}
 POLICIES = (("deletion_policy", "DeletionPolicy"), ("update_replace_policy", "UpdateReplacePolicy"))

@@ -2,33 +2,9 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from iaclint.checks.common import MISSING, fmt_value, get_path
+from iaclint.checks.common import MISSING, NEGATIVE, NON_EMPTY, fmt_value, get_path, protective  # noqa: F401
 from iaclint.engine.check import Check, Context, is_true
-from iaclint.model import Category, ChangeKind, Expr, Finding, Severity, StackDiff
-
-# protective_value labels in the packs that mean "the guard is on when the flag is set"
-NEGATIVE = {"false"}  # force_destroy-style flags: IAC203's business
-NON_EMPTY = "non-empty string"
-
-
-def protective(value, want: str) -> bool | None:
-    """Whether `value` is the protective setting `want`; None when it cannot be known."""
-    if isinstance(value, Expr):
-        return None
-    if value is MISSING or value is None:
-        return False
-    if want == "true":
-        return is_true(value)
-    if want.startswith(">0"):
-        try:
-            return float(str(value)) > 0
-        except ValueError:
-            return None
-    if " or " in want:  # an enum: "PREVENT or ABANDON (resource-specific enum)"
-        allowed = {w.strip().lower() for w in want.split("(")[0].split(" or ")}
-        return isinstance(value, str) and value.lower() in allowed
-    return isinstance(value, str) and value.lower() == want.lower()
-
+from iaclint.core.model import Category, ChangeKind, Expr, Finding, Severity, StackDiff
 
 class DeletionProtectionDisabled(Check):
     """## What it does

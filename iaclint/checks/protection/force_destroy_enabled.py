@@ -4,7 +4,7 @@ from typing import Iterator
 
 from iaclint.checks.common import MISSING, fmt_value, get_path
 from iaclint.engine.check import Check, Context, is_true
-from iaclint.model import Category, ChangeKind, Expr, Finding, Severity, StackDiff
+from iaclint.core.model import Category, ChangeKind, Expr, Finding, Severity, StackDiff
 
 
 class ForceDestroyEnabled(Check):

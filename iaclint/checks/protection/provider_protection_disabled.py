@@ -3,7 +3,8 @@ from __future__ import annotations
 from typing import Iterator
 
 from iaclint.engine.check import Check, Context, is_false, is_true
-from iaclint.model import Category, Finding, Resource, Severity, StackDiff
+from iaclint.core.model import Location, Category, Finding, Resource, Severity, StackDiff
+from iaclint.core.facts import TerraformFacts
 
 
 class ProviderProtectionDisabled(Check):
@@ -35,8 +36,10 @@ class ProviderProtectionDisabled(Check):
     severity = Severity.ERROR
 
     def run(self, diff: StackDiff, ctx: Context) -> Iterator[Finding]:
-        before = diff.extras.get("provider_features_before", {})
-        after = diff.extras.get("provider_features_after", {})
+        if not isinstance(diff.facts, TerraformFacts):
+            return
+        before = diff.facts.provider_features_before
+        after = diff.facts.provider_features_after
         if not diff.before_count and not before:
             return  # a new configuration: nothing existing loses a guard
         for key, (want, source) in _switches(ctx).items():
@@ -46,7 +49,7 @@ class ProviderProtectionDisabled(Check):
             a_val = a[0] if a else None
             if _protective(b_val, want, key) and _protective(a_val, want, key) is False:
                 path, pos = (a[1], a[2]) if a else (b[1], b[2])
-                anchor = Resource(f"provider.{key.split('.')[0]}", "provider", diff.stack, path, pos)
+                anchor = Location(f"provider.{key.split('.')[0]}", path, pos)
                 yield self.finding(
                     anchor,
                     f"provider feature `{key}` turned off (now {a_val!r}, protective value {want})",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from iaclint.engine.check import Check, Context, is_true
-from iaclint.model import Category, ChangeKind, Expr, Finding, Severity, StackDiff
+from iaclint.core.model import Category, ChangeKind, Expr, Finding, Severity, StackDiff
 
 
 class RetainOnDeleteRemoved(Check):

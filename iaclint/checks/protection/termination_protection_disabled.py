@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Iterator
 
 from iaclint.engine.check import Check, Context, is_true
-from iaclint.model import Category, Finding, Pos, Resource, Severity, StackDiff
+from iaclint.core.model import Category, Finding, Location, Severity, StackDiff
+from iaclint.core.facts import CdkFacts
 
 
 class TerminationProtectionDisabled(Check):
@@ -34,16 +35,15 @@ class TerminationProtectionDisabled(Check):
     severity = Severity.ERROR
 
     def run(self, diff: StackDiff, ctx: Context) -> Iterator[Finding]:
-        if diff.language != "cdk":
+        facts = diff.facts
+        if not isinstance(facts, CdkFacts):
             return
-        before, after, pos = diff.extras.get("termination_protection", (None, None, None))
+        before, after, pos = facts.termination_protection_before, facts.termination_protection_after, facts.stack_pos
         if not is_true(before) or is_true(after) or pos is None:
             return
-        path = diff.stack.rsplit("::", 1)[0]
-        anchor = Resource(diff.stack, "AWS::CloudFormation::Stack", diff.stack, path, pos or Pos(1), language="cdk")
         how = "removed" if after is None else f"set to {after}"
         yield self.finding(
-            anchor,
+            Location(diff.stack, diff.stack.rsplit("::", 1)[0], pos),
             f"stack {diff.stack.rsplit('::', 1)[-1]}: `termination_protection` {how} (was True): the stack and "
             f"everything in it can now be deleted",
             help="keep termination_protection=True; turn it off in its own reviewed change if the stack must go",

@@ -4,7 +4,7 @@ from typing import Iterator
 
 from iaclint.checks.common import MISSING, get_path
 from iaclint.engine.check import Check, Context, is_true
-from iaclint.model import Category, ChangeKind, Finding, Severity, StackDiff
+from iaclint.core.model import Category, ChangeKind, Finding, Severity, StackDiff
 
 # (resource type, path, protective value); a value compared case-insensitively
 VERSIONING = [

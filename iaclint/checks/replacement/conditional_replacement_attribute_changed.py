@@ -4,7 +4,7 @@ from typing import Iterator
 
 from iaclint.checks.common import MISSING, get_path, ignored, per_instance, severity_for, what_holds
 from iaclint.engine.check import Check, Context, is_true
-from iaclint.model import Category, ChangeKind, Expr, Finding, Severity, StackDiff
+from iaclint.core.model import Category, ChangeKind, Expr, Finding, Severity, StackDiff
 
 
 class ConditionalReplacementAttributeChanged(Check):

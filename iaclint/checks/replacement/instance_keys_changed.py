@@ -4,7 +4,8 @@ from typing import Iterator
 
 from iaclint.checks.common import module_loss, severity_for, what_holds
 from iaclint.engine.check import Check, Context
-from iaclint.model import Category, ChangeKind, Finding, Resource, Severity, StackDiff
+from iaclint.core.model import Location, Category, ChangeKind, Finding, Resource, Severity, StackDiff
+from iaclint.core.facts import TerraformFacts
 
 
 class InstanceKeysChanged(Check):
@@ -40,7 +41,7 @@ class InstanceKeysChanged(Check):
     severity = Severity.ERROR
 
     def run(self, diff: StackDiff, ctx: Context) -> Iterator[Finding]:
-        moved_from = diff.extras.get("moved_from", set())
+        moved_from = diff.moved_from
         for change in diff.changes:
             if change.kind not in (ChangeKind.MODIFIED, ChangeKind.MOVED):
                 continue
@@ -70,14 +71,14 @@ class InstanceKeysChanged(Check):
                 fix=fix,
             )
         # The same holds for a module call: every resource in it gets a new address.
-        for b_call, a_call in diff.extras.get("module_calls_kept", []):
+        for b_call, a_call in diff.facts.module_calls_kept if isinstance(diff.facts, TerraformFacts) else []:
             before_scheme = _scheme(b_call.meta)
             after_scheme = _scheme(a_call.meta)
             if before_scheme == after_scheme or {before_scheme, after_scheme} == {None, "count"}:
                 continue
             if any(m == b_call.address or m.startswith(b_call.address + "[") for m in moved_from):
                 continue
-            anchor = Resource(a_call.address, "module", diff.stack, a_call.path, a_call.pos, language="terraform")
+            anchor = Location(a_call.address, a_call.path, a_call.pos)
             inside, severity = module_loss(ctx, diff, a_call)
             yield self.finding(
                 anchor,

@@ -4,7 +4,8 @@ from typing import Iterator
 
 from iaclint.checks.common import module_loss, moved_block
 from iaclint.engine.check import Check, Context
-from iaclint.model import Category, Finding, Resource, Severity, StackDiff
+from iaclint.core.model import Location, Category, Finding, Resource, Severity, StackDiff
+from iaclint.core.facts import TerraformFacts
 
 
 class ModuleRenamedWithoutMoved(Check):
@@ -38,8 +39,8 @@ class ModuleRenamedWithoutMoved(Check):
     severity = Severity.ERROR
 
     def run(self, diff: StackDiff, ctx: Context) -> Iterator[Finding]:
-        for old, new in diff.extras.get("module_calls_renamed", []):
-            anchor = Resource(old.address, "module", diff.stack, new.path, new.pos, language="terraform")
+        for old, new in diff.facts.module_calls_renamed if isinstance(diff.facts, TerraformFacts) else []:
+            anchor = Location(old.address, new.path, new.pos)
             fix = moved_block(old.address, new.address)
             inside, severity = module_loss(ctx, diff, old)
             yield self.finding(

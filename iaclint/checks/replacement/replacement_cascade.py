@@ -4,7 +4,7 @@ from typing import Iterator
 
 from iaclint.checks.common import severity_for, what_holds
 from iaclint.engine.check import Check, Context
-from iaclint.model import Category, ChangeKind, Finding, Resource, Severity, StackDiff
+from iaclint.core.model import Category, ChangeKind, Finding, Resource, Severity, StackDiff
 
 RETAINING = {"Retain", "RetainExceptOnCreate"}
 
@@ -47,7 +47,7 @@ class ReplacementCascade(Check):
     severity = Severity.ERROR
 
     def run(self, diff: StackDiff, ctx: Context) -> Iterator[Finding]:
-        from iaclint.blast import cascades, chain
+        from iaclint.core.blast import cascades, chain
 
         resources = _after_resources(diff)
         if not resources:
@@ -141,8 +141,4 @@ class ReplacementCascade(Check):
 
 
 def _after_resources(diff: StackDiff) -> dict[str, Resource]:
-    resources = diff.extras.get("after_resources")
-    if resources is None:
-        parsed = diff.extras.get("template_after")
-        resources = parsed.resources if parsed is not None else {}
-    return resources
+    return diff.after_resources

@@ -4,7 +4,7 @@ from typing import Iterator
 
 from iaclint.checks.common import severity_for, what_holds
 from iaclint.engine.check import Check, Context
-from iaclint.model import Category, ChangeKind, Finding, Severity, StackDiff
+from iaclint.core.model import Category, ChangeKind, Finding, Severity, StackDiff
 
 
 class ResourceTypeChanged(Check):

@@ -1,0 +1,40 @@
+"""`iaclint diff`: lint a change given as two trees, a git range, the index or a patch."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from iaclint.cli.options import EXIT_USAGE, csv, guard, report_options, use_color
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--base", metavar="REF", help="Compare the git revision REF (e.g. origin/main) with the working tree.")
+@click.option("--head", metavar="REF", help="With --base: compare against this revision instead of the working tree.")
+@click.option("--staged", is_flag=True, help="Compare the git index with HEAD (what a pre-commit hook sees).")
+@click.option("--patch", "patch", metavar="FILE|-", help="Apply this unified diff to ROOT in memory and lint the result.")
+@click.option("--plan", "plan", metavar="FILE|-", help="Terraform plan JSON or change set: keep the static findings it confirms, drop those it refutes, add what it finds.")
+@click.option("--explain-disagreements", is_flag=True, help="With --plan: list on standard error where static analysis and the plan disagree.")
+@report_options
+def diff(paths, base, head, staged, patch, plan, explain_disagreements, fmt, fail_on, select, ignore, config_path, output, no_color, debug, no_cache) -> None:
+    """Lint a change: BEFORE AFTER (files or directories), --base REF [PATH...], --staged [PATH...],
+    or --patch FILE|- [ROOT].
+
+    PATH limits a git comparison to those files or directories; a Terraform file stands for
+    its whole module directory. Paths in the report are relative to the repository root.
+    """
+    from iaclint.cli.report import run
+    from iaclint.pipeline import RunOptions
+
+    opts = RunOptions(
+        paths=list(paths), base=base, head=head, staged=staged, patch=patch, fmt=fmt, fail_on=fail_on,
+        select=csv(select), ignore=csv(ignore), config=config_path, output=output,
+        color=use_color(no_color, output), debug=debug, plan=plan, explain_disagreements=explain_disagreements,
+        cache=not no_cache,
+    )
+    if explain_disagreements and not plan:
+        click.echo("iaclint: --explain-disagreements needs --plan FILE", err=True)
+        sys.exit(EXIT_USAGE)
+    sys.exit(guard(lambda: run(opts), debug))

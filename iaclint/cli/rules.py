@@ -1,0 +1,36 @@
+"""`iaclint rules` and `iaclint explain`: the rules and what the knowledge packs cover."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from iaclint.cli.options import EXIT_USAGE
+
+
+@click.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown"]), default="text")
+@click.option("--pack", is_flag=True, help="Print knowledge-pack coverage instead of the rules.")
+def rules(fmt: str, pack: bool) -> None:
+    """List the rules (or, with --pack, what the knowledge packs cover)."""
+    from iaclint.engine import docs
+
+    if pack:
+        click.echo(docs.pack_coverage())
+        return
+    click.echo(docs.rules_markdown() if fmt == "markdown" else docs.rules_table())
+
+
+@click.command()
+@click.argument("code")
+def explain(code: str) -> None:
+    """Show a rule's documentation: what it flags, why, an example and the fix."""
+    from iaclint.engine.registry import lookup
+
+    rule = lookup(code)
+    if rule is None:
+        click.echo(f"iaclint: unknown rule {code!r} (see `iaclint rules`)", err=True)
+        sys.exit(EXIT_USAGE)
+    click.echo(f"{rule.code} {rule.name} [{rule.category.value}, default {rule.severity.value}]\n")
+    click.echo(rule.doc())

@@ -1,0 +1,177 @@
+"""The user's inputs → the two sides of a change: which trees, which files changed, which moved.
+
+Every input mode ends here as the same `Inputs`: two trees (`iaclint.inputs.trees`), the
+changed paths and the renames, so the rest of the pipeline never asks how a change was given.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from iaclint.errors import InputError
+from iaclint.inputs import trees
+
+
+@dataclass
+class Inputs:
+    before: object
+    after: object
+    changed: set[str]
+    renames: dict[str, str]
+    root: Path
+
+
+def build_inputs(opts) -> Inputs:
+    from iaclint.inputs.changes import changed_files, content_renames
+    from iaclint.languages import is_relevant
+
+    cwd = Path(opts.cwd or os.getcwd())
+    if opts.head and not opts.base:
+        raise InputError("--head needs --base")
+    if opts.staged and opts.base:
+        raise InputError("--staged and --base cannot be combined")
+    if opts.patch is not None or opts.patch_text is not None:
+        return _patch_inputs(opts, cwd)
+    if opts.base or opts.staged:
+        root = trees.repo_root(cwd)
+        rel_paths = _repo_relative(opts.paths, cwd, root)
+        # The trees are whole revisions: a module directory is judged with all its files and
+        # callers. PATH filters only choose which changed files are looked at.
+        if opts.staged:
+            try:
+                before = trees.GitRevTree(root, "HEAD")
+            except trees.TreeError:
+                before = trees.EmptyTree()  # the first commit: everything is new
+            after = trees.GitIndexTree(root)
+            rename_args = None if isinstance(before, trees.EmptyTree) else ("HEAD", None, True)
+        else:
+            base_sha = trees.resolve_ref(root, opts.base)
+            head_sha = trees.resolve_ref(root, opts.head) if opts.head else None
+            merge_base = _merge_base(root, base_sha, head_sha or "HEAD")
+            before = trees.GitRevTree(root, merge_base)
+            before.label = opts.base
+            after = trees.GitRevTree(root, head_sha) if head_sha else trees.WorkTree(root)
+            rename_args = (merge_base, head_sha, False)
+        if rel_paths is None:
+            changed = changed_files(before, after)
+        else:
+            _check_paths_exist(opts.paths, rel_paths, before, after, cwd)
+            keep = _scope(rel_paths)
+            changed = changed_files(trees.Subset(before, keep), trees.Subset(after, keep))
+        # git's rename detection is a whole diff: ask only when a file this change touches vanished
+        vanished = any(before.exists(p) and not after.exists(p) for p in changed)
+        renames = trees.git_renames(root, *rename_args[:2], staged=rename_args[2]) if rename_args and vanished else {}
+        # files moved without git knowing (a plain `mv`, the new file untracked)
+        for old, new in content_renames(before, after, changed).items():
+            if old not in renames and new not in renames.values():
+                renames[old] = new
+        return Inputs(before, after, changed, renames, root)
+
+    if len(opts.paths) != 2:
+        raise InputError("give BEFORE and AFTER (two files or two directories), or --base REF, or --staged")
+    b, a = (Path(p) for p in opts.paths)
+    for p in (b, a):
+        if not p.exists():
+            raise InputError(f"no such file or directory: {p}")
+    if b.is_dir() != a.is_dir():
+        raise InputError(f"cannot compare a {'directory' if b.is_dir() else 'file'} with a "
+                         f"{'directory' if a.is_dir() else 'file'}: {b} vs {a}")
+    if b.is_dir():
+        before, after = trees.DirTree(b), trees.DirTree(a)
+        root = a
+    else:
+        name = a.name
+        before, after = trees.SingleFileTree(b, name), trees.SingleFileTree(a, name)
+        root = a.parent
+        if not is_relevant(name) and not is_relevant(b.name):
+            raise InputError(f"{a.name}: not a Terraform file or a template iaclint reads (.tf, .tfvars, .yaml, .yml, .json, .template)")
+    changed = changed_files(before, after)
+    renames = content_renames(before, after, changed)
+    return Inputs(before, after, changed, renames, root)
+
+
+def _patch_inputs(opts, cwd: Path) -> Inputs:
+    """ROOT (the one PATH, or the current directory) against ROOT with the patch applied."""
+    from iaclint.inputs.changes import content_renames
+    from iaclint.languages import is_relevant
+    from iaclint.inputs.patch import apply_patch, read_patch_arg
+
+    if opts.base or opts.staged:
+        raise InputError("--patch cannot be combined with --base or --staged")
+    if len(opts.paths) > 1:
+        raise InputError("--patch takes one ROOT directory (default: the current directory)")
+    root = cwd / opts.paths[0] if opts.paths else cwd
+    if not root.is_dir():
+        raise InputError(f"--patch: ROOT must be a directory: {opts.paths[0] if opts.paths else root}")
+    text = opts.patch_text if opts.patch_text is not None else read_patch_arg(str(cwd / opts.patch) if opts.patch != "-" else "-")
+    before = trees.DirTree(root)
+    after = apply_patch(text, before)
+    changed = set()
+    for p in after.touched:
+        if not is_relevant(p):
+            continue
+        if before.exists(p) != after.exists(p) or before.read(p) != after.read(p):
+            changed.add(p)
+    renames = {o: n for o, n in after.renames.items() if o in changed or n in changed}
+    for old, new in content_renames(before, after, changed).items():
+        if old not in renames and new not in renames.values():
+            renames[old] = new
+    return Inputs(before, after, changed, renames, root)
+
+
+def _scope(rel_paths: list[str]):
+    """PATH filters → a predicate on repository paths.
+
+    A Terraform file stands for its module directory: a module is judged as a whole, so a
+    file deleted or a block moved next to a named file is seen (pre-commit names only the
+    files that still exist).
+    """
+    from iaclint.languages import TERRAFORM_SUFFIXES as TF_SUFFIXES
+
+    modules = {trees.posix_dirname(p) for p in rel_paths if p.endswith(TF_SUFFIXES)}
+    others = [p for p in rel_paths if not p.endswith(TF_SUFFIXES)]
+
+    def keep(path: str) -> bool:
+        return trees.under(path, others) or (path.endswith(TF_SUFFIXES) and trees.posix_dirname(path) in modules)
+
+    return keep
+
+
+def _check_paths_exist(given: list[str], rel_paths: list[str], before, after, cwd: Path) -> None:
+    """A PATH that names nothing on either side is a typo, not an empty change."""
+
+    everything = set(before.files()) | set(after.files())
+    for shown, rel in zip(given, rel_paths):
+        if (cwd / shown).exists() or rel in everything or any(trees.under(p, [rel]) for p in everything):
+            continue
+        raise InputError(f"no such file or directory: {shown}")
+
+
+def _merge_base(root: Path, base: str, head: str) -> str:
+
+    try:
+        out = trees.git(["merge-base", "--end-of-options", base, head], root).decode().strip()
+    except trees.TreeError:
+        return base
+    return out or base
+
+
+def _repo_relative(paths: list[str], cwd: Path, root: Path) -> list[str] | None:
+
+    if not paths:
+        return None
+    out = []
+    for p in paths:
+        full = (cwd / p).resolve()
+        try:
+            rel = full.relative_to(root.resolve())
+        except ValueError:
+            raise InputError(f"path is outside the repository: {p}") from None
+        out.append("" if str(rel) == "." else rel.as_posix())
+    if "" in out:
+        return None
+    return out
+
+

@@ -1,0 +1,52 @@
+"""Which files a change touches, and which of them it only moved.
+
+Change detection compares git object ids (free in git modes, one hash per file otherwise): a
+file is changed when its content differs or it exists on one side only. A file that cannot be
+read never passes as unchanged.
+"""
+
+from __future__ import annotations
+
+from iaclint.inputs.trees import Tree
+from iaclint.languages import is_relevant
+
+
+def changed_files(before: Tree, after: Tree, known: set[str] | None = None) -> set[str]:
+    """Relevant paths whose content differs (or that exist on one side only)."""
+    paths = {p for p in before.files() if is_relevant(p)} | {p for p in after.files() if is_relevant(p)}
+    if known is not None:
+        paths &= known | {p for p in paths if not (before.exists(p) and after.exists(p))}
+    out = set()
+    for p in paths:
+        if before.exists(p) != after.exists(p):
+            out.add(p)
+            continue
+        if _content_id(before, p) != _content_id(after, p):
+            out.add(p)
+    return out
+
+
+def _content_id(tree: Tree, path: str) -> str:
+    oid = tree.object_id(path)
+    # never equal to the other side: what cannot be read must not pass as unchanged
+    return oid if oid is not None else f"unreadable:{id(tree)}:{path}"
+
+
+def content_renames(before: Tree, after: Tree, changed: set[str]) -> dict[str, str]:
+    """Files that vanished on one side and appear with the same content elsewhere."""
+    gone = [p for p in changed if before.exists(p) and not after.exists(p)]
+    new = [p for p in changed if after.exists(p) and not before.exists(p)]
+    if not gone or not new:
+        return {}
+    by_id: dict[str, list[str]] = {}
+    for p in new:
+        by_id.setdefault(_content_id(after, p), []).append(p)
+    out = {}
+    for p in gone:
+        candidates = by_id.get(_content_id(before, p))
+        if candidates:
+            same_name = [c for c in candidates if c.rpartition("/")[2] == p.rpartition("/")[2]]
+            target = (same_name or candidates)[0]
+            candidates.remove(target)
+            out[p] = target
+    return out

@@ -1,0 +1,244 @@
+"""A unified diff applied in memory: `iaclint diff --patch FILE|- [ROOT]`.
+
+The patch is parsed with `unidiff` and applied here, hunk by hunk, with exact matching of the
+context and removed lines (line endings aside: an agent often writes LF patches for CRLF
+files). A hunk that does not apply is an input error naming the file and the hunk: a partial
+patch must never be linted as if it were the whole change.
+
+The result is a `Tree` over the root with the patch applied, so the rest of the pipeline is
+exactly `iaclint diff ROOT PATCHED_TREE`.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass, field
+
+from iaclint.inputs.trees import Tree
+
+DEV_NULL = "/dev/null"
+_LINE = re.compile(r"[^\n]*\n|[^\n]+$")
+
+
+from iaclint.errors import PatchError  # noqa: F401
+
+
+@dataclass
+class FilePatch:
+    """What the patch does to one file: old path (None when added), new path (None when deleted)."""
+
+    old: str | None
+    new: str | None
+    hunks: list = field(default_factory=list)
+    binary: bool = False
+
+
+class PatchedTree(Tree):
+    """`root` with the patch applied; reads of untouched files go to `root`."""
+
+    def __init__(self, root: Tree, contents: dict[str, bytes | None], touched: set[str], renames: dict[str, str]) -> None:
+        self.root = root
+        self._contents = contents  # path -> new bytes, or None when the patch deletes it
+        self.touched = touched  # every path the patch adds, deletes, modifies or renames (both names)
+        self.renames = renames  # old path -> new path
+        self.label = f"{getattr(root, 'label', '')} (patched)"
+
+    def files(self) -> list[str]:
+        out = {p for p in self.root.files() if p not in self._contents}
+        out |= {p for p, data in self._contents.items() if data is not None}
+        return sorted(out)
+
+    def read(self, path: str) -> bytes:
+        if path in self._contents:
+            data = self._contents[path]
+            if data is None:
+                raise FileNotFoundError(path)
+            return data
+        return self.root.read(path)
+
+
+def apply_patch(patch_text: str, root_tree: Tree) -> PatchedTree:
+    from iaclint.errors import InputError
+
+    try:
+        files = parse_patch(patch_text)
+    except PatchError as exc:
+        raise InputError(str(exc)) from None
+    contents: dict[str, bytes | None] = {}
+    touched: set[str] = set()
+    renames: dict[str, str] = {}
+    for fp in files:
+        shown = fp.new or fp.old or "?"
+        if fp.binary:
+            from iaclint.languages import is_relevant
+
+            if is_relevant(shown):
+                raise InputError(f"patch: {shown}: binary patches cannot be applied")
+            continue
+        if fp.old is not None:
+            original = _current(fp.old, contents, root_tree)
+            if original is None:
+                raise InputError(f"patch: {fp.old}: no such file in {getattr(root_tree, 'label', 'the root')}")
+        else:
+            original = None
+            if fp.new is not None and _current(fp.new, contents, root_tree) is not None:
+                raise InputError(f"patch: {fp.new}: the patch creates it, but it already exists")
+        try:
+            result = apply_hunks(original or b"", fp.hunks, shown)
+        except PatchError as exc:
+            raise InputError(str(exc)) from None
+        if fp.old is not None and fp.old != fp.new:
+            contents[fp.old] = None
+            touched.add(fp.old)
+        if fp.new is not None:
+            contents[fp.new] = result
+            touched.add(fp.new)
+        if fp.old is not None and fp.new is not None and fp.old != fp.new:
+            renames[fp.old] = fp.new
+    return PatchedTree(root_tree, contents, touched, renames)
+
+
+def _current(path: str, contents: dict[str, bytes | None], root: Tree) -> bytes | None:
+    if path in contents:
+        return contents[path]
+    if not root.exists(path):
+        return None
+    return root.read(path)
+
+
+def parse_patch(patch_text: str) -> list[FilePatch]:
+    import unidiff
+
+    if not patch_text.strip():
+        raise PatchError("patch: empty patch")
+    try:
+        patch = unidiff.PatchSet(patch_text)
+    except unidiff.UnidiffParseError as exc:
+        raise PatchError(f"patch: not a unified diff: {exc}") from None
+    if not len(patch):
+        raise PatchError("patch: no file changes found (expected a unified diff with ---/+++ headers)")
+    prefixed = all(_has_prefix(f.source_file, "a/") and _has_prefix(f.target_file, "b/") for f in patch)
+    out = []
+    for f in patch:
+        old = _path(f.source_file, "a/" if prefixed else None)
+        new = _path(f.target_file, "b/" if prefixed else None)
+        if old is None and new is None:
+            raise PatchError("patch: a file header names /dev/null on both sides")
+        out.append(FilePatch(old, new, list(f), getattr(f, "is_binary_file", False)))
+    return out
+
+
+def _has_prefix(name: str | None, prefix: str) -> bool:
+    name = _unquote(name or "")
+    return name == DEV_NULL or name.startswith(prefix)
+
+
+def _unquote(name: str) -> str:
+    name = name.strip()
+    if len(name) >= 2 and name[0] == name[-1] == '"':
+        name = name[1:-1].encode("latin-1", "backslashreplace").decode("unicode_escape").encode("latin-1").decode("utf-8", "replace")
+    return name
+
+
+def _path(name: str | None, prefix: str | None) -> str | None:
+    name = _unquote(name or "")
+    if not name or name == DEV_NULL:
+        return None
+    if prefix and name.startswith(prefix):
+        name = name[len(prefix):]
+    norm = posixpath.normpath(name)
+    if norm.startswith("../") or norm == ".." or norm.startswith("/"):
+        raise PatchError(f"patch: {name}: path outside the root")
+    return norm
+
+
+def apply_hunks(original: bytes, hunks: list, shown: str) -> bytes:
+    """The file with every hunk applied; a hunk whose old lines are not found is a PatchError."""
+    text = original.decode("utf-8", "surrogateescape")
+    lines = _LINE.findall(text)
+    crlf = sum(1 for ln in lines if ln.endswith("\r\n"))
+    eol = "\r\n" if crlf and crlf * 2 >= len(lines) else "\n"
+    out: list[str] = []
+    pos = 0  # index in `lines` of the first line not yet copied
+    for n, hunk in enumerate(hunks, start=1):
+        old, new, new_eof_nl = _sides(hunk)
+        if not lines and not old:
+            at = 0
+        else:
+            at = _locate(lines, old, hunk.source_start - 1 if hunk.source_length else hunk.source_start, pos)
+        if at is None:
+            header = f"@@ -{hunk.source_start},{hunk.source_length} +{hunk.target_start},{hunk.target_length} @@"
+            raise PatchError(f"patch: {shown}: hunk #{n} ({header}) does not apply: its context and removed lines "
+                             f"are not in the file")
+        out.extend(lines[pos:at])
+        if not lines and new:
+            eol = "\r\n" if new[0][1] else "\n"
+        for i, (content, _crlf) in enumerate(new):
+            last_of_file = i == len(new) - 1 and at + len(old) >= len(lines)
+            out.append(content + ("" if last_of_file and not new_eof_nl else eol))
+        pos = at + len(old)
+    tail = lines[pos:]
+    out.extend(tail)
+    return "".join(out).encode("utf-8", "surrogateescape")
+
+
+def _sides(hunk) -> tuple[list[str], list[tuple[str, bool]], bool]:
+    """(old line contents, new (content, had CRLF) lines, whether the new last line ends with a newline)."""
+    old: list[str] = []
+    new: list[tuple[str, bool]] = []
+    new_eof_nl = True
+    prev = None
+    for line in hunk:
+        t = line.line_type
+        if t == "\\":
+            if prev in (" ", "+"):
+                new_eof_nl = False
+            continue
+        value = line.value
+        content = value[:-1] if value.endswith("\n") else value
+        had_cr = content.endswith("\r")
+        content = content[:-1] if had_cr else content
+        if t in (" ", "-"):
+            old.append(content)
+        if t in (" ", "+"):
+            new.append((content, had_cr))
+        prev = t
+    return old, new, new_eof_nl
+
+
+def _key(line: str) -> str:
+    if line.endswith("\n"):
+        line = line[:-1]
+    return line[:-1] if line.endswith("\r") else line
+
+
+def _locate(lines: list[str], old: list[str], hint: int, start: int) -> int | None:
+    """Where `old` sits: at the hunk's own line when it matches there, else the nearest match
+    after the previous hunk (patches made against a slightly different version shift)."""
+    keys = [_key(ln) for ln in lines]
+    n = len(old)
+
+    def matches(i: int) -> bool:
+        return 0 <= i and i + n <= len(keys) and keys[i : i + n] == old
+
+    hint = max(hint, start)
+    if matches(hint):
+        return hint
+    best = None
+    for i in range(start, len(keys) - n + 1):
+        if matches(i) and (best is None or abs(i - hint) < abs(best - hint)):
+            best = i
+    return best
+
+
+def read_patch_arg(arg: str) -> str:
+    """`--patch FILE` or `--patch -` (standard input) → patch text."""
+    from iaclint.errors import InputError
+    from iaclint.inputs.trees import read_input
+
+    try:
+        data = read_input(arg)
+    except OSError as exc:
+        raise InputError(f"--patch: cannot read {arg}: {exc.strerror or exc}") from None
+    return data.decode("utf-8", "surrogateescape")

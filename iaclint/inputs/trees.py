@@ -1,0 +1,354 @@
+"""Read-only views of one side of a change: a directory, a single file, a git revision, the index.
+
+A tree lists relative POSIX paths and reads bytes; nothing else in iaclint touches the file
+system or git directly. Symlinks are never followed: a link inside a compared tree could
+point anywhere, and iaclint reads only what the change is made of.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+from pathlib import Path
+
+MAX_FILE_BYTES = 8 * 1024 * 1024
+
+SKIP_DIRS = {".git", ".terraform", "node_modules", ".venv", "venv", "__pycache__", "cdk.out", ".tox", ".mypy_cache"}
+
+
+from iaclint.errors import TreeError  # noqa: F401  (raised here; re-exported for callers)
+
+
+class FileTooLarge(Exception):
+    pass
+
+
+class Tree:
+    label: str = ""
+
+    def files(self) -> list[str]:
+        raise NotImplementedError
+
+    def read(self, path: str) -> bytes:
+        raise NotImplementedError
+
+    def exists(self, path: str) -> bool:
+        return path in self._file_set()
+
+    def _file_set(self) -> set[str]:
+        cached = getattr(self, "_files_cache", None)
+        if cached is None:
+            cached = set(self.files())
+            self._files_cache = cached
+        return cached
+
+    def dirs(self) -> set[str]:
+        return {posix_dirname(p) for p in self._file_set()}
+
+    def object_id(self, path: str) -> str | None:
+        """The id git gives the file's content as a blob (the same from a directory, the index
+        or a commit, where git knows it and nothing is read), or None when it cannot be read.
+        Asked for by change detection and by the parse cache: computed once."""
+        memo = self.__dict__.setdefault("_object_ids", {})
+        if path not in memo:
+            blob = getattr(self, "blob", None)
+            oid = blob(path) if blob is not None else None
+            if oid is None:
+                try:
+                    oid = git_object_id(self.read(path))
+                except Exception:
+                    oid = None
+            memo[path] = oid
+        return memo[path]
+
+
+def git_object_id(data: bytes) -> str:
+    h = hashlib.sha1(b"blob %d\0" % len(data))
+    h.update(data)
+    return h.hexdigest()
+
+
+def posix_dirname(path: str) -> str:
+    return path.rpartition("/")[0]
+
+
+def under(path: str, filters: list[str]) -> bool:
+    """True when `path` is one of `filters` or inside one of them (relative POSIX paths)."""
+    return any(path == f or path.startswith(f.rstrip("/") + "/") for f in filters)
+
+
+class Subset(Tree):
+    """The files of another tree that `keep(path)` accepts; reads go to that tree.
+
+    Used to decide *which* files changed within PATH filters while the analysis still sees
+    the whole tree (a module directory's other files, its callers, `moved` blocks).
+    """
+
+    def __init__(self, tree: Tree, keep) -> None:
+        self.tree = tree
+        self.keep = keep
+        self.label = tree.label
+
+    def files(self) -> list[str]:
+        return [p for p in self.tree.files() if self.keep(p)]
+
+    def read(self, path: str) -> bytes:
+        if not self.keep(path):
+            raise FileNotFoundError(path)
+        return self.tree.read(path)
+
+    def blob(self, path: str) -> str | None:
+        blob = getattr(self.tree, "blob", None)
+        return blob(path) if blob is not None and self.keep(path) else None
+
+    def prefetch(self, paths: list[str]) -> None:
+        getattr(self.tree, "prefetch", lambda paths: None)([p for p in paths if self.keep(p)])
+
+
+class EmptyTree(Tree):
+    label = "(nothing)"
+
+    def files(self) -> list[str]:
+        return []
+
+    def read(self, path: str) -> bytes:
+        raise FileNotFoundError(path)
+
+
+class DirTree(Tree):
+    def __init__(self, root: str | os.PathLike, only: list[str] | None = None) -> None:
+        self.root = Path(root)
+        self.label = str(root)
+        self._only = only
+
+    def files(self) -> list[str]:
+        if self._only is not None:
+            return list(self._only)
+        walked = getattr(self, "_walked", None)
+        if walked is None:  # walk once per run: the analysis asks for the file list per module
+            walked = self._walked = self._walk()
+        return list(walked)
+
+    def _walk(self) -> list[str]:
+        out: list[str] = []
+        root = str(self.root)
+        for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+            dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not os.path.islink(os.path.join(dirpath, d)))
+            rel = os.path.relpath(dirpath, root)
+            rel = "" if rel == "." else rel.replace(os.sep, "/") + "/"
+            for f in sorted(filenames):
+                full = os.path.join(dirpath, f)
+                if os.path.islink(full):
+                    continue
+                out.append(rel + f)
+        return out
+
+    def read(self, path: str) -> bytes:
+        # kept: change detection, the parse cache's key and the parse all read the same file
+        memo = self.__dict__.setdefault("_read_memo", {})
+        data = memo.get(path)
+        if data is None:
+            full = self.root / path
+            if full.is_symlink():
+                raise FileNotFoundError(path)
+            size = full.stat().st_size
+            if size > MAX_FILE_BYTES:
+                raise FileTooLarge(path)
+            data = memo[path] = full.read_bytes()
+        return data
+
+
+class SingleFileTree(Tree):
+    """`iaclint diff a.tf b.tf`: one file, named by its base name so both sides line up."""
+
+    def __init__(self, file: str | os.PathLike, name: str) -> None:
+        self.file = Path(file)
+        self.name = name
+        self.label = str(file)
+
+    def files(self) -> list[str]:
+        return [self.name]
+
+    def read(self, path: str) -> bytes:
+        if path != self.name:
+            raise FileNotFoundError(path)
+        if self.file.stat().st_size > MAX_FILE_BYTES:
+            raise FileTooLarge(path)
+        return self.file.read_bytes()
+
+
+def read_input(arg: str) -> bytes:
+    """The bytes of FILE, or of standard input for `-` (a patch, a plan). Raises OSError."""
+    import sys
+
+    if arg == "-":
+        return sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode()
+    with open(arg, "rb") as fh:
+        return fh.read()
+
+
+def git(args: list[str], cwd: str | os.PathLike, input: bytes | None = None) -> bytes:
+    try:
+        proc = subprocess.run(
+            ["git", *args], cwd=cwd, input=input, capture_output=True, check=False
+        )
+    except FileNotFoundError as exc:
+        raise TreeError("git is not installed or not on PATH") from exc
+    if proc.returncode != 0:
+        msg = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise TreeError(msg[-1] if msg else f"git {args[0]} failed")
+    return proc.stdout
+
+
+def repo_root(cwd: str | os.PathLike) -> Path:
+    try:
+        out = git(["rev-parse", "--show-toplevel"], cwd)
+    except TreeError as exc:
+        raise TreeError(f"not inside a git repository: {cwd}") from exc
+    return Path(out.decode().strip())
+
+
+def resolve_ref(root: Path, ref: str) -> str:
+    if ref.startswith("-"):
+        raise TreeError(f"bad git ref {ref!r}: a ref cannot start with '-'")
+    try:
+        out = git(["rev-parse", "--verify", "--quiet", "--end-of-options", ref + "^{commit}"], root)
+    except TreeError:
+        out = b""
+    sha = out.decode().strip()
+    if not sha:
+        raise TreeError(f"unknown git ref {ref!r}")
+    return sha
+
+
+class _GitObjects(Tree):
+    """Shared reading of blobs through one `git cat-file --batch` call per tree."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._blobs: dict[str, str] = {}  # path -> blob sha
+        self._cache: dict[str, bytes] = {}
+
+    def files(self) -> list[str]:
+        return list(self._blobs)
+
+    def prefetch(self, paths: list[str]) -> None:
+        wanted = [p for p in paths if p in self._blobs and p not in self._cache]
+        if not wanted:
+            return
+        request = "".join(self._blobs[p] + "\n" for p in wanted).encode()
+        out = git(["cat-file", "--batch"], self.root, input=request)
+        pos = 0
+        for p in wanted:
+            header_end = out.index(b"\n", pos)
+            header = out[pos:header_end].split()
+            if len(header) < 3 or header[1] == b"missing":
+                pos = header_end + 1
+                continue
+            size = int(header[2])
+            start = header_end + 1
+            self._cache[p] = out[start : start + size]
+            pos = start + size + 1
+
+    def read(self, path: str) -> bytes:
+        if path not in self._blobs:
+            raise FileNotFoundError(path)
+        if path not in self._cache:
+            self.prefetch([path])
+        data = self._cache.get(path)
+        if data is None:
+            raise FileNotFoundError(path)
+        if len(data) > MAX_FILE_BYTES:
+            raise FileTooLarge(path)
+        return data
+
+    def blob(self, path: str) -> str | None:
+        return self._blobs.get(path)
+
+
+def _parse_ls(out: bytes, prefix_filter: list[str] | None) -> dict[str, str]:
+    blobs: dict[str, str] = {}
+    for rec in out.split(b"\0"):
+        if not rec:
+            continue
+        meta, _, path_b = rec.partition(b"\t")
+        parts = meta.split()
+        # ls-tree: mode type sha ; ls-files -s: mode sha stage
+        mode = parts[0]
+        if mode == b"120000" or mode == b"160000":  # symlinks and submodules are not followed
+            continue
+        sha = parts[2] if parts[1] in (b"blob", b"tree", b"commit") else parts[1]
+        path = path_b.decode("utf-8", "surrogateescape")
+        if prefix_filter and not under(path, prefix_filter):
+            continue
+        blobs[path] = sha.decode()
+    return blobs
+
+
+class GitRevTree(_GitObjects):
+    def __init__(self, root: Path, ref: str, paths: list[str] | None = None) -> None:
+        super().__init__(root)
+        self.sha = resolve_ref(root, ref)
+        self.label = ref
+        out = git(["ls-tree", "-r", "-z", "--full-tree", self.sha], root)
+        self._blobs = _parse_ls(out, paths)
+
+
+class GitIndexTree(_GitObjects):
+    def __init__(self, root: Path, paths: list[str] | None = None) -> None:
+        super().__init__(root)
+        self.label = "(index)"
+        out = git(["ls-files", "-s", "-z"], root)
+        self._blobs = _parse_ls(out, paths)
+
+
+class WorkTree(DirTree):
+    """The working tree of a git repository: tracked and untracked-but-not-ignored files."""
+
+    def __init__(self, root: Path, paths: list[str] | None = None) -> None:
+        super().__init__(root)
+        self.label = "(working tree)"
+        out = git(["ls-files", "-z", "--cached", "--others", "--exclude-standard"], root)
+        files = []
+        for p in out.decode("utf-8", "surrogateescape").split("\0"):
+            if not p:
+                continue
+            if paths and not under(p, paths):
+                continue
+            full = root / p
+            if full.is_symlink() or not full.is_file():
+                continue  # deleted in the work tree, or a link we do not follow
+            files.append(p)
+        self._only = sorted(set(files))
+
+
+def git_renames(root: Path, before: str | None, after: str | None, staged: bool = False) -> dict[str, str]:
+    """old path -> new path, from git's own rename detection."""
+    args = ["diff", "--name-status", "-z", "-M", "--no-ext-diff", "--no-color"]
+    if staged:
+        args += ["--cached", before or "HEAD"]
+    elif after:
+        args += [before or "HEAD", after]
+    else:
+        args += [before or "HEAD"]
+    args.append("--")
+    try:
+        out = git(args, root)
+    except TreeError:
+        return {}
+    items = out.decode("utf-8", "surrogateescape").split("\0")
+    renames: dict[str, str] = {}
+    i = 0
+    while i < len(items):
+        status = items[i]
+        if not status:
+            i += 1
+            continue
+        if status.startswith("R") or status.startswith("C"):
+            if status.startswith("R") and i + 2 < len(items):
+                renames[items[i + 1]] = items[i + 2]
+            i += 3
+        else:
+            i += 2
+    return renames

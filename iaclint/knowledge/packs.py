@@ -1,0 +1,186 @@
+"""The only code that knows where knowledge packs live and how they are read.
+
+Packs are tab-separated files under `rules/` (shipped inside the wheel as `iaclint/rules`
+or, in a source checkout, beside the package). Rows are sorted by resource type, so one
+type's facts are a contiguous run found with a single string search: nothing is parsed
+for types a change does not touch, and start-up pays only for reading the files it needs.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Fact:
+    resource_type: str
+    key: str  # attribute path / property path / attribute name
+    value: str  # kind (force_new | conditional | create_only), protective value, or reason
+    source: str
+    extra: tuple[str, ...] = ()
+
+
+MANIFEST = "MANIFEST"  # every pack file shipped, one relative path a line (a test keeps it true)
+
+
+def rules_dir() -> Path:
+    return _rules_dir(os.environ.get("IACLINT_RULES_DIR") or "")
+
+
+@functools.lru_cache(maxsize=None)
+def _rules_dir(env: str) -> Path:
+    if env:
+        return Path(env)
+    package = Path(__file__).resolve().parent.parent
+    # installed: the wheel carries the packs as iaclint/rules; a checkout has them beside iaclint/
+    for candidate in (package / "rules", package.parent / "rules"):
+        if (candidate / MANIFEST).is_file():
+            return candidate
+    return package.parent / "rules"
+
+
+def manifest() -> frozenset[str]:
+    """The pack files that must be there. Packs that cannot be found are an error, never an
+    empty pack: an empty pack silently turns most findings off."""
+    return _manifest(rules_dir())
+
+
+@functools.lru_cache(maxsize=None)
+def _manifest(root: Path) -> frozenset[str]:
+    from iaclint.errors import PackError
+
+    where = root / MANIFEST
+    try:
+        text = where.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise PackError(f"knowledge packs not found: cannot read {where} ({exc.strerror or exc.__class__.__name__}); "
+                        f"reinstall iaclint or fix IACLINT_RULES_DIR") from None
+    return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+
+
+def provider_of(resource_type: str) -> tuple[str, str]:
+    """(language, provider) for a resource type: ("terraform", "aws"), ("cloudformation", "aws")."""
+    if "::" in resource_type:
+        return "cloudformation", "aws"
+    return "terraform", resource_type.split("_", 1)[0]
+
+
+def read_pack(relpath: str) -> str:
+    """A pack's text; "" for a pack that does not exist (a provider without facts of that kind)."""
+    return _read_pack(rules_dir(), relpath)
+
+
+@functools.lru_cache(maxsize=None)
+def _read_pack(root: Path, relpath: str) -> str:
+    from iaclint.errors import PackError
+
+    if relpath not in _manifest(root):
+        return ""
+    where = root / relpath
+    try:
+        text = where.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc.__class__.__name__
+        raise PackError(f"knowledge pack {where} cannot be read ({reason}); reinstall iaclint or fix IACLINT_RULES_DIR") from None
+    return "\n" + text if not text.startswith("\n") else text
+
+
+def _rows(relpath: str, resource_type: str) -> list[list[str]]:
+    text = read_pack(relpath)
+    if not text:
+        return []
+    needle = "\n" + resource_type + "\t"
+    start = text.find(needle)
+    rows: list[list[str]] = []
+    # packs are sorted (a test checks it): one type's rows are one contiguous run
+    while start != -1:
+        end = text.find("\n", start + 1)
+        line = text[start + 1 : end if end != -1 else len(text)]
+        rows.append(line.rstrip("\r").split("\t"))
+        start = end if end != -1 and text.startswith(needle, end) else -1
+    return rows
+
+
+def _facts(relpath: str, resource_type: str) -> list[Fact]:
+    out = []
+    for row in _rows(relpath, resource_type):
+        if len(row) == 3:  # stateful packs: resource_type, reason, source
+            out.append(Fact(row[0], "", row[1], row[2]))
+        elif len(row) >= 4:
+            out.append(Fact(row[0], row[1], row[2], row[3], tuple(row[4:])))
+    return out
+
+
+class Packs:
+    """Facts per resource type, from the shipped packs plus any user packs."""
+
+    def __init__(self, user_packs: list[dict] | None = None) -> None:
+        self._user = user_packs or []
+
+    def _pack_path(self, resource_type: str, kind: str) -> str:
+        language, provider = provider_of(resource_type)
+        if language == "cloudformation":
+            return f"cloudformation/{kind}.tsv"
+        return f"terraform/{provider}/{kind}.tsv"
+
+    def _user_facts(self, section: str, resource_type: str) -> list[Fact]:
+        out = []
+        for pack in self._user:
+            for entry in (pack.get(section) or {}).get(resource_type, []) or []:
+                out.append(entry)
+        return out
+
+    @functools.lru_cache(maxsize=4096)
+    def replacement(self, resource_type: str) -> tuple[Fact, ...]:
+        """Attribute paths whose change forces (or may force) a new resource.
+
+        `value` is `force_new` (always) or `conditional` (only under a condition; `extra`
+        may hold a known condition as (attribute, value)).
+        """
+        kind = "create_only" if "::" in resource_type else "force_new"
+        facts = _facts(self._pack_path(resource_type, kind), resource_type)
+        facts += _facts(self._pack_path(resource_type, "conditions"), resource_type)
+        facts += self._user_facts("replacement", resource_type)
+        return tuple(facts)
+
+    @functools.lru_cache(maxsize=4096)
+    def force_new_keys(self, resource_type: str) -> frozenset[str]:
+        """The attribute paths whose change always replaces (force_new / create_only)."""
+        return frozenset(f.key for f in self.replacement(resource_type) if f.value in ("force_new", "create_only"))
+
+    @functools.lru_cache(maxsize=4096)
+    def protection(self, resource_type: str) -> tuple[Fact, ...]:
+        """Attributes that guard against deletion and their protective value."""
+        facts = _facts(self._pack_path(resource_type, "protection"), resource_type)
+        facts += self._user_facts("protection", resource_type)
+        return tuple(facts)
+
+    @functools.lru_cache(maxsize=4096)
+    def stateful(self, resource_type: str) -> Fact | None:
+        """Why destroying this type loses data, or None when it holds none we know of."""
+        user = self._user_facts("stateful", resource_type)
+        if user:
+            return user[0]
+        facts = _facts(self._pack_path(resource_type, "stateful"), resource_type)
+        if not facts and "::" in resource_type:
+            facts = _facts("cloudformation/stateful_hand.tsv", resource_type)
+        return facts[0] if facts else None
+
+    @functools.lru_cache(maxsize=8)
+    def features(self, provider: str) -> tuple[Fact, ...]:
+        """Provider-level protective switches: (block, attribute, protective value, source)."""
+        text = read_pack(f"terraform/{provider}/features.tsv")
+        out = []
+        for line in text.splitlines():
+            if not line or line.startswith("#"):
+                continue
+            row = line.split("\t")
+            if len(row) >= 4:
+                out.append(Fact(row[0], row[1], row[2], row[3]))
+        return tuple(out)
+
+    def __hash__(self) -> int:  # lru_cache on methods needs a hashable self
+        return id(self)

@@ -1,0 +1,85 @@
+"""What every language loader is, and the reading every loader shares.
+
+A loader turns the files of a change that belong to its language into stack diffs (the
+resources of each stack on both sides, paired into changes, plus the language's typed facts)
+and `Problem`s. Problems carry their side: one that cannot be read before the change is a
+warning, after the change an error, in every language alike (`iaclint.engine.problems`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from iaclint.core.model import Pos, Problem, StackDiff
+
+
+@dataclass
+class LoadContext:
+    """What a loader may use besides the two trees."""
+
+    renames: dict[str, str]  # old path -> new path, files moved by the change
+    changed: set[str]  # every changed path, of any language
+    store: Any = None  # the disk cache (iaclint.cache.store.Store), or None
+
+
+@dataclass
+class Loaded:
+    """What one loader made of its part of a change."""
+
+    diffs: list[StackDiff] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    files: int = 0
+
+
+class Loader(Protocol):
+    language: str
+
+    def load(self, before, after, paths: list[str], ctx: LoadContext) -> Loaded:
+        """Read `paths` (the changed files this loader claimed) on both sides and diff them."""
+        ...
+
+
+@dataclass
+class SideText:
+    """One side of one file: its text (None when the file is not there or cannot be read at all)
+    and the problem reading it, if any (fatal: no text; not fatal: text with a flaw)."""
+
+    text: str | None
+    problem: Problem | None = None
+
+
+def read_text(tree, path: str, side: str) -> SideText:
+    """A file's text on one side. Invalid UTF-8 is read with the bytes replaced and reported;
+    a binary, oversized or unreadable file has no text and a fatal problem."""
+    from iaclint.inputs.trees import FileTooLarge
+    from iaclint.languages.text import DecodeError, decode_text_lenient
+
+    if not tree.exists(path):
+        return SideText(None)
+    try:
+        raw = tree.read(path)
+    except FileTooLarge:
+        return SideText(None, Problem(path, Pos(1), "file is larger than the size limit; not read", side=side))
+    except FileNotFoundError:
+        return SideText(None)
+    except OSError as exc:
+        return SideText(None, Problem(path, Pos(1), f"file cannot be read: {exc.__class__.__name__}", side=side))
+    try:
+        text, flaw = decode_text_lenient(raw)
+    except DecodeError as exc:
+        return SideText(None, Problem(path, Pos(exc.line or 1), str(exc), side=side))
+    if flaw is not None:
+        return SideText(text, Problem(path, Pos(flaw[1]), flaw[0], fatal=False, side=side))
+    return SideText(text)
+
+
+def on_side(problems, side: str, path: str | None = None) -> list[Problem]:
+    """The same problems, marked as found on `side` (and in `path`, where the parser had none)."""
+    out = []
+    for p in problems:
+        p.side = side
+        if path is not None and not p.path:
+            p.path = path
+        out.append(p)
+    return out

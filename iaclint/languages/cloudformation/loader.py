@@ -1,0 +1,162 @@
+"""CloudFormation templates in a change → stack diffs (one stack per template file).
+
+Templates are recognised by content, in any file name. A template that cannot be read after
+the change is a parse-error finding and its stack is not compared: an unreadable template
+must not read as "every resource removed".
+"""
+
+from __future__ import annotations
+
+from iaclint.core.facts import CloudFormationFacts
+from iaclint.core.model import Pos, Problem, Severity, StackDiff
+from iaclint.languages.base import LoadContext, Loaded, read_text
+
+
+class CloudFormationLoader:
+    language = "cloudformation"
+
+    def load(self, before, after, paths: list[str], ctx: LoadContext) -> Loaded:
+        out = Loaded()
+        analyze_templates(before, after, paths, ctx.renames, out, ctx.store)
+        return out
+
+
+LOADER = CloudFormationLoader()
+
+
+def analyze_templates(before, after, paths, renames, result: Loaded, store=None) -> None:
+    from iaclint.core.diff import diff_resources
+    from iaclint.languages.cloudformation.template import looks_like_template
+
+    reverse = {new: old for old, new in renames.items()}
+    # git trees: one `cat-file --batch` per side for every template, not one git process per file
+    getattr(after, "prefetch", lambda paths: None)(list(paths))
+    getattr(before, "prefetch", lambda paths: None)([reverse.get(p, p) for p in paths])
+    handled_old: set[str] = set()
+    pending = []  # what each path needs, read first so that every template is parsed in one go
+    for path in paths:
+        if path in handled_old:
+            continue
+        old_path = reverse.get(path, path)
+        if old_path != path:
+            handled_old.add(old_path)
+        if path in renames and after.exists(renames[path]):
+            continue  # compared under its new name
+        a, b = read_text(after, path, "after"), read_text(before, old_path, "before")
+        a_is = a.text is not None and looks_like_template(a.text)
+        b_is = b.text is not None and looks_like_template(b.text)
+        named_as_template = path.lower().endswith((".template", ".cfn", ".cform"))
+        # A problem reading a side counts only for a template: any .json or .yaml may change.
+        if a.problem is not None and (a_is or b_is or named_as_template):
+            result.problems.append(a.problem)
+        if b.problem is not None and (a_is or b_is or named_as_template):
+            result.problems.append(b.problem)
+        pending.append((path, old_path, a, b, a_is, b_is))
+
+    jobs = []
+    for path, old_path, a, b, a_is, b_is in pending:
+        jobs += [(before, old_path, b.text, path)] if b_is else []
+        jobs += [(after, path, a.text, path)] if a_is else []
+    parsed = _parse_all(jobs, store)
+
+    for path, old_path, a, b, a_is, b_is in pending:
+        if a.text is None and a.problem is not None and a.problem.fatal:
+            continue  # AFTER cannot be read at all: reported; never "every resource removed"
+        if not a_is and not b_is:
+            continue
+        b_parsed = parsed[(id(before), old_path)] if b_is else None
+        a_parsed = parsed[(id(after), path)] if a_is else None
+        if a_parsed is not None and a_parsed.fatal:
+            p = next(p for p in a_parsed.problems if p.fatal)
+            result.problems.append(_located(p, path, "after"))
+            continue
+        if b_parsed is not None and b_parsed.fatal:
+            p = next(p for p in b_parsed.problems if p.fatal)
+            result.problems.append(_located(p, old_path, "before"))
+            b_parsed = None
+        if a_parsed is not None:
+            result.problems += [_nonfatal(path, p) for p in a_parsed.problems if not p.fatal]
+        before_res = b_parsed.resources if b_parsed else {}
+        after_res = a_parsed.resources if a_parsed else {}
+        result.diffs.append(StackDiff(
+            stack=path,
+            language="cloudformation",
+            changes=diff_resources(before_res, after_res),
+            before_count=len(before_res),
+            after_count=len(after_res),
+            facts=CloudFormationFacts(template_before=b_parsed, template_after=a_parsed),
+            before_resources=before_res,
+            after_resources=after_res,
+            changed_files=set(paths) | {old_path},
+            stack_comments=_allow_comments(a.text or "", path),
+        ))
+        result.files += 1
+
+
+def _located(p: Problem, path: str, side: str) -> Problem:
+    """A copy of a parse problem for `path` on `side` (a cached parse is shared by both sides)."""
+    from dataclasses import replace
+
+    return replace(p, path=path, side=side)
+
+
+def _parse_all(jobs: list, store) -> dict:
+    """(id(tree), path) -> ParsedTemplate for each (tree, path, text, stack) job: from the disk
+    cache (keyed by the file's content), else in worker processes when there are many, else here."""
+    from iaclint.cache import workers
+    from iaclint.cache.store import loads
+    from iaclint.languages.cloudformation.template import ParsedTemplate, parse_template
+
+    out: dict = {}
+    keys: dict = {}
+    misses = []
+    for job in jobs:
+        tree, path, text, stack = job
+        oid = tree.object_id(path) if store is not None else None
+        if oid is not None:
+            keys[(id(tree), path)] = key = store.key("cfn-template", path, stack, oid)
+            cached = store.get(key)
+            if isinstance(cached, ParsedTemplate):
+                out[(id(tree), path)] = cached
+                continue
+        misses.append(job)
+
+    n = workers.count(len(misses), sum(len(text) for _, _, text, _ in misses))
+    if n > 1:
+        order = sorted(range(len(misses)), key=lambda i: -len(misses[i][2]))
+        for i, data in workers.run(lambda job: parse_template(job[2], job[1], job[3]), misses, n, order).items():
+            template = loads(data)
+            if isinstance(template, ParsedTemplate):
+                tree, path = misses[i][0], misses[i][1]
+                out[(id(tree), path)] = template
+                if (id(tree), path) in keys:
+                    store.put(keys[(id(tree), path)], data=data)  # the worker's pickle is the entry
+    for tree, path, text, stack in misses:
+        if (id(tree), path) not in out:
+            out[(id(tree), path)] = template = parse_template(text, path, stack)
+            if (id(tree), path) in keys:
+                store.put(keys[(id(tree), path)], template)
+    return out
+
+
+def _nonfatal(path: str, p: Problem) -> Problem:
+    """A template read with a flaw: a duplicate key is an error (CloudFormation rejects it),
+    anything else a warning."""
+    duplicate = "duplicate" in p.message.lower()
+    return Problem(
+        path, p.pos, p.message, fatal=False, side="after",
+        code="IAC005" if duplicate else "IAC001",
+        severity=Severity.ERROR if duplicate else Severity.WARNING,
+        help="keep one value; CloudFormation rejects duplicate keys" if duplicate else "fix the template",
+    )
+
+
+def _allow_comments(text: str, path: str) -> list:
+    if "iaclint" not in text:
+        return []
+    out = []
+    for i, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if stripped.startswith("#") and "iaclint" in stripped:
+            out.append((path, Pos(i, line.index("#") + 1), stripped))
+    return out

@@ -1,0 +1,360 @@
+"""AWS CDK v2 Python apps → CloudFormation resources by logical ID, read statically.
+
+Every `Stack` subclass in the file is one stack. Its `__init__` is interpreted (never run):
+constructs created with a scope and a literal (or statically known) id get a construct path;
+L1 `Cfn*` constructs and the L2 constructs in `rules/cdk/constructs.tsv` become `Resource`s
+with the CloudFormation type, so the CloudFormation packs apply.
+
+Logical IDs are computed like aws-cdk-lib's `makeUniqueId` (core/lib/private/uniqueid.ts):
+the path below the stack, `Default` components dropped; a single component is the id itself
+(a top-level L1 construct keeps its id); otherwise the human part (components without
+`Resource`, consecutive duplicates removed, non-alphanumerics stripped, at most 240 chars)
+plus the first 8 hex digits, upper-cased, of the MD5 of the components joined by `/`.
+tests/data/pyiac/cdk_ids records IDs synthesized by aws-cdk-lib 2.275.0 for comparison.
+
+Removal policies: `removal_policy=RemovalPolicy.X` (or `.apply_removal_policy(...)`) becomes
+`meta["deletion_policy"]`; without one, the construct's default from the pack applies
+(RETAIN for Bucket and Table, SNAPSHOT for RDS, DESTROY for Queue and every L1). So removing
+`removal_policy=RETAIN` from a Bucket is no change, while RETAIN → DESTROY is one.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from iaclint.core.model import Expr, Pos, Resource
+from iaclint.knowledge.packs import read_pack
+from iaclint.languages.python.interpreter import (
+    Interpreter,
+    Module,
+    Problem,
+    Ref,
+    base_names,
+    load,
+    pos_of,
+    snake_to_pascal,
+)
+
+HIDDEN_ID = "Default"
+HIDDEN_FROM_HUMAN_ID = "Resource"
+MAX_HUMAN_LEN = 240
+MAX_ID_LEN = 255
+POLICIES = {"RETAIN": "Retain", "SNAPSHOT": "Snapshot", "DESTROY": "Delete", "RETAIN_ON_UPDATE_OR_DELETE": "RetainExceptOnCreate"}
+# Constructs whose logical ID changes on purpose with their content: a new ID is no replacement worth reporting.
+INTENTIONAL_NEW_IDS = {"AWS::Lambda::Version", "AWS::ApiGateway::Deployment"}
+STACK_BASES = {"aws_cdk.Stack", "aws_cdk.NestedStack"}
+CONSTRUCT_BASES = {"constructs.Construct"}
+
+
+def make_unique_id(components: list[str]) -> str:
+    components = [c for c in components if c != HIDDEN_ID]
+    if not components:
+        raise ValueError("unable to calculate a unique id for an empty set of components")
+    if len(components) == 1:
+        candidate = _alnum(components[0])
+        if len(candidate) <= MAX_ID_LEN:
+            return candidate
+    digest = hashlib.md5("/".join(components).encode("utf-8")).hexdigest()[:8].upper()
+    human = "".join(_alnum(c) for c in _remove_dupes(components) if c != HIDDEN_FROM_HUMAN_ID)[:MAX_HUMAN_LEN]
+    return human + digest
+
+
+def _alnum(s: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]", "", s)
+
+
+def _remove_dupes(path: list[str]) -> list[str]:
+    out: list[str] = []
+    for c in path:
+        if not out or not out[-1].endswith(c):
+            out.append(c)
+    return out
+
+
+@dataclass
+class ConstructInfo:
+    cfn_type: str
+    child_id: str
+    default_policy: str
+
+
+def _table(relpath: str) -> list[list[str]]:
+    return [ln.split("\t") for ln in read_pack(relpath).splitlines() if ln and not ln.startswith("#")]
+
+
+_CONSTRUCTS: dict[str, ConstructInfo] | None = None
+_PROPS: dict[str, dict[str, str]] | None = None
+_CFN_TYPES: dict[str, str] | None = None
+
+
+def constructs() -> dict[str, ConstructInfo]:
+    global _CONSTRUCTS
+    if _CONSTRUCTS is None:
+        _CONSTRUCTS = {r[0]: ConstructInfo(r[1], r[2], r[3]) for r in _table("cdk/constructs.tsv") if len(r) >= 5}
+    return _CONSTRUCTS
+
+
+def l2_props(key: str) -> dict[str, str]:
+    global _PROPS
+    if _PROPS is None:
+        _PROPS = {}
+        for r in _table("cdk/props.tsv"):
+            if len(r) >= 4:
+                _PROPS.setdefault(r[0], {})[r[1]] = r[2]
+    return _PROPS.get(key, {})
+
+
+def l1_type(module: str, cls: str) -> str | None:
+    """`aws_s3`, `CfnBucket` → `AWS::S3::Bucket`, matched case-insensitively against the CloudFormation packs."""
+    global _CFN_TYPES
+    if _CFN_TYPES is None:
+        _CFN_TYPES = {}
+        for name in ("cloudformation/create_only.tsv", "cloudformation/stateful.tsv", "cloudformation/stateful_hand.tsv",
+                     "cloudformation/protection.tsv"):
+            for r in _table(name):
+                _CFN_TYPES[r[0].replace("::", "").lower()] = r[0]
+    service = module[4:] if module.startswith("aws_") else module
+    key = ("aws" + service.replace("_", "") + cls[3:]).lower()
+    return _CFN_TYPES.get(key)
+
+
+@dataclass
+class Built:
+    ref: Ref
+    key: str  # "aws_s3.Bucket" / "aws_s3.CfnBucket"
+    cfn_type: str
+    l1: bool
+    node: ast.Call
+    body: dict
+    positions: dict[str, Pos]
+    meta: dict[str, Any] = field(default_factory=dict)
+    override: str | None = None
+
+
+@dataclass
+class CdkStack:
+    name: str  # the Stack class (or a construct class read on its own)
+    pos: Pos
+    resources: dict[str, Resource]
+    standalone: bool = False  # a construct class not used by a stack in this file: addresses are construct paths
+    termination_protection: Any = None
+
+
+@dataclass
+class CdkProgram:
+    stacks: list[CdkStack]
+    problems: list[Problem]
+
+
+class _CdkInterpreter(Interpreter):
+    def __init__(self, module: Module) -> None:
+        super().__init__(module)
+        self.built: list[Built] = []
+        self.used_classes: set[str] = set()
+
+    def is_kind(self, cls: ast.ClassDef, bases: set[str], seen: frozenset = frozenset()) -> bool:
+        for b in base_names(cls, self.m.imports):
+            if b in bases:
+                return True
+            if b in self.m.classes and b not in seen:
+                if self.is_kind(self.m.classes[b], bases, seen | {b}):
+                    return True
+        return False
+
+    def instantiate(self, cls, node, args, kwargs, env):
+        if self.is_kind(cls, STACK_BASES):
+            return Ref("object", data={"attrs": {}})  # each stack class is read on its own
+        scope = args[0] if args else kwargs.get("scope")
+        cid = args[1] if len(args) > 1 else kwargs.get("id")
+        if isinstance(scope, Ref) and scope.kind == "construct":
+            self.used_classes.add(cls.name)
+            if not isinstance(cid, str):
+                self.problems.append(Problem(pos_of(node), f"construct id `{ast.unparse(node.args[1]) if len(node.args) > 1 else '?'}` "
+                                                           "cannot be determined statically; its resources are not checked"))
+                return Ref("object", data={"attrs": {}})
+            ref = Ref("construct", scope.path + (cid,), data={"class": cls, "attrs": {}})
+            init = _find(cls, "__init__")
+            if init is not None:
+                self.invoke(init, node, env, self_value=ref)
+            return ref
+        return super().instantiate(cls, node, args, kwargs, env)
+
+    def attribute(self, ref: Ref, attr: str, node: ast.AST) -> Any:
+        if attr == "node" and ref.kind == "construct":
+            return Ref("object", data={"node_of": ref, "attrs": {}})
+        if attr == "default_child" and "node_of" in ref.data:
+            return ref.data["node_of"]
+        return super().attribute(ref, attr, node)
+
+    def _built_for(self, ref: Ref) -> Built | None:
+        for b in self.built:
+            if b.ref is ref:
+                return b
+        return None
+
+    def method_hook(self, receiver: Ref, method: str, node: ast.Call, env: dict[str, Any]) -> Any:
+        built = self._built_for(receiver)
+        if built is not None and method == "apply_removal_policy" and node.args:
+            built.meta["deletion_policy"] = _policy(self.value(node.args[0], env))
+            built.positions["@DeletionPolicy"] = pos_of(node)
+        elif built is not None and method == "override_logical_id" and node.args:
+            v = self.value(node.args[0], env)
+            if isinstance(v, str):
+                built.override = v
+            else:
+                self.problems.append(Problem(pos_of(node), "overridden logical ID cannot be determined statically"))
+        return super().method_hook(receiver, method, node, env)
+
+    def call_hook(self, name, node, args, kwargs, env):
+        if name in CONSTRUCT_BASES and args and isinstance(args[0], Ref) and args[0].kind == "construct":
+            cid = args[1] if len(args) > 1 else kwargs.get("id")
+            if isinstance(cid, str):
+                return Ref("construct", args[0].path + (cid,), data={"attrs": {}})
+        if not name or not name.startswith("aws_cdk."):
+            return super().call_hook(name, node, args, kwargs, env)
+        parts = name.split(".")
+        cls = parts[-1]
+        scope = args[0] if args else kwargs.get("scope")
+        if not cls[:1].isupper() or not isinstance(scope, Ref) or scope.kind != "construct":
+            return super().call_hook(name, node, args, kwargs, env)
+        cid = args[1] if len(args) > 1 else kwargs.get("id")
+        if not isinstance(cid, str):
+            self.problems.append(Problem(pos_of(node), f"construct id of `{ast.unparse(node.func)}` cannot be determined "
+                                                       "statically; it is not checked"))
+            return Ref("object", data={"attrs": {}})
+        ref = Ref("construct", scope.path + (cid,), data={"attrs": {}})
+        module = parts[1] if len(parts) > 2 else ""
+        key = f"{module}.{cls}"
+        info = constructs().get(key)
+        l1 = cls.startswith("Cfn") and len(cls) > 3
+        cfn_type = info.cfn_type if info else (l1_type(module, cls) if l1 else None)
+        if cfn_type is None or cfn_type in INTENTIONAL_NEW_IDS:
+            return ref
+        body: dict[str, Any] = {}
+        positions: dict[str, Pos] = {}
+        meta: dict[str, Any] = {}
+        mapping = l2_props(key)
+        keywords = {k.arg: k for k in node.keywords if k.arg}
+        for prop, value in kwargs.items():
+            kw = keywords.get(prop)
+            p = pos_of(kw.value) if kw is not None else pos_of(node)
+            if prop in ("scope", "id"):
+                continue
+            if prop == "removal_policy":
+                meta["deletion_policy"] = _policy(value)
+                positions["@DeletionPolicy"] = p
+                continue
+            if l1:
+                target = snake_to_pascal(prop)
+                body[target] = _pascal(value)
+            elif prop in mapping:
+                target = mapping[prop]
+                if target == "KeySchema":
+                    body.setdefault(target, []).append(value)
+                else:
+                    body[target] = value
+            else:
+                target = prop
+                body[target] = value
+            positions.setdefault(target, p)
+        if "deletion_policy" not in meta and info is not None:
+            meta["deletion_policy"] = info.default_policy
+        self.built.append(Built(ref, key, cfn_type, l1, node, body, positions, meta))
+        return ref
+
+
+def _find(cls: ast.ClassDef, name: str) -> ast.FunctionDef | None:
+    for node in cls.body:
+        if isinstance(node, ast.FunctionDef) and node.name == name:
+            return node
+    return None
+
+
+def _policy(value: Any) -> Any:
+    if isinstance(value, Expr):
+        last = value.text.rsplit(".", 1)[-1]
+        if "RemovalPolicy" in value.text and last in POLICIES:
+            return POLICIES[last]
+    return value if isinstance(value, Expr) else Expr(repr(value))
+
+
+def _pascal(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {snake_to_pascal(k) if "_" in k or k[:1].islower() else k: _pascal(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_pascal(v) for v in value]
+    return value
+
+
+def parse_cdk(text: str, path: str, stack_prefix: str) -> CdkProgram:
+    module, problem = load(text, path)
+    if module is None:
+        return CdkProgram([], [problem])  # type: ignore[list-item]
+    interp = _CdkInterpreter(module)
+    stacks: list[CdkStack] = []
+    stack_classes = [c for c in module.classes.values() if interp.is_kind(c, STACK_BASES)]
+    # `termination_protection=` where a stack class is instantiated (usually app.py, module level)
+    at_call: dict[str, Any] = {}
+    for node in ast.walk(module.tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in module.classes:
+            for k in node.keywords:
+                if k.arg == "termination_protection":
+                    at_call[node.func.id] = interp.value(k.value, {}, allow_calls=False)
+    for cls in stack_classes:
+        stack = _read_root(interp, cls, path, stack_prefix, standalone=False)
+        if stack.termination_protection is None and cls.name in at_call:
+            stack.termination_protection = at_call[cls.name]
+        stacks.append(stack)
+    # construct classes no stack here uses: read on their own, addressed by construct path
+    for cls in module.classes.values():
+        if cls in stack_classes or cls.name in interp.used_classes or not interp.is_kind(cls, CONSTRUCT_BASES):
+            continue
+        stacks.append(_read_root(interp, cls, path, stack_prefix, standalone=True))
+    return CdkProgram(stacks, interp.problems)
+
+
+def _read_root(interp: _CdkInterpreter, cls: ast.ClassDef, path: str, prefix: str, standalone: bool) -> CdkStack:
+    interp.built = []
+    root = Ref("construct", (), data={"class": cls, "attrs": {}})
+    init = _find(cls, "__init__")
+    termination = None
+    if init is not None:
+        params = [a.arg for a in init.args.args]
+        env: dict[str, Any] = {p: Expr(p) for p in params[1:]}
+        if params:
+            env[params[0]] = root
+        if init.args.kwarg is not None:
+            env[init.args.kwarg.arg] = {}
+        for node in ast.walk(init):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "__init__":
+                for k in node.keywords:
+                    if k.arg == "termination_protection":
+                        termination = interp.value(k.value, env, allow_calls=False)
+        interp.run(init.body, env)
+    stack_name = f"{prefix}::{cls.name}"
+    resources: dict[str, Resource] = {}
+    for b in interp.built:
+        components = list(b.ref.path) + ([] if b.l1 else [constructs()[b.key].child_id if b.key in constructs() else "Resource"])
+        if standalone:
+            address = cls.name + "/" + "/".join(components)
+        else:
+            address = b.override or make_unique_id(components)
+        meta = dict(b.meta)
+        meta["construct_path"] = "/".join(components)
+        meta["construct"] = b.key
+        resources[address] = Resource(
+            address=address,
+            type=b.cfn_type,
+            stack=stack_name,
+            path=path,
+            pos=pos_of(b.node),
+            body=b.body,
+            positions=b.positions,
+            language="cdk",
+            meta=meta,
+        )
+    return CdkStack(cls.name, pos_of(cls), resources, standalone, termination)

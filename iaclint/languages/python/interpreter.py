@@ -1,0 +1,370 @@
+"""Python IaC programs (AWS CDK, Pulumi), read statically with `ast`: detection and evaluation.
+
+The user's program is never imported or executed: only its text is parsed. What can be known
+without running it is resolved: literals, module-level constants, f-strings and `+` of known
+strings, lists/dicts of those, and calls of simple helper functions and classes defined in the
+same file (their bodies are interpreted statement by statement, with a depth limit). Anything
+else is an `Expr` holding the normalised source text (`ast.unparse`), so that reformatting an
+expression is no change and editing it is one. A construct id or resource name that cannot be
+resolved is reported as a note ("cannot be determined statically") by the language parsers.
+
+`Interpreter` walks function bodies; the CDK and Pulumi parsers subclass it and override
+`call_hook`, which sees every call with its resolved callee name and evaluated arguments.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from iaclint.core.model import Expr, Pos
+from iaclint.core.model import Problem as CoreProblem
+
+_CDK_RE = re.compile(r"^\s*(?:import|from)\s+aws_cdk\b", re.M)
+_PULUMI_RE = re.compile(r"^\s*(?:import|from)\s+pulumi(?:_\w+)?\b", re.M)
+MAX_DEPTH = 12
+
+
+def detect(text: str) -> str | None:
+    """'cdk' when the file imports aws_cdk (v2), 'pulumi' when it imports pulumi; else None."""
+    if _CDK_RE.search(text):
+        return "cdk"
+    if _PULUMI_RE.search(text):
+        return "pulumi"
+    return None
+
+
+def Problem(pos: Pos, message: str, fatal: bool = False) -> CoreProblem:  # noqa: N802  (reads as the type it builds)
+    """A problem in a program; the loader fills in the path (a program is parsed without one)."""
+    return CoreProblem("", pos, message, fatal)
+
+
+def unknown(node: ast.AST) -> Expr:
+    try:
+        return Expr(ast.unparse(node))
+    except Exception:  # pragma: no cover - unparse handles every parsed node
+        return Expr(ast.dump(node))
+
+
+@dataclass
+class Ref:
+    """An object the program created (a construct, a Pulumi resource, an instance of a local class)."""
+
+    kind: str  # "construct" | "resource" | "object"
+    path: tuple[str, ...] = ()
+    data: dict[str, Any] = field(default_factory=dict)
+
+    def __hash__(self) -> int:
+        return id(self)
+
+
+@dataclass
+class Module:
+    tree: ast.Module
+    imports: dict[str, str]  # local name -> dotted origin
+    constants: dict[str, Any]
+    functions: dict[str, ast.FunctionDef]
+    classes: dict[str, ast.ClassDef]
+
+
+def load(text: str, path: str) -> tuple[Module | None, Problem | None]:
+    try:
+        tree = ast.parse(text, filename=path)
+    except SyntaxError as exc:
+        return None, Problem(Pos(exc.lineno or 1, exc.offset or 1), f"Python syntax error: {exc.msg}", fatal=True)
+    imports: dict[str, str] = {}
+    functions: dict[str, ast.FunctionDef] = {}
+    classes: dict[str, ast.ClassDef] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for a in node.names:
+                imports[a.asname or a.name.split(".")[0]] = a.name if a.asname else a.name.split(".")[0]
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            for a in node.names:
+                imports[a.asname or a.name] = f"{node.module}.{a.name}"
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            functions[node.name] = node  # type: ignore[assignment]
+        elif isinstance(node, ast.ClassDef):
+            classes[node.name] = node
+    mod = Module(tree, imports, {}, functions, classes)
+    # module-level constants, in order; later assignments win, unknowns stay unknown
+    ev = Interpreter(mod)
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            mod.constants[node.targets[0].id] = ev.value(node.value, {}, allow_calls=False)
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
+            mod.constants[node.target.id] = ev.value(node.value, {}, allow_calls=False)
+    return mod, None
+
+
+def qualname(node: ast.AST, imports: dict[str, str]) -> str | None:
+    """`s3.Bucket` → `aws_cdk.aws_s3.Bucket` through the file's imports; None for non-names."""
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    parts.append(imports.get(node.id, node.id))
+    return ".".join(reversed(parts))
+
+
+class Interpreter:
+    """Evaluates expressions and interprets function bodies of one module, without running them."""
+
+    def __init__(self, module: Module) -> None:
+        self.m = module
+        self.depth = 0
+        self.problems: list[Problem] = []
+
+    # ----------------------------------------------------------------- values
+
+    def value(self, node: ast.AST | None, env: dict[str, Any], allow_calls: bool = True) -> Any:
+        if node is None:
+            return None
+        if isinstance(node, ast.Constant):
+            return node.value
+        if isinstance(node, ast.Name):
+            if node.id in env:
+                return env[node.id]
+            if node.id in self.m.constants:
+                return self.m.constants[node.id]
+            return Expr(self.m.imports.get(node.id, node.id))
+        if isinstance(node, ast.JoinedStr):
+            out = []
+            for part in node.values:
+                if isinstance(part, ast.Constant):
+                    out.append(str(part.value))
+                    continue
+                v = self.value(part.value, env, allow_calls) if isinstance(part, ast.FormattedValue) else None
+                if isinstance(v, (str, int, float)) and not isinstance(v, bool) and not getattr(part, "format_spec", None) \
+                        and getattr(part, "conversion", -1) in (-1, 115):
+                    out.append(str(v))
+                else:
+                    return unknown(node)
+            return "".join(out)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+            a, b = self.value(node.left, env, allow_calls), self.value(node.right, env, allow_calls)
+            if isinstance(a, str) and isinstance(b, str):
+                return a + b
+            if isinstance(a, list) and isinstance(b, list):
+                return a + b
+            return unknown(node)
+        if isinstance(node, (ast.List, ast.Tuple)):
+            return [self.value(e, env, allow_calls) for e in node.elts]
+        if isinstance(node, ast.Dict):
+            if all(k is not None for k in node.keys):
+                keys = [self.value(k, env, allow_calls) for k in node.keys]
+                if all(isinstance(k, str) for k in keys):
+                    return {k: self.value(v, env, allow_calls) for k, v in zip(keys, node.values)}
+            return unknown(node)
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+            v = self.value(node.operand, env, allow_calls)
+            return -v if isinstance(v, (int, float)) and not isinstance(v, bool) else unknown(node)
+        if isinstance(node, ast.Attribute):
+            base = self.value(node.value, env, allow_calls)
+            if isinstance(base, Ref):
+                return self.attribute(base, node.attr, node)
+            q = qualname(node, self.m.imports)
+            return Expr(q) if q else unknown(node)
+        if isinstance(node, ast.Call) and allow_calls:
+            return self.call(node, env)
+        if isinstance(node, ast.Call):
+            return self.struct(node, env, allow_calls=False)
+        return unknown(node)
+
+    def attribute(self, ref: Ref, attr: str, node: ast.AST) -> Any:
+        if attr in ref.data.get("attrs", {}):
+            return ref.data["attrs"][attr]
+        return Expr(f"{'/'.join(ref.path) or ref.kind}.{attr}")
+
+    def struct(self, node: ast.Call, env: dict[str, Any], allow_calls: bool = True) -> Any:
+        """A call of a data class (`dynamodb.Attribute(name=..)`): its keyword arguments as a dict."""
+        if node.args or any(k.arg is None for k in node.keywords):
+            return unknown(node)
+        return {k.arg: self.value(k.value, env, allow_calls) for k in node.keywords}
+
+    # ------------------------------------------------------------------ calls
+
+    def call(self, node: ast.Call, env: dict[str, Any]) -> Any:
+        func = node.func
+        name = qualname(func, self.m.imports)
+        # `super().__init__(...)` and friends: nothing to record
+        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Call) and qualname(func.value.func, {}) == "super":
+            return None
+        # method of a local object: self.helper(...), obj.method(...)
+        if isinstance(func, ast.Attribute):
+            receiver = self.value(func.value, env)
+            if isinstance(receiver, Ref):
+                cls = receiver.data.get("class")
+                if cls is not None:
+                    method = _method(cls, func.attr)
+                    if method is not None:
+                        return self.invoke(method, node, env, self_value=receiver)
+                return self.method_hook(receiver, func.attr, node, env)
+        if name is not None and name in self.m.functions and name not in env:
+            return self.invoke(self.m.functions[name], node, env)
+        if name == "cast" or name == "typing.cast":
+            return self.value(node.args[1], env) if len(node.args) == 2 else unknown(node)
+        args = [self.value(a, env) for a in node.args if not isinstance(a, ast.Starred)]
+        kwargs = {k.arg: self.value(k.value, env) for k in node.keywords if k.arg is not None}
+        if name is not None and name in self.m.classes:
+            return self.instantiate(self.m.classes[name], node, args, kwargs, env)
+        return self.call_hook(name, node, args, kwargs, env)
+
+    def invoke(self, fn: ast.FunctionDef, node: ast.Call, env: dict[str, Any], self_value: Any = None) -> Any:
+        if self.depth >= MAX_DEPTH:
+            return unknown(node)
+        local = self.bind(fn, node, env, self_value)
+        self.depth += 1
+        try:
+            return self.run(fn.body, local)
+        finally:
+            self.depth -= 1
+
+    def bind(self, fn: ast.FunctionDef, node: ast.Call, env: dict[str, Any], self_value: Any = None) -> dict[str, Any]:
+        params = [a.arg for a in fn.args.posonlyargs + fn.args.args]
+        defaults = fn.args.defaults
+        local: dict[str, Any] = {}
+        if self_value is not None and params:
+            local[params[0]] = self_value
+            params = params[1:]
+        for p, d in zip(reversed([a.arg for a in fn.args.posonlyargs + fn.args.args]), reversed(defaults)):
+            local[p] = self.value(d, {}, allow_calls=False)
+        for a, d in zip(fn.args.kwonlyargs, fn.args.kw_defaults):
+            if d is not None:
+                local[a.arg] = self.value(d, {}, allow_calls=False)
+        positional = [a for a in node.args if not isinstance(a, ast.Starred)]
+        for p, a in zip(params, positional):
+            local[p] = self.value(a, env)
+        extra: dict[str, Any] = {}
+        known = set(params) | {a.arg for a in fn.args.kwonlyargs}
+        for k in node.keywords:
+            if k.arg is None:
+                continue
+            v = self.value(k.value, env)
+            if k.arg in known:
+                local[k.arg] = v
+            else:
+                extra[k.arg] = v
+        if fn.args.kwarg is not None:
+            local[fn.args.kwarg.arg] = extra
+        return local
+
+    def instantiate(self, cls: ast.ClassDef, node: ast.Call, args, kwargs, env) -> Any:
+        obj = Ref("object", data={"class": cls, "attrs": {}})
+        init = _method(cls, "__init__")
+        if init is not None:
+            self.invoke(init, node, env, self_value=obj)
+        return obj
+
+    def call_hook(self, name: str | None, node: ast.Call, args: list, kwargs: dict, env: dict[str, Any]) -> Any:
+        """A call of something not defined in this file. Subclasses create resources here."""
+        if name and name.rsplit(".", 1)[-1][:1].isupper():
+            return self.struct(node, env)
+        return unknown(node)
+
+    def method_hook(self, receiver: Ref, method: str, node: ast.Call, env: dict[str, Any]) -> Any:
+        for a in node.args:
+            self.value(a, env)
+        return unknown(node)
+
+    # ------------------------------------------------------------- statements
+
+    def run(self, body: list[ast.stmt], env: dict[str, Any]) -> Any:
+        for stmt in body:
+            if isinstance(stmt, ast.Return):
+                return self.value(stmt.value, env)
+            self.statement(stmt, env)
+        return None
+
+    def statement(self, stmt: ast.stmt, env: dict[str, Any]) -> None:
+        if isinstance(stmt, (ast.Assign, ast.AnnAssign)):
+            if stmt.value is None:
+                return
+            v = self.value(stmt.value, env)
+            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+            for t in targets:
+                self.assign(t, v, env)
+        elif isinstance(stmt, ast.Expr):
+            if isinstance(stmt.value, ast.Call):
+                self.call(stmt.value, env)
+        elif isinstance(stmt, ast.If):
+            test = self.value(stmt.test, env, allow_calls=False)
+            if test is True or test is False:
+                self.run_block(stmt.body if test else stmt.orelse, env)
+            else:
+                self.run_block(stmt.body, env)
+                self.run_block(stmt.orelse, env)
+        elif isinstance(stmt, ast.For):
+            items = self.value(stmt.iter, env, allow_calls=False)
+            if isinstance(items, list) and len(items) <= 64:
+                for item in items:
+                    self.assign(stmt.target, item, env)
+                    self.run_block(stmt.body, env)
+            elif isinstance(items, dict) and len(items) <= 64:
+                for item in items:
+                    self.assign(stmt.target, item, env)
+                    self.run_block(stmt.body, env)
+            else:
+                self.problems.append(Problem(Pos(stmt.lineno, stmt.col_offset + 1),
+                                             "loop over a value that cannot be determined statically; "
+                                             "resources created in it are not checked"))
+        elif isinstance(stmt, (ast.With, ast.Try)):
+            self.run_block(stmt.body, env)
+            if isinstance(stmt, ast.Try):
+                self.run_block(stmt.orelse, env)
+                self.run_block(stmt.finalbody, env)
+
+    def run_block(self, body: list[ast.stmt], env: dict[str, Any]) -> None:
+        for stmt in body:
+            if isinstance(stmt, ast.Return):
+                self.value(stmt.value, env)
+                return
+            self.statement(stmt, env)
+
+    def assign(self, target: ast.AST, v: Any, env: dict[str, Any]) -> None:
+        if isinstance(target, ast.Name):
+            env[target.id] = v
+        elif isinstance(target, ast.Attribute):
+            owner = self.value(target.value, env, allow_calls=False)
+            if isinstance(owner, Ref):
+                owner.data.setdefault("attrs", {})[target.attr] = v
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            vs = v if isinstance(v, list) and len(v) == len(target.elts) else [Expr("?")] * len(target.elts)
+            for t, x in zip(target.elts, vs):
+                self.assign(t, x, env)
+
+
+def _method(cls: ast.ClassDef, name: str) -> ast.FunctionDef | None:
+    for node in cls.body:
+        if isinstance(node, ast.FunctionDef) and node.name == name:
+            return node
+    return None
+
+
+def base_names(cls: ast.ClassDef, imports: dict[str, str]) -> list[str]:
+    return [q for q in (qualname(b, imports) for b in cls.bases) if q]
+
+
+def pos_of(node: ast.AST) -> Pos:
+    return Pos(getattr(node, "lineno", 1), getattr(node, "col_offset", 0) + 1, getattr(node, "end_lineno", None))
+
+
+def snake_to_pascal(name: str) -> str:
+    return "".join(p[:1].upper() + p[1:] for p in name.split("_") if p)
+
+
+def comments(text: str, path: str) -> list[tuple[str, Pos, str]]:
+    """`# iaclint: ...` comments of a file, for suppressions."""
+    if "iaclint" not in text:
+        return []
+    out = []
+    for i, line in enumerate(text.splitlines(), start=1):
+        j = line.find("#")
+        if j != -1 and "iaclint" in line[j:]:
+            out.append((path, Pos(i, j + 1), line[j:].strip()))
+    return out

@@ -1,0 +1,427 @@
+"""Terraform module directories → resources with addresses, values and positions.
+
+A Terraform module is a directory: resources are identified by address inside it, so moving
+a block between files of one directory is not a change. Local child modules
+(`source = "./modules/x"`) are followed, so nested addresses and the values passed into
+them are known. Simple references (`var.x`, `local.y`, module inputs) are resolved to
+literals, because agents often change a value indirectly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import posixpath
+from dataclasses import dataclass, field
+from typing import Any
+
+from iaclint.core.facts import ModuleCall
+from iaclint.core.model import Expr, Pos, Problem, Resource
+from iaclint.languages.terraform import hcl
+from iaclint.languages.text import DecodeError, decode_lenient
+
+META_ATTRS = {"count", "for_each", "depends_on", "provider"}
+# Block types Terraform accepts at the top of a .tf file (up to 1.14); any other is an error.
+TOP_LEVEL_BLOCKS = {
+    "terraform", "provider", "variable", "locals", "output", "module", "resource", "data", "moved", "removed",
+    "import", "check", "ephemeral", "action", "list",
+}
+META_BLOCKS = {"lifecycle", "connection", "provisioner"}
+MAX_MODULE_DEPTH = 16
+
+
+class Blocks(list):
+    """A list of nested-block bodies (as opposed to an attribute whose value is a list).
+
+    Kept distinct because a provider treats them differently: a force-new row on a block
+    means adding or removing an element replaces, while nested fields decide for edits.
+    """
+
+
+@dataclass
+class LoadedModule:
+    """One root module directory with its followed local children."""
+
+    directory: str
+    resources: dict[str, Resource] = field(default_factory=dict)
+    module_calls: dict[str, ModuleCall] = field(default_factory=dict)
+    moved: list[tuple[str, str, str, Pos]] = field(default_factory=list)  # from, to, path, pos
+    removed: list[tuple[str, bool, str, Pos]] = field(default_factory=list)  # from, destroy, path, pos
+    provider_features: dict[str, tuple[Any, str, Pos]] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)  # side "after"; the loader sets the side
+    files: list[str] = field(default_factory=list)
+    broken_files: set[str] = field(default_factory=set)
+    comments: dict[str, list] = field(default_factory=dict)  # path -> [(Pos, text)]
+    child_dirs: set[str] = field(default_factory=set)
+    # every local module directory a call names, loaded or not (missing, too deep, a cycle):
+    # what the result depends on besides the directory's own files
+    local_sources: set[str] = field(default_factory=set)
+
+
+def is_terraform_file(path: str) -> bool:
+    return path.endswith(".tf")
+
+
+def is_tfvars_file(path: str, directory: str) -> bool:
+    name = path.rpartition("/")[2]  # the name test first: this runs for every file of every module
+    return (name == "terraform.tfvars" or name.endswith(".auto.tfvars")) and posixpath.dirname(path) == directory
+
+
+class ParseCache:
+    """Parses each (tree, path) once, however many module calls instantiate it.
+
+    `shared` (a dict given to the caches of both sides) maps file content to its parse, so a
+    file identical on both sides of a touched module directory is parsed once. A parse holds
+    no path and is never mutated by the loader, so sharing it is safe.
+    """
+
+    def __init__(self, tree, shared: dict | None = None) -> None:
+        self.tree = tree
+        self._files: dict[str, Any] = {}
+        self._shared = shared
+        self.flaws: dict[str, Problem] = {}  # files read despite a flaw (invalid UTF-8): reported, not dropped
+
+    def get(self, path: str):
+        if path not in self._files:
+            self._files[path] = self._parse(path)
+        return self._files[path]
+
+    def _parse(self, path: str):
+        try:
+            raw = self.tree.read(path)
+        except FileNotFoundError:
+            return Problem(path, Pos(1), "file disappeared while reading")
+        except Exception as exc:  # FileTooLarge, permission errors
+            return Problem(path, Pos(1), _read_error(exc))
+        try:
+            data, flaw = decode_lenient(raw)
+        except DecodeError as exc:
+            return Problem(path, Pos(exc.line or 1), str(exc))
+        if flaw is not None:  # read anyway: a stray byte in a comment must not hide resources
+            self.flaws[path] = Problem(path, Pos(flaw[1]), flaw[0], fatal=False)
+        if self._shared is None:
+            return hcl.parse(data)
+        key = hashlib.sha1(data).digest()
+        parsed = self._shared.get(key)
+        if parsed is None:
+            parsed = self._shared[key] = hcl.parse(data)
+        return parsed
+
+
+def _read_error(exc: Exception) -> str:
+    from iaclint.inputs.trees import MAX_FILE_BYTES, FileTooLarge
+
+    if isinstance(exc, FileTooLarge):
+        return f"file is larger than the {MAX_FILE_BYTES / (1024 * 1024):g} MiB limit; not read"
+    if isinstance(exc, PermissionError):
+        return "file cannot be read: permission denied"
+    return f"file cannot be read: {exc.__class__.__name__}"
+
+
+def module_dirs(tree) -> dict[str, list[str]]:
+    """Directory -> its .tf files, for every directory that has any."""
+    dirs: dict[str, list[str]] = {}
+    for p in tree.files():
+        if is_terraform_file(p):
+            dirs.setdefault(posixpath.dirname(p), []).append(p)
+    for files in dirs.values():
+        files.sort()
+    return dirs
+
+
+def load_module(tree, directory: str, cache: ParseCache | None = None, dirs: dict[str, list[str]] | None = None) -> LoadedModule:
+    cache = cache or ParseCache(tree)
+    dirs = dirs if dirs is not None else module_dirs(tree)
+    out = LoadedModule(directory)
+    tfvars = _load_tfvars(tree, directory, cache, out)
+    _Loader(tree, cache, dirs, out).load(directory, prefix="", inputs=None, tfvars=tfvars, depth=0, chain=())
+    return out
+
+
+def _load_tfvars(tree, directory: str, cache: ParseCache, out: LoadedModule) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    names = sorted(p for p in tree.files() if is_tfvars_file(p, directory))
+    # terraform.tfvars first, then *.auto.tfvars in lexical order: later ones win, as in Terraform
+    names.sort(key=lambda p: (not p.endswith("/terraform.tfvars") and p != "terraform.tfvars", p))
+    for p in names:
+        parsed = cache.get(p)
+        # A tfvars file Terraform would reject is reported like a broken .tf file, never read
+        # silently. Values that end before its first error are still used: they are complete,
+        # and dropping them would turn every use into an unknown (and a false replacement).
+        if isinstance(parsed, Problem):
+            out.problems.append(parsed)
+            out.broken_files.add(p)
+            continue
+        if p in cache.flaws:
+            out.problems.append(cache.flaws[p])
+        first_error = parsed.errors[0][0].line if parsed.errors else None
+        if first_error is not None:
+            out.problems.append(Problem(p, parsed.errors[0][0], parsed.errors[0][1]))
+            out.broken_files.add(p)
+        for name, attr in parsed.top_attributes.items() if hasattr(parsed, "top_attributes") else []:
+            if first_error is not None and (attr.pos.end_line or attr.pos.line) >= first_error:
+                continue
+            values[name] = hcl.evaluate(attr.node)
+    return values
+
+
+class _Loader:
+    def __init__(self, tree, cache: ParseCache, dirs: dict[str, list[str]], out: LoadedModule) -> None:
+        self.tree = tree
+        self.cache = cache
+        self.dirs = dirs
+        self.out = out
+
+    def load(self, directory: str, prefix: str, inputs: dict[str, Any] | None, tfvars: dict[str, Any], depth: int, chain: tuple) -> None:
+        files = self.dirs.get(directory, [])
+        # git trees: one `cat-file --batch` for the directory's files not read yet (not one per file)
+        getattr(self.tree, "prefetch", lambda paths: None)(files)
+        parsed_files = []
+        for path in files:
+            parsed = self.cache.get(path)
+            if isinstance(parsed, Problem):
+                self._broken(parsed)
+                continue
+            self._flawed(path)
+            if parsed.errors:
+                pos, msg = parsed.errors[0]
+                self._broken(Problem(path, pos, msg))
+                continue
+            if parsed.top_attributes:
+                name, attr = next(iter(parsed.top_attributes.items()))
+                self._broken(Problem(path, attr.pos, f"argument {name!r} outside a block is not valid in a .tf file"))
+                continue
+            unknown = next((b for b in parsed.blocks if b.type not in TOP_LEVEL_BLOCKS), None)
+            if unknown is not None:
+                # Terraform rejects the file; read on, a misspelt `resouce` block would vanish silently
+                self._broken(Problem(path, unknown.pos, f"unsupported block type {unknown.type!r}"))
+                continue
+            parsed_files.append((path, parsed))
+            if prefix == "" or path not in self.out.comments:
+                self.out.comments[path] = parsed.comments
+            if prefix == "":
+                self.out.files.append(path)
+
+        variables: dict[str, Any] = {}
+        local_nodes: dict[str, Any] = {}
+        for path, parsed in parsed_files:
+            for b in parsed.blocks:
+                if b.type == "variable" and b.labels:
+                    default = b.attributes.get("default")
+                    if default is not None:
+                        variables[b.labels[0]] = hcl.evaluate(default.node)
+                elif b.type == "locals":
+                    for name, attr in b.attributes.items():
+                        local_nodes[name] = attr.node
+
+        scope = _Scope(variables, tfvars if inputs is None else {}, inputs, local_nodes)
+
+        for path, parsed in parsed_files:
+            for b in parsed.blocks:
+                if b.type == "resource" and len(b.labels) >= 2:
+                    self._resource(b, path, prefix, scope, parsed.comments)
+                elif b.type == "module" and b.labels:
+                    self._module(b, path, directory, prefix, scope, tfvars, depth, chain, parsed.comments)
+                elif b.type == "moved":
+                    frm, to = _ref_text(b.attributes.get("from")), _ref_text(b.attributes.get("to"))
+                    if frm and to:
+                        self.out.moved.append((prefix + frm, prefix + to, path, b.pos))
+                elif b.type == "removed":
+                    frm = _ref_text(b.attributes.get("from"))
+                    destroy = True
+                    lc = b.block("lifecycle")
+                    if lc and "destroy" in lc.attributes:
+                        destroy = hcl.evaluate(lc.attributes["destroy"].node, scope.resolve) is not False
+                    if frm:
+                        self.out.removed.append((prefix + frm, destroy, path, b.pos))
+                elif b.type == "provider" and prefix == "" and b.labels:
+                    feats = b.block("features")
+                    if feats is not None:
+                        for sub in feats.blocks:
+                            for name, attr in sub.attributes.items():
+                                key = f"{b.labels[0]}.{sub.type}.{name}"
+                                self.out.provider_features[key] = (hcl.evaluate(attr.node, scope.resolve), path, attr.pos)
+
+    def _flawed(self, path: str) -> None:
+        flaw = self.cache.flaws.get(path)
+        if flaw is not None and flaw not in self.out.problems:
+            self.out.problems.append(flaw)
+
+    def _broken(self, problem: Problem) -> None:
+        # Reported for a child module's file too, once however many calls load it: otherwise a
+        # broken module file would drop its resources without a word.
+        if problem.path not in self.out.broken_files:
+            self.out.problems.append(problem)
+        self.out.broken_files.add(problem.path)
+
+    def _resource(self, b, path: str, prefix: str, scope: "_Scope", comments: list) -> None:
+        rtype, rname = b.labels[0], b.labels[1]
+        address = f"{prefix}{rtype}.{rname}"
+        positions: dict[str, Pos] = {}
+        body = _body(b, scope, positions, "", top=True)
+        meta: dict[str, Any] = {"end_line": b.end_line}
+        for name in ("count", "for_each"):
+            if name in b.attributes:
+                meta[name] = hcl.evaluate(b.attributes[name].node, scope.resolve)
+                positions[name] = b.attributes[name].pos
+        lc = b.block("lifecycle")
+        if lc is not None:
+            positions["lifecycle"] = lc.pos
+            for name, attr in lc.attributes.items():
+                positions["lifecycle." + name] = attr.pos
+                if name == "ignore_changes":
+                    meta[name] = _ignore_list(attr.node)
+                else:
+                    meta[name] = hcl.evaluate(attr.node, scope.resolve)
+        res = Resource(
+            address=address,
+            type=rtype,
+            stack=self.out.directory,
+            path=path,
+            pos=b.pos,
+            body=body,
+            positions=positions,
+            language="terraform",
+            meta=meta,
+            module=prefix,
+            comments=_comments_for(comments, b.pos.line, b.end_line),
+        )
+        self.out.resources[address] = res
+
+    def _module(self, b, path, directory, prefix, scope, tfvars, depth, chain, comments) -> None:
+        name = b.labels[0]
+        address = f"{prefix}module.{name}"
+        src_attr = b.attributes.get("source")
+        source = hcl.evaluate(src_attr.node) if src_attr else ""
+        source = source if isinstance(source, str) else ""
+        local_dir = None
+        if source.startswith("./") or source.startswith("../"):
+            joined = posixpath.normpath(posixpath.join(directory or ".", source))
+            local_dir = "" if joined == "." else joined
+            if local_dir.startswith(".."):
+                local_dir = None  # outside the compared tree
+            else:
+                self.out.local_sources.add(local_dir)
+        args: dict[str, Any] = {}
+        positions: dict[str, Pos] = {}
+        for aname, attr in b.attributes.items():
+            if aname in ("source", "version", "providers", "depends_on", "count", "for_each"):
+                continue
+            args[aname] = hcl.evaluate(attr.node, scope.resolve)
+            positions[aname] = attr.pos
+        meta = {
+            n: hcl.evaluate(b.attributes[n].node, scope.resolve) for n in ("count", "for_each", "version") if n in b.attributes
+        }
+        meta["end_line"] = b.end_line
+        self.out.module_calls[address] = ModuleCall(
+            address, path, b.pos, source, local_dir, args, meta, _comments_for(comments, b.pos.line, b.end_line)
+        )
+        if local_dir is not None and local_dir in self.dirs and depth < MAX_MODULE_DEPTH and local_dir not in chain:
+            self.out.child_dirs.add(local_dir)
+            self._loader_child(local_dir, address + ".", args, depth, chain + (directory,))
+
+    def _loader_child(self, local_dir, prefix, args, depth, chain) -> None:
+        self.load(local_dir, prefix, inputs=args, tfvars={}, depth=depth + 1, chain=chain)
+
+
+class _Scope:
+    def __init__(self, variables, tfvars, inputs, local_nodes) -> None:
+        self.variables = variables
+        self.tfvars = tfvars
+        self.inputs = inputs
+        self.local_nodes = local_nodes
+        self._locals: dict[str, Any] = {}
+        self._resolving: set[str] = set()
+
+    def resolve(self, ref: list[str]) -> Any:
+        head = ref[0]
+        if head == "var" and len(ref) >= 2:
+            name = ref[1]
+            if self.inputs is not None and name in self.inputs:
+                value = self.inputs[name]
+            elif name in self.tfvars:
+                value = self.tfvars[name]
+            elif name in self.variables:
+                value = self.variables[name]
+            else:
+                raise KeyError(name)
+            return _walk(value, ref[2:])
+        if head == "local" and len(ref) >= 2:
+            name = ref[1]
+            if name not in self._locals:
+                if name not in self.local_nodes or name in self._resolving:
+                    raise KeyError(name)
+                self._resolving.add(name)
+                try:
+                    self._locals[name] = hcl.evaluate(self.local_nodes[name], self.resolve)
+                finally:
+                    self._resolving.discard(name)
+            return _walk(self._locals[name], ref[2:])
+        raise KeyError(head)
+
+
+def _walk(value: Any, rest: list[str]) -> Any:
+    for key in rest:
+        if isinstance(value, dict) and key in value:
+            value = value[key]
+        else:
+            raise KeyError(key)
+    if isinstance(value, Expr):
+        raise KeyError("unknown")
+    return value
+
+
+def _body(block, scope: _Scope, positions: dict[str, Pos], prefix: str, top: bool = False) -> dict[str, Any]:
+    body: dict[str, Any] = {}
+    for name, attr in block.attributes.items():
+        if top and name in META_ATTRS:
+            continue
+        body[name] = hcl.evaluate(attr.node, scope.resolve)
+        positions[prefix + name] = attr.pos
+    for sub in block.blocks:
+        if top and sub.type in META_BLOCKS:
+            continue
+        if sub.type == "dynamic" and sub.labels:
+            key = sub.labels[0]
+            content = sub.block("content")
+            inner = _body(content, scope, positions, prefix + key + ".") if content else {}
+            for_each = sub.attributes.get("for_each")
+            each = hcl.evaluate(for_each.node, scope.resolve) if for_each else None
+            if each is None or each == [] or each == {}:
+                continue  # known to produce no block at all: the same as not writing it
+            inner["__dynamic_for_each__"] = each
+            body.setdefault(key, Blocks()).append(inner)
+            positions.setdefault(prefix + key, sub.pos)
+            continue
+        key = sub.type
+        positions.setdefault(prefix + key, sub.pos)
+        body.setdefault(key, Blocks()).append(_body(sub, scope, positions, prefix + key + "."))
+    return body
+
+
+def _ref_text(attr) -> str:
+    if attr is None:
+        return ""
+    return "".join(hcl.normalized_text(attr.node).split())
+
+
+def _ignore_list(node) -> Any:
+    value = hcl.evaluate(node)
+    if isinstance(value, list):
+        names = []
+        for v in value:
+            names.append("".join(v.text.split()) if isinstance(v, Expr) else str(v))
+        return names
+    if isinstance(value, Expr) and value.text.strip() == "all":
+        return "all"
+    return value
+
+
+def _comments_for(comments: list, start: int, end: int) -> list:
+    """Comments inside the block, plus the contiguous comment lines just above it."""
+    out = [c for c in comments if start <= c[0].line <= end]
+    line = start - 1
+    above = {c[0].line: c for c in comments}
+    while line in above:
+        out.insert(0, above[line])
+        line -= 1
+    return out

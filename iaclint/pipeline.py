@@ -1,0 +1,230 @@
+"""The one pipeline: inputs → loaders → rules → findings. Never prints.
+
+`lint()` serves every front end: `iaclint diff` (two trees, a git range, the index, a patch,
+optionally confirmed by a plan), `iaclint plan` (a plan or change set alone), `iaclint fix`,
+the MCP server and the tests. Configuration, rule selection, suppressions and exclusion are
+applied here once, whichever way the findings were made.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from iaclint.core.model import Finding, Problem, StackDiff
+from iaclint.errors import InputError
+
+BROAD_DELETION_THRESHOLD = 5  # resources removed at once from one stack (IAC305), unless configured
+
+
+@dataclass
+class RunOptions:
+    paths: list[str] = field(default_factory=list)
+    base: str | None = None
+    head: str | None = None
+    staged: bool = False
+    fmt: str | None = None
+    fail_on: str | None = None
+    select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    config: str | None = None
+    output: str | None = None
+    color: bool = False
+    debug: bool = False
+    cwd: str | None = None
+    patch: str | None = None  # a unified diff to apply to ROOT: a file path, or "-" for standard input
+    patch_text: str | None = None  # the same, as text (the API the MCP server uses)
+    plan: str | None = None  # `diff --plan FILE` / `plan FILE`: plan JSON or change set
+    plan_only: bool = False  # `iaclint plan`: the plan's own findings, no source change
+    explain_disagreements: bool = False
+    source: str | None = None  # `plan --source DIR`
+    cache: bool = True  # the on-disk parse cache (also off with IACLINT_NO_CACHE=1)
+    no_config: bool = False  # the tests: built-in defaults, whatever the working directory holds
+
+
+@dataclass
+class Analysis:
+    """What the loaders made of a change, before any rule ran."""
+
+    diffs: list[StackDiff] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    files: int = 0
+
+    @property
+    def resources_before(self) -> int:
+        return sum(d.before_count for d in self.diffs)
+
+    @property
+    def resources_after(self) -> int:
+        return sum(d.after_count for d in self.diffs)
+
+
+@dataclass
+class LintResult:
+    """What one lint produced, before any rendering: the API the CLI, MCP server and tests share."""
+
+    findings: list
+    summary: dict
+    root: Path
+    config: object
+    analysis: object = None
+    disagreements: list = field(default_factory=list)  # with --plan: see iaclint.plan.combine
+
+
+def analyze(before, after, changed: set[str], renames: dict[str, str], store=None) -> Analysis:
+    """Every language that claims a changed file loads its part of the change."""
+    from iaclint.languages import claimed
+    from iaclint.languages.base import LoadContext
+
+    result = Analysis()
+    ctx = LoadContext(renames=renames, changed=changed, store=store)
+    for language, paths in claimed(changed):
+        loaded = language.loader().load(before, after, paths, ctx)
+        result.diffs += loaded.diffs
+        result.problems += loaded.problems
+        result.files += loaded.files
+    return result
+
+
+def lint(opts: RunOptions, inputs=None) -> LintResult:
+    """Read the inputs (or use `inputs`, already built), run every rule, apply suppressions
+    and configuration."""
+    from iaclint.engine.check import Context
+    from iaclint.engine.runner import Selection, finalize
+
+    cwd = Path(opts.cwd or os.getcwd())
+    cfg = _config(opts, cwd)
+    check_selectors(opts, cfg)
+    settings = {"broad_deletion_threshold": cfg.get("broad_deletion_threshold", BROAD_DELETION_THRESHOLD)}
+    ctx = Context(packs=_packs(cfg), settings=settings)
+    selection = Selection(
+        select=opts.select or cfg.get("select", []),
+        ignore=opts.ignore + cfg.get("ignore", []),
+        severities=cfg.get("severity", {}),
+    )
+    if opts.plan_only:
+        from iaclint.plan import plan_findings
+
+        findings, plan_result, summary_counts = plan_findings(opts, cwd, ctx)
+        findings = _excluding(finalize(findings, selection), cfg)
+        return LintResult(findings, summarize(findings, *summary_counts), cwd, cfg, plan_result)
+
+    if inputs is None:
+        from iaclint.inputs.build import build_inputs
+
+        inputs = build_inputs(opts)
+    changed = inputs.changed
+    excludes = cfg.get("exclude", [])
+    if excludes:
+        changed = {p for p in changed if not excluded(p, excludes)}
+    findings, analysis = _static_findings(inputs, changed, ctx, _cache_store(opts))
+    findings = finalize(findings, selection)
+    disagreements: list = []
+    if opts.plan:
+        from iaclint.plan import with_plan
+
+        findings, disagreements = with_plan(findings, opts, ctx, analysis, selection, inputs.after)
+    # a touched module may hold an excluded file: say nothing about it either
+    findings = _excluding(findings, cfg)
+    summary = summarize(findings, analysis.files, analysis.resources_before, analysis.resources_after)
+    return LintResult(findings, summary, inputs.root, cfg, analysis, disagreements)
+
+
+def _static_findings(inputs, changed: set[str], ctx, store) -> tuple[list[Finding], Analysis]:
+    from iaclint.engine.problems import to_findings
+    from iaclint.engine.runner import run_checks
+
+    try:
+        analysis = analyze(inputs.before, inputs.after, changed, inputs.renames, store)
+    finally:
+        from iaclint.cache.store import thaw
+
+        thaw()  # results read back from the cache or from worker processes are frozen (speed)
+    if store is not None:
+        store.prune()
+    return run_checks(analysis.diffs, ctx) + to_findings(analysis.problems, changed), analysis
+
+
+def _config(opts: RunOptions, cwd: Path):
+    from iaclint import config as config_mod
+
+    if opts.no_config:
+        return config_mod.Config({}, None)
+    return config_mod.load(opts.config, cwd)
+
+
+def _packs(cfg):
+    from iaclint.knowledge.packs import Packs
+
+    return Packs(_user_packs(cfg))
+
+
+def _excluding(findings: list[Finding], cfg) -> list[Finding]:
+    excludes = cfg.get("exclude", [])
+    return [f for f in findings if not excluded(f.path, excludes)] if excludes else findings
+
+
+def _cache_store(opts: RunOptions):
+    from iaclint.cache import store
+
+    if not opts.cache or not store.enabled_by_environment():
+        return None
+    return store.Store()
+
+
+def summarize(findings, files: int, resources_before: int, resources_after: int) -> dict:
+    return {
+        "files": files,
+        "resources_before": resources_before,
+        "resources_after": resources_after,
+        "errors": sum(1 for f in findings if f.severity.value == "error"),
+        "warnings": sum(1 for f in findings if f.severity.value == "warning"),
+        "notes": sum(1 for f in findings if f.severity.value == "note"),
+    }
+
+
+def exit_code(findings, fail_on: str) -> int:
+    if fail_on == "never":
+        return 0
+    threshold = {"error": 3, "warning": 2, "note": 1}[fail_on]
+    return 1 if any(f.severity.rank >= threshold for f in findings) else 0
+
+
+def excluded(path: str, patterns: list[str]) -> bool:
+    return any(fnmatch.fnmatch(path, pat) or path.startswith(pat.rstrip("/") + "/") for pat in patterns)
+
+
+def check_selectors(opts: RunOptions, cfg) -> None:
+    """Every code, name or category given to select/ignore/severity must exist.
+
+    A typo in `--select` would otherwise select nothing and pass every change.
+    """
+    from iaclint.config import ConfigError
+    from iaclint.engine.registry import RULES
+    from iaclint.core.model import Category
+
+    known = {r.code.lower() for r in RULES} | {r.name.lower() for r in RULES} | {c.value for c in Category}
+    for option, values in (("--select", opts.select), ("--ignore", opts.ignore)):
+        for v in values:
+            if v.lower() not in known:
+                raise InputError(f"{option}: unknown rule or category {v!r} (see `iaclint rules`)")
+    for key in ("select", "ignore"):
+        for v in cfg.get(key, []):
+            if v.lower() not in known:
+                raise ConfigError(f"{cfg.path}: {key}: unknown rule or category {v!r} (see `iaclint rules`)")
+    exact = {r.code for r in RULES} | {r.name for r in RULES}  # how the severity table is looked up
+    for v in cfg.get("severity", {}):
+        if v not in exact:
+            raise ConfigError(f"{cfg.path}: severity: unknown rule {v!r} (a code like IAC201 or a name; see `iaclint rules`)")
+
+
+def _user_packs(cfg) -> list[dict]:
+    paths = cfg.get("packs", [])
+    if not paths:
+        return []
+    from iaclint.knowledge.user_packs import load_user_packs
+
+    base = cfg.path.parent if cfg.path else Path.cwd()
+    return load_user_packs([base / p for p in paths])
