@@ -21,7 +21,7 @@ def to_finding(p: Problem, changed: set[str] | None = None) -> Finding:
         severity = Severity.WARNING
         message += " (the file is not changed by this change)"
     if not after:
-        message = f"cannot read the previous version: {message}"
+        message = f"cannot read the previous version: {message}" if p.fatal else f"the previous version is flawed: {message}"
     help_text = p.help or (
         "fix the file; iaclint cannot check what it cannot read" if after
         else "destructive changes in this file cannot be seen; review it by hand"

@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from iaclint.core.model import Category, Change, ChangeKind, Finding, Resource, StackDiff
-from iaclint.plan import PlannedChange, PlanResult, strip_keys
+from iaclint.plan.model import PlannedChange, PlanResult, strip_keys
 
 TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json", ".template")
 MAX_TEMPLATES = 200

@@ -11,7 +11,7 @@ API reference (ResourceChange, ResourceChangeDetail, ResourceTargetDefinition).
 from __future__ import annotations
 
 from iaclint.core.model import Severity
-from iaclint.plan import PlanError, PlannedChange, PlanResult, plan_finding
+from iaclint.plan.model import PlanError, PlannedChange, PlanResult, plan_finding
 
 POLICY_RANK = {"Delete": 0, "Snapshot": 1, "RetainExceptOnCreate": 2, "Retain": 2}
 KEEPS_OLD = {"ReplaceAndRetain": "retained", "ReplaceAndSnapshot": "snapshotted"}

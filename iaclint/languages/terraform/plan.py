@@ -11,7 +11,7 @@ import re
 from collections import OrderedDict
 
 from iaclint.core.model import Severity
-from iaclint.plan import (PlanError, PlannedChange, PlanResult, fmt_path, guard_on, plan_finding,
+from iaclint.plan.model import (PlanError, PlannedChange, PlanResult, fmt_path, guard_on, plan_finding,
                           protection_verdicts, strip_keys)
 
 _VERSION = re.compile(r"^(\d+)\.(\d+)")
