@@ -38,14 +38,15 @@ class PatchedTree(Tree):
     """`root` with the patch applied; reads of untouched files go to `root`."""
 
     def __init__(self, root: Tree, contents: dict[str, bytes | None], touched: set[str], renames: dict[str, str]) -> None:
-        self.root = root
+        self.base = root
+        self.root_dir = root.root_dir
         self._contents = contents  # path -> new bytes, or None when the patch deletes it
         self.touched = touched  # every path the patch adds, deletes, modifies or renames (both names)
         self.renames = renames  # old path -> new path
-        self.label = f"{getattr(root, 'label', '')} (patched)"
+        self.label = f"{root.label} (patched)"
 
     def files(self) -> list[str]:
-        out = {p for p in self.root.files() if p not in self._contents}
+        out = {p for p in self.base.files() if p not in self._contents}
         out |= {p for p, data in self._contents.items() if data is not None}
         return sorted(out)
 
@@ -55,7 +56,7 @@ class PatchedTree(Tree):
             if data is None:
                 raise FileNotFoundError(path)
             return data
-        return self.root.read(path)
+        return self.base.read(path)
 
 
 def apply_patch(patch_text: str, root_tree: Tree) -> PatchedTree:
@@ -79,7 +80,7 @@ def apply_patch(patch_text: str, root_tree: Tree) -> PatchedTree:
         if fp.old is not None:
             original = _current(fp.old, contents, root_tree)
             if original is None:
-                raise InputError(f"patch: {fp.old}: no such file in {getattr(root_tree, 'label', 'the root')}")
+                raise InputError(f"patch: {fp.old}: no such file in {root_tree.label or 'the root'}")
         else:
             original = None
             if fp.new is not None and _current(fp.new, contents, root_tree) is not None:

@@ -25,13 +25,29 @@ class FileTooLarge(Exception):
 
 
 class Tree:
+    """One side of a change. Everything the pipeline asks of a side is here; a tree that cannot
+    answer cheaply says so (None, a no-op) rather than being probed for what it is."""
+
     label: str = ""
+    root_dir: Path | None = None  # the directory on disk the paths are relative to, if there is one
+    has_blobs: bool = False  # `blob()` answers from git without reading (git revisions, the index)
 
     def files(self) -> list[str]:
         raise NotImplementedError
 
     def read(self, path: str) -> bytes:
         raise NotImplementedError
+
+    def blob(self, path: str) -> str | None:
+        """The git blob id of the file when git already knows it (no read), else None."""
+        return None
+
+    def prefetch(self, paths: list[str]) -> None:
+        """A hint that these files will be read: a git tree reads them in one process."""
+
+    def size(self, path: str) -> int | None:
+        """The file's size in bytes when known without reading it, else None."""
+        return None
 
     def exists(self, path: str) -> bool:
         return path in self._file_set()
@@ -52,8 +68,7 @@ class Tree:
         Asked for by change detection and by the parse cache: computed once."""
         memo = self.__dict__.setdefault("_object_ids", {})
         if path not in memo:
-            blob = getattr(self, "blob", None)
-            oid = blob(path) if blob is not None else None
+            oid = self.blob(path)
             if oid is None:
                 try:
                     oid = git_object_id(self.read(path))
@@ -89,6 +104,8 @@ class Subset(Tree):
         self.tree = tree
         self.keep = keep
         self.label = tree.label
+        self.root_dir = tree.root_dir
+        self.has_blobs = tree.has_blobs
 
     def files(self) -> list[str]:
         return [p for p in self.tree.files() if self.keep(p)]
@@ -99,11 +116,13 @@ class Subset(Tree):
         return self.tree.read(path)
 
     def blob(self, path: str) -> str | None:
-        blob = getattr(self.tree, "blob", None)
-        return blob(path) if blob is not None and self.keep(path) else None
+        return self.tree.blob(path) if self.keep(path) else None
 
     def prefetch(self, paths: list[str]) -> None:
-        getattr(self.tree, "prefetch", lambda paths: None)([p for p in paths if self.keep(p)])
+        self.tree.prefetch([p for p in paths if self.keep(p)])
+
+    def size(self, path: str) -> int | None:
+        return self.tree.size(path) if self.keep(path) else None
 
 
 class EmptyTree(Tree):
@@ -118,9 +137,10 @@ class EmptyTree(Tree):
 
 class DirTree(Tree):
     def __init__(self, root: str | os.PathLike, only: list[str] | None = None) -> None:
-        self.root = Path(root)
+        self.root = self.root_dir = Path(root)
         self.label = str(root)
         self._only = only
+        self._read_memo: dict[str, bytes] = {}
 
     def files(self) -> list[str]:
         if self._only is not None:
@@ -146,7 +166,7 @@ class DirTree(Tree):
 
     def read(self, path: str) -> bytes:
         # kept: change detection, the parse cache's key and the parse all read the same file
-        memo = self.__dict__.setdefault("_read_memo", {})
+        memo = self._read_memo
         data = memo.get(path)
         if data is None:
             full = self.root / path
@@ -157,6 +177,10 @@ class DirTree(Tree):
                 raise FileTooLarge(path)
             data = memo[path] = full.read_bytes()
         return data
+
+    def size(self, path: str) -> int | None:
+        data = self._read_memo.get(path)
+        return len(data) if data is not None else None
 
 
 class SingleFileTree(Tree):
@@ -225,8 +249,10 @@ def resolve_ref(root: Path, ref: str) -> str:
 class _GitObjects(Tree):
     """Shared reading of blobs through one `git cat-file --batch` call per tree."""
 
+    has_blobs = True
+
     def __init__(self, root: Path) -> None:
-        self.root = root
+        self.root = self.root_dir = root
         self._blobs: dict[str, str] = {}  # path -> blob sha
         self._cache: dict[str, bytes] = {}
 
@@ -265,6 +291,10 @@ class _GitObjects(Tree):
 
     def blob(self, path: str) -> str | None:
         return self._blobs.get(path)
+
+    def size(self, path: str) -> int | None:
+        data = self._cache.get(path)
+        return len(data) if data is not None else None
 
 
 def _parse_ls(out: bytes, prefix_filter: list[str] | None) -> dict[str, str]:

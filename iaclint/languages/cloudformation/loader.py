@@ -30,8 +30,8 @@ def analyze_templates(before, after, paths, renames, result: Loaded, store=None)
 
     reverse = {new: old for old, new in renames.items()}
     # git trees: one `cat-file --batch` per side for every template, not one git process per file
-    getattr(after, "prefetch", lambda paths: None)(list(paths))
-    getattr(before, "prefetch", lambda paths: None)([reverse.get(p, p) for p in paths])
+    after.prefetch(list(paths))
+    before.prefetch([reverse.get(p, p) for p in paths])
     handled_old: set[str] = set()
     pending = []  # what each path needs, read first so that every template is parsed in one go
     for path in paths:

@@ -37,9 +37,8 @@ def _callers(tree: Tree, tf_files: list[str], memo: dict[str, list[str]] | None 
     is the same on both sides is read once: a hook run reads only the changed blobs twice.
     """
     graph: dict[str, set[str]] = {}
-    blob = getattr(tree, "blob", None) if memo is not None else None
-    keys = {p: blob(p) for p in tf_files} if blob is not None else {}
-    getattr(tree, "prefetch", lambda paths: None)([p for p in tf_files if keys.get(p) not in memo] if keys else tf_files)
+    keys = {p: tree.blob(p) for p in tf_files} if memo is not None and tree.has_blobs else {}
+    tree.prefetch([p for p in tf_files if keys.get(p) not in memo] if keys else tf_files)
     for p in tf_files:
         key = keys.get(p)
         sources = memo.get(key) if key else None
@@ -64,8 +63,8 @@ def _callers(tree: Tree, tf_files: list[str], memo: dict[str, list[str]] | None 
 def _sources_memo(before: Tree, after: Tree, store) -> tuple[dict[str, list[str]], str | None]:
     """The module sources each git blob names, kept on disk per repository: a hook run then
     reads no file to find which directories call which (the graph a touched module needs)."""
-    root = getattr(after, "root", None) or getattr(before, "root", None)
-    if store is None or root is None or not (hasattr(before, "blob") or hasattr(after, "blob")):
+    root = after.root_dir or before.root_dir
+    if store is None or root is None or not (before.has_blobs or after.has_blobs):
         return {}, None
     key = store.key("terraform-sources", str(root))
     memo = store.get(key)
@@ -118,7 +117,7 @@ def _terraform(before: Tree, after: Tree, changed: set[str], renames: dict[str, 
     b_graph = _callers(before, b_files, sources_by_blob) if len(before_dirs) > 1 else {}
     a_graph = _callers(after, a_files, sources_by_blob) if len(after_dirs) > 1 else {}
     if memo_key is not None and len(sources_by_blob) > known:
-        current = {t.blob(p) for t, files in ((before, b_files), (after, a_files)) if hasattr(t, "blob") for p in files}
+        current = {t.blob(p) for t, files in ((before, b_files), (after, a_files)) if t.has_blobs for p in files}
         store.put(memo_key, {k: v for k, v in sources_by_blob.items() if k in current})
     roots_after = _roots_for({d for d in touched if d in after_dirs}, a_graph)
     roots_before = _roots_for({d for d in touched if d in before_dirs}, b_graph)

@@ -107,8 +107,8 @@ def _workers(misses: list, sides: dict[str, Side], requested: int | None) -> int
 def _size_hint(side: Side, directory: str) -> int:
     total = 0
     for p in side.dirs.get(directory, []):
-        raw = getattr(side.tree, "_read_memo", {}).get(p)
-        total += len(raw) if raw is not None else 4096  # a git tree: not read yet; a typical .tf file
+        size = side.tree.size(p)
+        total += size if size is not None else 4096  # a git tree: not read yet; a typical .tf file
     return total
 
 
@@ -117,9 +117,8 @@ def _load_parallel(misses: list, sides: dict[str, Side], n: int) -> dict:
     from iaclint.cache.store import loads
 
     for name, side in sides.items():
-        prefetch = getattr(side.tree, "prefetch", None)
-        if prefetch is not None:  # one `git cat-file` here, not one per worker
-            prefetch([p for s, d in misses if s == name for p in side.own_files(d)])
+        # one `git cat-file` here, not one per worker
+        side.tree.prefetch([p for s, d in misses if s == name for p in side.own_files(d)])
 
     def load(job):
         side = sides[job[0]]

@@ -174,7 +174,7 @@ class _Loader:
     def load(self, directory: str, prefix: str, inputs: dict[str, Any] | None, tfvars: dict[str, Any], depth: int, chain: tuple) -> None:
         files = self.dirs.get(directory, [])
         # git trees: one `cat-file --batch` for the directory's files not read yet (not one per file)
-        getattr(self.tree, "prefetch", lambda paths: None)(files)
+        self.tree.prefetch(files)
         parsed_files = []
         for path in files:
             parsed = self.cache.get(path)
