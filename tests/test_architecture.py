@@ -131,3 +131,10 @@ def test_every_language_folder_has_a_loader():
     for lang in LANGUAGES:
         loader = lang.loader()
         assert loader.language == lang.name and callable(loader.load)
+
+
+def test_the_cascade_runs_after_the_rules_whose_replacements_it_follows():
+    from iaclint.engine.registry import BY_CODE, RULES
+
+    cascade = RULES.index(BY_CODE["IAC107"])
+    assert all(RULES.index(BY_CODE[code]) < cascade for code in ("IAC101", "IAC103", "IAC104", "IAC105"))

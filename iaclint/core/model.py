@@ -151,6 +151,9 @@ class Finding:
     source: str = "static"  # static | plan
     fix: str | None = None  # an exact edit that avoids the finding, when one is known
     extra: dict[str, Any] = field(default_factory=dict)
+    # The resource (its address after the change) this finding says will be replaced: what the
+    # cascade rule (IAC107) follows from. Not part of the output.
+    replaces: str | None = None
 
     def identity(self) -> tuple:
         return (self.rule, self.path, self.line, self.resource, self.message)

@@ -14,6 +14,9 @@ from iaclint.knowledge.packs import Packs
 class Context:
     packs: Packs
     settings: dict[str, Any] = field(default_factory=dict)
+    # The replacements found so far in the stack being checked (address after the change ->
+    # the finding), filled by the runner as the replacement rules run: the cascade reads them.
+    replaced: dict[str, Finding] = field(default_factory=dict)
 
     def setting(self, name: str, default: Any) -> Any:
         return self.settings.get(name, default)
@@ -58,6 +61,7 @@ class Check:
         resources: list[str] | None = None,
         fix: str | None = None,
         extra: dict[str, Any] | None = None,
+        replaces: str | None = None,
     ) -> Finding:
         """A finding of this rule at a resource, or at a `Location` (a module call, a stack)."""
         pos = pos or where.pos
@@ -76,6 +80,7 @@ class Check:
             help=help,
             fix=fix,
             extra=extra or {},
+            replaces=replaces,
         )
 
 

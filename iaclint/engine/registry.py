@@ -29,6 +29,8 @@ from iaclint.checks.replacement.resource_renamed_without_moved import ResourceRe
 from iaclint.checks.replacement.resource_type_changed import ResourceTypeChanged
 from iaclint.engine.check import Check
 
+# Run in this order: the replacement rules before IAC107 (ReplacementCascade), which follows
+# the replacements they found (`Context.replaced`).
 RULES: list[type[Check]] = [
     ParseError,
     ParseErrorBefore,

@@ -30,8 +30,13 @@ def run_checks(diffs: list[StackDiff], ctx: Context, rules: list[type[Check]] | 
     findings: list[Finding] = []
     for diff in diffs:
         stack_findings: list[Finding] = []
+        ctx.replaced = {}
         for rule in rules or RULES:
-            stack_findings.extend(rule().run(diff, ctx))
+            for f in rule().run(diff, ctx):
+                stack_findings.append(f)
+                known = ctx.replaced.get(f.replaces) if f.replaces is not None else None
+                if f.replaces is not None and (known is None or known.severity.rank < f.severity.rank):
+                    ctx.replaced[f.replaces] = f
         findings.extend(apply_suppressions(diff, stack_findings))
     return findings
 

@@ -78,6 +78,7 @@ class ForceNewAttributeChanged(Check):
                 severity=severity_for(ctx, after),
                 pos=after.pos_of(first),
                 extra={"attributes": hits},
+                replaces=after.address,
             )
 
 

@@ -69,6 +69,7 @@ class InstanceKeysChanged(Check):
                 severity=severity_for(ctx, a),
                 pos=a.pos_of(after_scheme) if after_scheme else a.pos,
                 fix=fix,
+                replaces=a.address,
             )
         # The same holds for a module call: every resource in it gets a new address.
         for b_call, a_call in diff.facts.module_calls_kept if isinstance(diff.facts, TerraformFacts) else []:

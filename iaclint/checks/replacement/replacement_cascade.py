@@ -112,21 +112,14 @@ class ReplacementCascade(Check):
 
     def _roots(self, diff: StackDiff, ctx: Context, resources: dict[str, Resource]):
         """The resources this change destroys: address (after side) -> deleted?"""
-        from iaclint.checks.replacement.force_new_attribute_changed import ForceNewAttributeChanged
-        from iaclint.checks.replacement.instance_keys_changed import InstanceKeysChanged
-        from iaclint.checks.replacement.resource_renamed_without_moved import ResourceRenamedWithoutMoved
-        from iaclint.checks.replacement.resource_type_changed import ResourceTypeChanged
-
         roots: dict[str, bool] = {}
         anchors: dict[str, Resource] = {}
-        for rule in (ForceNewAttributeChanged, ResourceRenamedWithoutMoved, ResourceTypeChanged, InstanceKeysChanged):
-            for f in rule().run(diff, ctx):
-                if f.severity is Severity.NOTE:
-                    continue  # "may replace": not a root of a certain cascade
-                addr = f.resources[-1] if f.rule in ("IAC103", "IAC104") and f.resources else f.resource
-                if addr in resources:
-                    roots[addr] = False
-                    anchors[addr] = resources[addr]
+        for addr, f in ctx.replaced.items():
+            if f.severity is Severity.NOTE:
+                continue  # "may replace": not a root of a certain cascade
+            if addr in resources:
+                roots[addr] = False
+                anchors[addr] = resources[addr]
         changed_attrs = {}
         for change in diff.changes:
             if change.after is not None and change.after.address in roots:

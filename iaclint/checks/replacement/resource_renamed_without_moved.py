@@ -79,4 +79,5 @@ class ResourceRenamedWithoutMoved(Check):
                 path=new.path,
                 resources=[old.address, new.address],
                 fix=fix,
+                replaces=new.address,
             )

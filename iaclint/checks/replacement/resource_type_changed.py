@@ -48,4 +48,5 @@ class ResourceTypeChanged(Check):
                 pos=new.pos_of("@Type") if new.language == "cloudformation" else new.pos,
                 path=new.path,
                 resources=[old.address, new.address],
+                replaces=new.address,
             )
