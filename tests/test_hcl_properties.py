@@ -185,13 +185,10 @@ def test_each_kind_of_damage_gives_iac001_with_its_line(tmp_path, kind: str) -> 
     assert [(f.path, f.line, f.severity.value) for f in errors] == [("main.tf", line, "error")], findings
 
 
-def test_deep_nesting_is_fast(tmp_path) -> None:
-    import time
-
-    start = time.monotonic()
+def test_deep_nesting_is_read_without_a_crash(tmp_path) -> None:
+    # bounded work, not a timing: these would exhaust the stack or memory without the guards
     _lint_one_file(tmp_path, b"", b'x = ' + b"[" * 100_000 + b"\n")
     _lint_one_file(tmp_path, b"", b'resource "a" "b" {\n' + b"c {\n" * 20_000 + b"}\n" * 20_000 + b"}\n")
-    assert time.monotonic() - start < 10
 
 
 def test_valid_corpus_reads_cleanly() -> None:

@@ -21,6 +21,7 @@ IACLINT_CACHE_MAX_MB (size limit, default 256).
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import hashlib
 import io
@@ -39,16 +40,16 @@ _PRUNE_EVERY = 600  # seconds: a size check stats every entry, too slow for ever
 
 # Code whose behaviour a cached result depends on: editing any of it (a development checkout,
 # an upgrade) changes the key, so an entry from older code is never reused.
-_CODE = (
-    "model.py", "parsers/hcl.py", "parsers/terraform.py", "parsers/decode.py", "diskcache.py",
-    "parsers/cloudformation.py", "parsers/cfn_yaml.py", "parsers/cfn_json.py",
-)
+# Folders of iaclint whose code shapes a cached entry (every module in them is part of the key)
+_CODE_DIRS = ("core", "languages", "cache")
+# Libraries whose version shapes a parse: (importable name, distribution name)
+_LIBRARIES = (("tree_sitter", "tree_sitter"), ("tree_sitter_hcl", "tree_sitter_hcl"), ("yaml", "PyYAML"))
 
 _ALLOWED = {
     ("iaclint.core.model", "Resource"), ("iaclint.core.model", "Pos"), ("iaclint.core.model", "Expr"),
-    ("iaclint.languages.terraform.module", "LoadedModule"), ("iaclint.languages.terraform.module", "ModuleCall"),
-    ("iaclint.languages.terraform.module", "Problem"), ("iaclint.languages.terraform.module", "Blocks"),
-    ("iaclint.languages.cloudformation.template", "ParsedTemplate"), ("iaclint.languages.cloudformation.template", "Problem"),
+    ("iaclint.core.model", "Problem"), ("iaclint.core.model", "Severity"), ("iaclint.core.facts", "ModuleCall"),
+    ("iaclint.languages.terraform.module", "LoadedModule"), ("iaclint.languages.terraform.module", "Blocks"),
+    ("iaclint.languages.cloudformation.template", "ParsedTemplate"),
     ("builtins", "set"), ("builtins", "frozenset"),
 }
 
@@ -98,14 +99,12 @@ class Store:
         if self._salt is None:
             from iaclint import __version__
 
-            here = Path(__file__).resolve().parent
+            package = Path(__file__).resolve().parent.parent
             parts = [__version__, str(FORMAT), sys.version.split()[0]]
-            for rel in _CODE:
-                try:
-                    st = (here / rel).stat()
-                    parts.append(f"{rel}:{st.st_size}:{st.st_mtime_ns}")
-                except OSError:
-                    parts.append(f"{rel}:?")
+            for folder in _CODE_DIRS:
+                for path in sorted((package / folder).rglob("*.py")):
+                    parts.append(_identity(path, package))
+            parts += [_library(name, dist) for name, dist in _LIBRARIES]
             self._salt = "|".join(parts).encode()
         return self._salt
 
@@ -234,6 +233,33 @@ class Store:
         return n
 
 
+def _identity(path: Path, base: Path) -> str:
+    try:
+        st = path.stat()
+        return f"{path.relative_to(base).as_posix()}:{st.st_size}:{st.st_mtime_ns}"
+    except (OSError, ValueError):
+        return f"{path}:?"
+
+
+def _library(name: str, dist: str) -> str:
+    """A library's installed version and file identity, found without importing it (start-up)."""
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec(name)
+    except (ImportError, ValueError):
+        spec = None
+    if spec is None or not spec.origin:
+        return f"{name}:absent"
+    origin = Path(spec.origin)
+    site = origin.parent.parent if origin.name == "__init__.py" else origin.parent
+    try:
+        versions = sorted(e for e in os.listdir(site) if e.lower().startswith(dist.lower() + "-") and e.endswith(".dist-info"))
+    except OSError:
+        versions = []
+    return f"{name}:{','.join(versions)}:{_identity(origin, site)}"
+
+
 def dumps(value: Any) -> bytes | None:
     """The entry's bytes (None when the value cannot be pickled); the collector is paused as in loads."""
     was_enabled = gc.isenabled()
@@ -248,13 +274,8 @@ def dumps(value: Any) -> bytes | None:
 
 
 def loads(data: bytes) -> Any:
-    """A cache entry's value, or None when it does not load.
-
-    Unpickling builds many small objects and no cycles, which live until the run ends. The
-    cyclic garbage collector is paused meanwhile, and what it tracks is then frozen (left out
-    of later passes): its passes over these objects cost more than unpickling them (measured:
-    500 warm templates 1.58 s, 1.12 s frozen). `thaw()` gives them back at the end of a run.
-    """
+    """A cache entry's value, or None when it does not load. No side effect beyond the value:
+    the collector is paused while unpickling (many small objects, no cycles) and restored."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -264,14 +285,22 @@ def loads(data: bytes) -> Any:
     finally:
         if was_enabled:
             gc.enable()
-    gc.freeze()
     return value
 
 
-def thaw() -> None:
-    """End of a run: the collector sees every object again (a long-lived host, such as the MCP
-    server, must not keep a frozen heap across runs)."""
-    gc.unfreeze()
+@contextlib.contextmanager
+def collector_paused():
+    """Around the reading of a change: loaded modules and templates (from the cache, from
+    worker processes, or parsed here) are many small objects that live until the run ends, and
+    the collector's passes over them cost more than building them (measured: 500 warm templates
+    1.58 s, 1.12 s with them left out). Everything is given back on the way out, error or not."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _unlink(path: Path) -> int:
