@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import click
 
@@ -18,7 +17,9 @@ def mcp(root: str) -> None:
     from iaclint.errors import InputError
 
     def action() -> int:
-        if not Path(root).is_dir():
+        import os
+
+        if not os.path.isdir(root):
             raise InputError(f"no such directory: {root}")
         from iaclint.mcp_server import serve
 

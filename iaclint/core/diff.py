@@ -37,6 +37,11 @@ def _compare(a: Any, b: Any, path: str, out: list[str]) -> None:
     if _is_blocks(a) or _is_blocks(b):
         la = list(a) if isinstance(a, list) else []
         lb = list(b) if isinstance(b, list) else []
+        if not all(isinstance(x, dict) for x in la + lb):
+            # blocks on one side, a list value on the other (Terraform 0.11's `option = [...]`
+            # against a 0.12 `dynamic "option"`): compared as one value
+            out.append(path)
+            return
         ua, ub = _unmatched(la, lb)
         if len(la) != len(lb):
             out.append(path)  # an element added or removed: the block itself changed

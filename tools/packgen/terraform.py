@@ -8,7 +8,7 @@ README.md), extracted from the providers' Go source. Output, per provider:
     rules/terraform/azurerm/features.tsv        block, attribute, protective_value, source
 
 Rows are sorted by their first two columns and de-duplicated, so one type's rows are a
-contiguous run (iaclint/packs.py finds them with a single string search). Source strings are
+contiguous run (iaclint/knowledge/packs.py finds them with a single string search). Source strings are
 copied verbatim. A (type, attribute) listed both as force_new and conditional keeps only the
 force_new row: it always replaces. A conditional row whose condition is spelled out in the
 hand-kept rules/terraform/<provider>/conditions.tsv is left out here, so each attribute has one
