@@ -174,12 +174,13 @@ def _stack_diff(stack: str, b_mod, a_mod, changed: set[str], result: Loaded) -> 
     for addr in list(before_res):
         if any(addr.startswith(f + ".") for f in forgotten if f.startswith("module.")):
             forgotten.add(addr)
-    changes = diff_resources(before_res, after_res, moved, forgotten)
+    changes = _existing(diff_resources(before_res, after_res, moved, forgotten))
 
     b_calls = b_mod.module_calls if b_mod else {}
     a_calls = a_mod.module_calls if a_mod else {}
     calls_removed, calls_renamed = [], []
-    gone = [c for addr, c in b_calls.items() if addr not in a_calls and c.path not in broken]
+    # a call with no instance before the change destroys nothing when it goes or is renamed
+    gone = [c for addr, c in b_calls.items() if addr not in a_calls and c.path not in broken and not c.meta.get("zero_instances")]
     new = [c for addr, c in a_calls.items() if addr not in b_calls and c.path not in broken]
     for call in gone:
         if call.address in forgotten or _covered_by_move(call.address, moved) or any(
@@ -234,6 +235,27 @@ def _stack_diff(stack: str, b_mod, a_mod, changed: set[str], result: Loaded) -> 
     )
     result.diffs.append(diff)
     result.files += len(set(a_mod.files if a_mod else []) | set(b_mod.files if b_mod else []))
+
+
+def _existing(changes: list[Change]) -> list[Change]:
+    """Changes as they touch what exists: a resource with no instance (count 0, an empty
+    for_each, inside a module call with none) on a side is not there on that side."""
+    out = []
+    for c in changes:
+        zb = c.before is not None and bool(c.before.meta.get("zero_instances"))
+        za = c.after is not None and bool(c.after.meta.get("zero_instances"))
+        if not zb and not za:
+            out.append(c)
+        elif c.kind is ChangeKind.REMOVED or c.kind is ChangeKind.ADDED or (zb and za):
+            continue  # nothing existed to remove, nothing is created, or neither
+        elif c.kind is ChangeKind.RENAMED:
+            # no instance before: only the new one is created; none after: the old one is destroyed
+            out.append(Change(ChangeKind.REMOVED, c.before, None) if za else Change(ChangeKind.ADDED, None, c.after))
+        else:
+            # instances created from none, or all destroyed (IAC304 says which): no attribute
+            # edit replaces anything that exists
+            out.append(Change(c.kind, c.before, c.after, []))
+    return out
 
 
 def _instance_meta(call) -> tuple:

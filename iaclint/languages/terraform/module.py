@@ -128,6 +128,18 @@ def module_dirs(tree) -> dict[str, list[str]]:
     return dirs
 
 
+def no_instances(meta: dict[str, Any]) -> bool:
+    """`count` or `for_each` known to give no instance (`count = var.enabled ? 1 : 0` with
+    `enabled = false`, an empty map): the block describes nothing that exists."""
+    if "count" in meta:
+        count = meta["count"]
+        return (isinstance(count, (int, float)) and not isinstance(count, bool) and count <= 0) or count is False
+    if "for_each" in meta:
+        each = meta["for_each"]
+        return isinstance(each, (dict, list, set, tuple)) and not isinstance(each, Expr) and len(each) == 0
+    return False
+
+
 def load_module(tree, directory: str, cache: ParseCache | None = None, dirs: dict[str, list[str]] | None = None) -> LoadedModule:
     cache = cache or ParseCache(tree)
     dirs = dirs if dirs is not None else module_dirs(tree)
@@ -170,6 +182,8 @@ class _Loader:
         self.cache = cache
         self.dirs = dirs
         self.out = out
+        # module call prefixes ("module.x.") whose count/for_each is known to give no instance
+        self.zero_prefixes: set[str] = set()
 
     def load(self, directory: str, prefix: str, inputs: dict[str, Any] | None, tfvars: dict[str, Any], depth: int, chain: tuple) -> None:
         files = self.dirs.get(directory, [])
@@ -263,6 +277,8 @@ class _Loader:
             if name in b.attributes:
                 meta[name] = hcl.evaluate(b.attributes[name].node, scope.resolve)
                 positions[name] = b.attributes[name].pos
+        if no_instances(meta) or any(prefix.startswith(z) for z in self.zero_prefixes):
+            meta["zero_instances"] = True
         lc = b.block("lifecycle")
         if lc is not None:
             positions["lifecycle"] = lc.pos
@@ -312,6 +328,9 @@ class _Loader:
             n: hcl.evaluate(b.attributes[n].node, scope.resolve) for n in ("count", "for_each", "version") if n in b.attributes
         }
         meta["end_line"] = b.end_line
+        if no_instances(meta) or any(prefix.startswith(z) for z in self.zero_prefixes):
+            meta["zero_instances"] = True
+            self.zero_prefixes.add(address + ".")
         self.out.module_calls[address] = ModuleCall(
             address, path, b.pos, source, local_dir, args, meta, _comments_for(comments, b.pos.line, b.end_line)
         )

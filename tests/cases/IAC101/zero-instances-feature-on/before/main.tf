@@ -1,0 +1,5 @@
+module "app" {
+  source              = "./modules/app"
+  name                = "orders"
+  attach_extra_policy = true
+}
