@@ -134,3 +134,65 @@ def protective(value, want: str) -> bool | None:
         allowed = {w.strip().lower() for w in want.split("(")[0].split(" or ")}
         return isinstance(value, str) and value.lower() in allowed
     return isinstance(value, str) and value.lower() == want.lower()
+
+
+def has_unknown(value: Any) -> bool:
+    """Whether a value holds anything iaclint could not evaluate."""
+    if isinstance(value, Expr):
+        return True
+    if isinstance(value, dict):
+        return any(has_unknown(v) for v in value.values())
+    if isinstance(value, list):
+        return any(has_unknown(v) for v in value)
+    return False
+
+
+def _template_parts(text: str) -> tuple[list[str], list[str]] | None:
+    """(literal segments, interpolations) of a normalised string template, or None if it is not one."""
+    if not (text.startswith('" ') and text.endswith(' "')):
+        return None
+    inner = text[2:-2]
+    literals, interps, depth, cur = [], [], 0, []
+    tokens = inner.split(" ")
+    for tok in tokens:
+        if tok == "${" and depth == 0:
+            literals.append(" ".join(cur))
+            cur = []
+            depth = 1
+            continue
+        if depth:
+            if tok == "${":
+                depth += 1
+            elif tok == "}":
+                depth -= 1
+                if depth == 0:
+                    interps.append(" ".join(cur))
+                    cur = []
+                    continue
+        cur.append(tok)
+    if depth:
+        return None
+    literals.append(" ".join(cur))
+    return literals, interps
+
+
+def certainly_changed(before: Any, after: Any) -> bool:
+    """A change between two values that holds whatever the unknown parts turn out to be.
+
+    Known on both sides: yes. A string template whose `${...}` parts are the same and whose
+    literal text differs (`"${var.env}-db"` → `"${var.env}-database"`): yes. Anything else that
+    holds an unknown (a variable without a value, an attribute the provider computes, a function
+    iaclint does not evaluate): no — it may or may not change.
+    """
+    if not has_unknown(before) and not has_unknown(after):
+        return True
+    if isinstance(before, Expr) and isinstance(after, Expr):
+        b, a = _template_parts(before.text), _template_parts(after.text)
+        return b is not None and a is not None and b[1] == a[1] and b[0] != a[0]
+    return False
+
+
+def leaf_changes(changed_paths: list[str], path: str) -> list[str]:
+    """The deepest changed paths at or under `path` (where the values actually differ)."""
+    under = [p for p in changed_paths if p == path or p.startswith(path + ".")]
+    return [p for p in under if not any(q != p and q.startswith(p + ".") for q in under)] or [path]

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from iaclint.checks.common import fmt_value, get_path, ignored, per_instance, severity_for, what_holds
+from iaclint.checks.common import (certainly_changed, fmt_value, get_path, ignored, leaf_changes, per_instance,
+                                   severity_for, what_holds)
 from iaclint.engine.check import Check, Context
 from iaclint.core.model import Category, ChangeKind, Finding, Severity, StackDiff
 
@@ -63,7 +64,28 @@ class ForceNewAttributeChanged(Check):
                     extra={"attributes": hits},
                 )
                 continue
-            hits = certain
+            known = [h for h in certain if any(
+                certainly_changed(get_path(change.before.body, p), get_path(after.body, p))
+                for p in leaf_changes(change.changed_paths, h))]
+            if not known:
+                # the values hold what iaclint cannot evaluate: it may or may not change
+                first = certain[0]
+                before_v, after_v = get_path(change.before.body, first), get_path(after.body, first)
+                shown = ", ".join(f"`{h}`" for h in certain)
+                detail = f" ({fmt_value(before_v)} → {fmt_value(after_v)})" if len(certain) == 1 else ""
+                yield self.finding(
+                    after,
+                    f"{after.address}: {shown}{detail} is computed from values iaclint cannot evaluate; if its value "
+                    f"changes, the resource is destroyed and re-created{what_holds(ctx, after)}",
+                    help="check the plan for `forces replacement`; give the inputs literal values or defaults so "
+                         "iaclint can evaluate them",
+                    severity=Severity.NOTE,
+                    pos=after.pos_of(first),
+                    extra={"attributes": certain},
+                    replaces=after.address,
+                )
+                continue
+            hits = known
             first = hits[0]
             before_v = get_path(change.before.body, first)
             after_v = get_path(after.body, first)

@@ -1,0 +1,7 @@
+variable "env" {
+  type = string
+}
+
+resource "aws_sqs_queue" "jobs" {
+  name = "${var.env}-jobs"
+}
