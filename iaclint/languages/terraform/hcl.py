@@ -348,7 +348,7 @@ def evaluate(node, resolve: Resolver | None = None) -> Any:
     if node is None:
         return None
     value = _eval(node, resolve)
-    if value is _UNKNOWN:
+    if value is _UNKNOWN or value is _FAILED:
         return Expr(normalized_text(node, resolve))
     return value
 
@@ -361,14 +361,16 @@ def _eval(node, resolve: Resolver | None) -> Any:
             return _eval(kids[0], resolve)
         if len(kids) == 3 and kids[0].type == "(" and kids[2].type == ")":
             return _eval(kids[1], resolve)
-        if kids and kids[0].type == "variable_expr" and all(k.type == "get_attr" for k in kids[1:]):
-            ref = [kids[0].text.decode()] + [k.children[-1].text.decode() for k in kids[1:]]
-            if resolve is not None:
-                try:
-                    return resolve(ref)
-                except KeyError:
-                    return _UNKNOWN
+        if kids and kids[0].type == "variable_expr" and all(k.type in ("get_attr", "index", "splat") for k in kids[1:]):
+            return _traverse(kids, resolve)
+        if kids and kids[0].type in ("function_call", "collection_value", "for_expr") and all(
+                k.type in ("get_attr", "index", "splat") for k in kids[1:]) and len(kids) > 1:
+            return _apply(_eval(kids[0], resolve), kids[1:], resolve)
         return _UNKNOWN
+    if t == "variable_expr":
+        return _traverse([node], resolve)
+    if t == "for_expr":
+        return _eval_for(node, resolve)
     if t == "literal_value":
         return _eval(node.children[0], resolve)
     if t == "numeric_lit":
@@ -448,7 +450,7 @@ def _eval_parts(parts: list, resolve: Resolver | None) -> Any:
 
 
 def _known(v: Any) -> bool:
-    return v is not _UNKNOWN and not isinstance(v, Expr) and not (
+    return v is not _UNKNOWN and v is not _FAILED and not isinstance(v, Expr) and not (
         isinstance(v, (list, dict)) and any(not _known(x) for x in (v.values() if isinstance(v, dict) else v))
     )
 
@@ -582,22 +584,196 @@ def _dedent(text: str) -> str:
 
 
 def _eval_call(node, resolve) -> Any:
-    """Only the type-conversion wrappers that for_each and count commonly use."""
+    """A built-in function on arguments that are all known (`functions.py`); `try` and `can`
+    take the first argument that does not fail, as Terraform does."""
+    from iaclint.languages.terraform import functions
+
     name = node.children[0].text.decode()
-    if name not in ("toset", "tolist", "tomap", "tonumber", "tostring"):
-        return _UNKNOWN
     args_node = next((c for c in node.children if c.type == "function_arguments"), None)
-    args = [c for c in args_node.children if c.type == "expression"] if args_node is not None else []
-    if len(args) != 1:
+    arg_nodes = [c for c in args_node.children if c.type == "expression"] if args_node is not None else []
+    if args_node is not None and any(c.type == "..." for c in args_node.children):
+        return _UNKNOWN  # an expanded argument list
+    if name in ("try", "can"):
+        for arg in arg_nodes:
+            value = _eval_strict(arg, resolve)
+            if value is _FAILED:
+                if name == "can":
+                    return False
+                continue
+            if not _known(value):
+                return _UNKNOWN  # it may fail or not: which argument wins cannot be known
+            return True if name == "can" else value
         return _UNKNOWN
-    value = _eval(args[0], resolve)
-    if value is _UNKNOWN:
+    if name not in functions.FUNCTIONS:
         return _UNKNOWN
-    if name == "toset" and isinstance(value, list):
-        if any(isinstance(v, (Expr, dict, list)) for v in value):
+    args = []
+    for arg in arg_nodes:
+        value = _eval(arg, resolve)
+        if not _known(value):
+            if name == "coalesce" and not args and value is not _UNKNOWN:
+                return _UNKNOWN
             return _UNKNOWN
-        return sorted({_to_str(v) for v in value})
+        args.append(value)
+    try:
+        return functions.call(name, args)
+    except functions.Unknown:
+        return _UNKNOWN
+    except functions.Failed:
+        return _FAILED if _STRICT[-1] else _UNKNOWN
+
+
+_FAILED = object()  # Terraform itself would fail here: only `try`/`can` look at it
+_STRICT = [False]  # inside a `try`/`can` argument: failures are reported, not made unknown
+
+
+def _eval_strict(node, resolve) -> Any:
+    _STRICT.append(True)
+    try:
+        return _eval(node, resolve)
+    finally:
+        _STRICT.pop()
+
+
+def _failed() -> Any:
+    return _FAILED if _STRICT[-1] else _UNKNOWN
+
+
+def _traverse(kids: list, resolve) -> Any:
+    """`var.x["k"].y[0]`, `local.l[*].id`, a `for` variable: a reference and what follows it."""
+    head = kids[0].text.decode()
+    ops = kids[1:]
+    if resolve is None:
+        return _UNKNOWN
+    if head in ("var", "local"):
+        if not ops or ops[0].type != "get_attr":
+            return _UNKNOWN
+        ref = [head, ops[0].children[-1].text.decode()]
+        ops = ops[1:]
+    else:
+        ref = [head]
+    try:
+        value = resolve(ref)
+    except KeyError:
+        return _UNKNOWN
+    return _apply(value, ops, resolve)
+
+
+def _apply(value: Any, ops: list, resolve) -> Any:
+    for i, op in enumerate(ops):
+        if isinstance(value, Expr):
+            return _UNKNOWN
+        if op.type == "get_attr":
+            key = op.children[-1].text.decode()
+            if not isinstance(value, dict):
+                return _failed() if value is None or isinstance(value, (str, int, float, bool, list)) else _UNKNOWN
+            if key not in value:
+                return _failed()
+            value = value[key]
+        elif op.type == "index":
+            inner = op.children[0]
+            if inner.type == "legacy_index":
+                key: Any = int(inner.text.decode().lstrip("."))
+            else:
+                expr = next((c for c in inner.children if c.type == "expression"), None)
+                key = _eval(expr, resolve) if expr is not None else _UNKNOWN
+                if not _known(key):
+                    return _UNKNOWN
+            if isinstance(value, list):
+                if isinstance(key, bool) or not isinstance(key, (int, float, str)):
+                    return _UNKNOWN
+                try:
+                    index = int(key)
+                except ValueError:
+                    return _failed()
+                if not 0 <= index < len(value):
+                    return _failed()
+                value = value[index]
+            elif isinstance(value, dict):
+                k = _to_str(key)
+                if k not in value:
+                    return _failed()
+                value = value[k]
+            else:
+                return _failed() if value is None else _UNKNOWN
+        elif op.type == "splat":
+            splat = op.children[0]
+            rest = [c for c in splat.children if c.type in ("get_attr", "index")]
+            if splat.type == "attr_splat" and any(c.type == "index" for c in rest):
+                return _UNKNOWN  # legacy splat stops at an index: rare, not modelled
+            items = value if isinstance(value, list) else ([] if value is None else [value])
+            out = []
+            for item in items:
+                v = _apply(item, rest, resolve)
+                if v is _UNKNOWN or v is _FAILED:
+                    return v
+                out.append(v)
+            value = out
+            if ops[i + 1:]:
+                return _apply(value, ops[i + 1:], resolve)
+            return value
+        else:
+            return _UNKNOWN
+    if isinstance(value, Expr):
+        return _UNKNOWN
     return value
+
+
+def _eval_for(node, resolve) -> Any:
+    """`[for x in xs : f(x) if c]` and `{for k, v in m : k => v}` over a known collection."""
+    inner = node.children[0]
+    intro = next((c for c in inner.children if c.type == "for_intro"), None)
+    if intro is None:
+        return _UNKNOWN
+    names = [c.text.decode() for c in intro.children if c.type == "identifier"]
+    source_node = next((c for c in intro.children if c.type == "expression"), None)
+    source = _eval(source_node, resolve) if source_node is not None else _UNKNOWN
+    if not _known(source) or not isinstance(source, (list, dict)):
+        return _UNKNOWN
+    exprs = [c for c in inner.children if c.type == "expression"]
+    cond = next((c for c in inner.children if c.type == "for_cond"), None)
+    cond_expr = next((c for c in cond.children if c.type == "expression"), None) if cond is not None else None
+    grouped = any(c.type == "ellipsis" for c in inner.children)
+    pairs = list(source.items()) if isinstance(source, dict) else list(enumerate(source))
+    is_object = inner.type == "for_object_expr"
+    out_list: list = []
+    out_map: dict = {}
+    for key, val in pairs:
+        bound = {names[0]: val} if len(names) == 1 else {names[0]: key, names[1]: val}
+
+        def scoped(ref, bound=bound):
+            if ref[0] in bound:
+                value = bound[ref[0]]
+                for part in ref[1:]:
+                    if not isinstance(value, dict) or part not in value:
+                        raise KeyError(part)
+                    value = value[part]
+                return value
+            if resolve is None:
+                raise KeyError(ref[0])
+            return resolve(ref)
+
+        if cond_expr is not None:
+            ok = _eval(cond_expr, scoped)
+            if not isinstance(ok, bool):
+                return _UNKNOWN
+            if not ok:
+                continue
+        if is_object:
+            if len(exprs) != 2 or grouped:
+                return _UNKNOWN
+            k = _eval(exprs[0], scoped)
+            v = _eval(exprs[1], scoped)
+            if not _known(k) or not _known(v) or isinstance(k, (list, dict)) or _to_str(k) in out_map:
+                return _UNKNOWN
+            out_map[_to_str(k)] = v
+        else:
+            if len(exprs) != 1:
+                return _UNKNOWN
+            v = _eval(exprs[0], scoped)
+            if not _known(v):
+                return _UNKNOWN
+            out_list.append(v)
+    return out_map if is_object else out_list
 
 
 def _object_key(node, resolve) -> str | None:
