@@ -319,14 +319,43 @@ def _pair_renames(removed: dict[str, Resource], added: dict[str, Resource], rena
 
 
 def _pair_type_changes(removed: dict[str, Resource], added: dict[str, Resource]) -> list[tuple[str, str]]:
-    """Same name in the same module, another type: `aws_alb.web` → `aws_lb.web`."""
+    """Same name in the same module, another type that describes the same kind of thing:
+    `aws_alb.web` → `aws_lb.web`. Modules name almost everything `this`, so the name alone says
+    nothing: the two must also share most of their arguments (an `aws_autoscaling_schedule.this`
+    going and an `aws_security_group.this` coming are a deletion and a creation)."""
     by_name: dict[tuple[str, str], str] = {}
     for new, a in added.items():
         by_name.setdefault((a.module, a.name), new)
     pairs = []
     for old, b in removed.items():
         new = by_name.get((b.module, b.name))
-        if new is not None and added[new].type != b.type:
+        if new is not None and added[new].type != b.type and (
+                new == old or _related_types(b.type, added[new].type) or _same_shape(b, added[new])):
             pairs.append((old, new))
             del by_name[(b.module, b.name)]
     return pairs
+
+
+def _related_types(b: str, a: str) -> bool:
+    """Types that name the same kind of thing: `aws_alb`/`aws_lb`, `azurerm_sql_database`/
+    `azurerm_mssql_database` (same provider, nearly the same name)."""
+    import difflib
+
+    if "::" in b or "::" in a:
+        return b.split("::")[:2] == a.split("::")[:2]
+    pb, _, rb = b.partition("_")
+    pa, _, ra = a.partition("_")
+    if pb != pa or not rb or not ra:
+        return False
+    return difflib.SequenceMatcher(None, rb, ra).ratio() >= 0.75
+
+
+_INCIDENTAL = {"tags", "tags_all", "labels", "count", "for_each", "depends_on", "provider", "lifecycle", "name", "name_prefix"}
+
+
+def _same_shape(b: Resource, a: Resource) -> bool:
+    """Most of the arguments are the same names (names and tags are on every resource)."""
+    kb, ka = set(b.body) - _INCIDENTAL, set(a.body) - _INCIDENTAL
+    if not kb and not ka:
+        return b.language != "terraform" or b.type.split("_", 1)[0] == a.type.split("_", 1)[0]
+    return len(kb & ka) / len(kb | ka) >= 0.5
