@@ -33,6 +33,9 @@ class TerraformFacts:
     module_calls_renamed: list[tuple[ModuleCall, ModuleCall]] = field(default_factory=list)
     # calls on both sides whose count/for_each changed: instances may go (IAC304) or be re-keyed (IAC105)
     module_calls_kept: list[tuple[ModuleCall, ModuleCall]] = field(default_factory=list)
+    # calls on both sides whose source after the change iaclint cannot read (a local module
+    # switched to its registry or git copy, a version bump): (before, after)
+    module_calls_unseen: list[tuple[ModuleCall, ModuleCall]] = field(default_factory=list)
     # provider `features` flags (azurerm): key -> (value, path, pos)
     provider_features_before: dict[str, tuple[Any, str, Pos]] = field(default_factory=dict)
     provider_features_after: dict[str, tuple[Any, str, Pos]] = field(default_factory=dict)

@@ -33,6 +33,17 @@ class ModuleCallRemoved(Check):
     severity = Severity.ERROR
 
     def run(self, diff: StackDiff, ctx: Context) -> Iterator[Finding]:
+        for before, after in diff.facts.module_calls_unseen if isinstance(diff.facts, TerraformFacts) else []:
+            was = f"the local module {before.source}" if before.local_dir is not None else repr(before.source)
+            version = f" version {after.meta['version']!r}" if isinstance(after.meta.get("version"), str) else ""
+            yield self.finding(
+                Location(after.address, after.path, after.pos),
+                f"{after.address} now uses {after.source!r}{version} (was {was}), which iaclint cannot read: "
+                f"what the change does inside the module is not checked",
+                help="run `terraform plan` to see what the new module source changes; if it is the same module, "
+                     "its resources keep their addresses",
+                severity=Severity.NOTE,
+            )
         for call in diff.facts.module_calls_removed if isinstance(diff.facts, TerraformFacts) else []:
             anchor = Location(call.address, call.path, call.pos)
             inside, severity = module_loss(ctx, diff, call)

@@ -40,6 +40,8 @@ class ModuleRenamedWithoutMoved(Check):
 
     def run(self, diff: StackDiff, ctx: Context) -> Iterator[Finding]:
         for old, new in diff.facts.module_calls_renamed if isinstance(diff.facts, TerraformFacts) else []:
+            if old.local_dir is not None and not any(a.startswith(old.address + ".") for a in diff.before_resources):
+                continue  # a module of data sources and outputs only: renaming it destroys nothing
             anchor = Location(old.address, new.path, new.pos)
             fix = moved_block(old.address, new.address)
             inside, severity = module_loss(ctx, diff, old)

@@ -202,6 +202,17 @@ def _stack_diff(stack: str, b_mod, a_mod, changed: set[str], result: Loaded) -> 
         if b_calls[addr].path not in broken and a_calls[addr].path not in broken
         and _instance_meta(b_calls[addr]) != _instance_meta(a_calls[addr])
     ]
+    # A call whose source after the change is not a local directory (the registry copy of a
+    # local module, a version bump): its contents cannot be seen, so they are not "removed".
+    unseen = [
+        (b_calls[addr], a_calls[addr])
+        for addr in sorted(b_calls.keys() & a_calls.keys())
+        if a_calls[addr].local_dir is None and not a_calls[addr].meta.get("zero_instances")
+        and (b_calls[addr].source, b_calls[addr].meta.get("version")) != (a_calls[addr].source, a_calls[addr].meta.get("version"))
+    ]
+    if unseen:
+        hidden = tuple(b.address + "." for b, _ in unseen)
+        changes = [c for c in changes if not (c.kind is ChangeKind.REMOVED and c.before.address.startswith(hidden))]
     covered = {}
     for old, twin in calls_renamed:
         covered[old.address] = twin.address
@@ -224,6 +235,7 @@ def _stack_diff(stack: str, b_mod, a_mod, changed: set[str], result: Loaded) -> 
             module_calls_removed=calls_removed,
             module_calls_renamed=calls_renamed,
             module_calls_kept=calls_kept,
+            module_calls_unseen=unseen,
             provider_features_before=b_mod.provider_features if b_mod else {},
             provider_features_after=a_mod.provider_features if a_mod else {},
         ),

@@ -1,0 +1,3 @@
+module "al2_bootstrap" {
+  source = "./modules/bootstrap"
+}

@@ -1,0 +1,1 @@
+# the queue module is no longer used

@@ -1,0 +1,3 @@
+module "linux_bootstrap" {
+  source = "./modules/bootstrap"
+}
