@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from iaclint.core.facts import TerraformFacts
 from iaclint.engine.check import Check, Context
 from iaclint.core.model import Location, Category, ChangeKind, Finding, Resource, Severity, StackDiff
 
@@ -31,6 +32,21 @@ class BroadDeletion(Check):
     severity = Severity.WARNING
 
     def run(self, diff: StackDiff, ctx: Context) -> Iterator[Finding]:
+        facts = diff.facts
+        if isinstance(facts, TerraformFacts) and facts.root_deleted and diff.before_resources:
+            gone = sorted(diff.before_resources.values(), key=lambda r: (r.path, r.pos.line))
+            stateful = [r.address for r in gone if ctx.packs.stateful(r.type) is not None]
+            held = f", {len(stateful)} of them stateful ({', '.join(stateful[:3])}{' ...' if len(stateful) > 3 else ''})" if stateful else ""
+            yield self.finding(
+                Location(diff.stack or ".", gone[0].path, gone[0].pos),
+                f"the example configuration {diff.stack or '.'!r} is deleted with the {len(gone)} resources it "
+                f"declares{held}: nothing is destroyed unless someone applied it and runs `terraform destroy` on its state",
+                help="if they must go, destroy them deliberately first; if they must stay, move them to another "
+                     "configuration (`import` blocks there) before deleting this one",
+                severity=Severity.NOTE,
+                resources=[r.address for r in gone],
+            )
+            return
         threshold = int(ctx.setting("broad_deletion_threshold", DEFAULT_THRESHOLD))
         gone = [c.before for c in diff.changes if c.kind is ChangeKind.REMOVED]
         gone += [c.before for c in diff.changes if c.kind is ChangeKind.RENAMED]

@@ -175,6 +175,12 @@ def _stack_diff(stack: str, b_mod, a_mod, changed: set[str], result: Loaded) -> 
         if any(addr.startswith(f + ".") for f in forgotten if f.startswith("module.")):
             forgotten.add(addr)
     changes = _existing(diff_resources(before_res, after_res, moved, forgotten))
+    # An example configuration deleted whole (a module repository reorganising its examples/)
+    # destroys nothing: nobody applies examples. Any other root module deleted keeps every
+    # removal loud: a pipeline may well plan an emptied configuration as "destroy everything".
+    root_deleted = a_mod is None and b_mod is not None and _is_example(stack)
+    if root_deleted:
+        changes = []  # said once, as a note (IAC305), not as a destruction of each resource
 
     b_calls = b_mod.module_calls if b_mod else {}
     a_calls = a_mod.module_calls if a_mod else {}
@@ -236,6 +242,7 @@ def _stack_diff(stack: str, b_mod, a_mod, changed: set[str], result: Loaded) -> 
             module_calls_renamed=calls_renamed,
             module_calls_kept=calls_kept,
             module_calls_unseen=unseen,
+            root_deleted=root_deleted,
             provider_features_before=b_mod.provider_features if b_mod else {},
             provider_features_after=a_mod.provider_features if a_mod else {},
         ),
@@ -247,6 +254,10 @@ def _stack_diff(stack: str, b_mod, a_mod, changed: set[str], result: Loaded) -> 
     )
     result.diffs.append(diff)
     result.files += len(set(a_mod.files if a_mod else []) | set(b_mod.files if b_mod else []))
+
+
+def _is_example(directory: str) -> bool:
+    return any(part in ("examples", "example") for part in directory.split("/"))
 
 
 def _existing(changes: list[Change]) -> list[Change]:
