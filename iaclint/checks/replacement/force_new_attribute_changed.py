@@ -66,19 +66,26 @@ class ForceNewAttributeChanged(Check):
                 continue
             known = [h for h in certain if any(
                 certainly_changed(get_path(change.before.body, p), get_path(after.body, p))
-                for p in leaf_changes(change.changed_paths, h))]
+                for p in leaf_changes(change.changed_paths, h)) and not _set_or_unset(change.before, after, h)]
             if not known:
                 # the values hold what iaclint cannot evaluate: it may or may not change
                 first = certain[0]
                 before_v, after_v = get_path(change.before.body, first), get_path(after.body, first)
                 shown = ", ".join(f"`{h}`" for h in certain)
                 detail = f" ({fmt_value(before_v)} → {fmt_value(after_v)})" if len(certain) == 1 else ""
+                if _set_or_unset(change.before, after, first):
+                    why = (f"set where it was unset, or the reverse: if the provider computes it when unset, the resource "
+                           f"is replaced only if the value differs from the one the provider chose")
+                    advice = "check the plan for `forces replacement`, or compare with the value in the state"
+                else:
+                    why = ("is computed from values iaclint cannot evaluate; if its value changes, the resource is "
+                           "destroyed and re-created")
+                    advice = ("check the plan for `forces replacement`; give the inputs literal values or defaults so "
+                              "iaclint can evaluate them")
                 yield self.finding(
                     after,
-                    f"{after.address}: {shown}{detail} is computed from values iaclint cannot evaluate; if its value "
-                    f"changes, the resource is destroyed and re-created{what_holds(ctx, after)}",
-                    help="check the plan for `forces replacement`; give the inputs literal values or defaults so "
-                         "iaclint can evaluate them",
+                    f"{after.address}: {shown}{detail} {why}{what_holds(ctx, after)}",
+                    help=advice,
                     severity=Severity.NOTE,
                     pos=after.pos_of(first),
                     extra={"attributes": certain},
@@ -102,6 +109,21 @@ class ForceNewAttributeChanged(Check):
                 extra={"attributes": hits},
                 replaces=after.address,
             )
+
+
+def _set_or_unset(before, after, path: str) -> bool:
+    """A Terraform argument set where it was unset, or the reverse. Many force-new arguments are
+    Optional+Computed (`availability_zone`, `kms_key_id`, generated names): unset, the provider
+    keeps or chooses a value, so whether anything is replaced depends on a value only the
+    provider knows. (A block added or removed is a certain change: it is no such argument.)"""
+    from iaclint.checks.common import MISSING
+
+    if after.language != "terraform":
+        return False
+    b, a = get_path(before.body, path), get_path(after.body, path)
+    unset = (MISSING, None)
+    scalar = lambda v: not isinstance(v, (list, dict))  # noqa: E731
+    return (b in unset and scalar(a)) or (a in unset and scalar(b))
 
 
 def _zero_for_unset(before: dict, after: dict, path: str) -> bool:
