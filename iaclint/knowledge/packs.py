@@ -159,6 +159,17 @@ class Packs:
         return tuple(facts)
 
     @functools.lru_cache(maxsize=4096)
+    def protective_default(self, resource_type: str, attribute: str) -> str | None:
+        """The provider's default for a protection argument, when it is protective (a
+        `deletion_protection` that is on unless set to false)."""
+        if "::" in resource_type:
+            return None
+        for fact in _facts("terraform/protection_defaults.tsv", resource_type):
+            if fact.key == attribute:
+                return fact.value
+        return None
+
+    @functools.lru_cache(maxsize=4096)
     def stateful(self, resource_type: str) -> Fact | None:
         """Why destroying this type loses data, or None when it holds none we know of."""
         user = self._user_facts("stateful", resource_type)

@@ -45,6 +45,10 @@ class DeletionProtectionDisabled(Check):
                     continue
                 before_v = get_path(b.body, fact.key)
                 after_v = get_path(a.body, fact.key)
+                default = ctx.packs.protective_default(a.type, fact.key)
+                if default is not None:  # unset keeps the provider's protective default
+                    before_v = _with_default(before_v, default)
+                    after_v = _with_default(after_v, default)
                 if protective(before_v, want) is not True:
                     continue
                 now = protective(after_v, want)
@@ -57,14 +61,23 @@ class DeletionProtectionDisabled(Check):
                         f"{a.address}: `{fact.key}` was {want} and is now {fmt_value(after_v)}, which iaclint "
                         f"cannot evaluate; deletion protection may be off",
                         help=f"keep `{fact.key} = {want}` literal, or check the plan",
-                        severity=Severity.WARNING,
+                        severity=Severity.NOTE,
                         pos=pos,
                     )
                     continue
                 how = "removed" if after_v is MISSING else f"set to {fmt_value(after_v)}"
+                was = fmt_value(get_path(b.body, fact.key))
+                if default is not None and get_path(b.body, fact.key) is MISSING:
+                    was = f"unset: the provider's default, {default}"
                 yield self.finding(
                     a,
-                    f"{a.address}: deletion protection `{fact.key}` {how} (was {fmt_value(before_v)})",
+                    f"{a.address}: deletion protection `{fact.key}` {how} (was {was})",
                     help="keep it on; if the resource must go, turn it off in its own reviewed change first",
                     pos=pos,
                 )
+
+
+def _with_default(value, default: str):
+    if value is MISSING or value is None:
+        return {"true": True, "false": False}.get(default, default)
+    return value

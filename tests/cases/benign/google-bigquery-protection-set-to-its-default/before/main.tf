@@ -1,0 +1,4 @@
+resource "google_bigquery_table" "events" {
+  dataset_id = "analytics"
+  table_id   = "events"
+}
