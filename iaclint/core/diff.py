@@ -264,7 +264,8 @@ def _meta_changes(b: Resource, a: Resource) -> list[str]:
     out = []
     # prevent_destroy lives in `lifecycle`, outside the body: without it here, turning the
     # guard off is no change at all and IAC202 never sees it.
-    for key in ("count", "for_each", "prevent_destroy", "deletion_policy", "update_replace_policy", "retain_on_delete"):
+    # `instances`: what each expanded instance holds (a list that count.index reads was reordered)
+    for key in ("count", "for_each", "instances", "prevent_destroy", "deletion_policy", "update_replace_policy", "retain_on_delete"):
         if not _equal(b.meta.get(key, _MISSING), a.meta.get(key, _MISSING)):
             out.append("@" + key)
     return out

@@ -40,10 +40,15 @@ class ForceNewAttributeChanged(Check):
     def run(self, diff: StackDiff, ctx: Context) -> Iterator[Finding]:
         for change in diff.changes:
             if change.kind not in (ChangeKind.MODIFIED, ChangeKind.MOVED) or not change.changed_paths:
-                continue
+                continue  # (a change in what count.index or each selects changes `count`/`for_each` or a value)
             after = change.after
             facts = ctx.packs.force_new_keys(after.type)
             if not facts:
+                continue
+            per = _instance_hits(change.before, after, [f for f in sorted(facts) if not ignored(after, f)])
+            if per is not None:  # judged instance by instance, as Terraform expands them
+                if per:
+                    yield self._instances_finding(ctx, change, per)
                 continue
             hits = [p for p in change.changed_paths
                     if p in facts and not ignored(after, p) and not per_instance(change.before, after, p)]
@@ -109,6 +114,52 @@ class ForceNewAttributeChanged(Check):
                 extra={"attributes": hits},
                 replaces=after.address,
             )
+
+
+
+    def _instances_finding(self, ctx: Context, change, per: dict[str, list[str]]) -> Finding:
+        after = change.after
+        keys = list(per)
+        attrs = sorted({h for hs in per.values() for h in hs})
+        first_key, first = keys[0], per[keys[0]][0]
+        b_v = get_path(change.before.meta["instances"][first_key], first)
+        a_v = get_path(after.meta["instances"][first_key], first)
+        detail = f" ({after.address}{first_key}: {fmt_value(b_v)} → {fmt_value(a_v)})"
+        names = ", ".join(f"`{h}`" for h in attrs)
+        return self.finding(
+            after,
+            f"{after.address}: changing {names} forces replacement of {len(keys)} instance(s), "
+            f"{_fmt_instances([after.address + k for k in keys])}{detail}{what_holds(ctx, after)}",
+            help=_help(after.language, attrs),
+            severity=severity_for(ctx, after),
+            pos=after.pos_of(first),
+            extra={"attributes": attrs, "instances": keys},
+            replaces=after.address,
+        )
+
+def _fmt_instances(keys: list[str]) -> str:
+    return ", ".join(keys[:5]) + (" ..." if len(keys) > 5 else "")
+
+
+def _instance_hits(before, after, hits: list[str]) -> dict[str, list[str]] | None:
+    """Instance key -> the force-new arguments that certainly change for it, comparing the
+    instances both sides have (`[0]`, `["a"]`); None when the instances are not known on both
+    sides (the resource is then judged as a whole)."""
+    from iaclint.core.diff import changed_paths
+
+    bi, ai = before.meta.get("instances"), after.meta.get("instances")
+    if not isinstance(bi, dict) or not isinstance(ai, dict):
+        return None
+    out: dict[str, list[str]] = {}
+    for key in sorted(bi.keys() & ai.keys()):
+        paths = changed_paths(bi[key], ai[key])
+        mine = [h for h in hits if any(
+            (p == h or p.startswith(h + ".")) and certainly_changed(get_path(bi[key], p), get_path(ai[key], p))
+            and not _zero_for_unset(bi[key], ai[key], p)
+            for p in paths)]
+        if mine:
+            out[key] = mine
+    return out
 
 
 def _set_or_unset(before, after, path: str) -> bool:

@@ -279,6 +279,9 @@ class _Loader:
                 positions[name] = b.attributes[name].pos
         if no_instances(meta) or any(prefix.startswith(z) for z in self.zero_prefixes):
             meta["zero_instances"] = True
+        instances = _expand(b, scope, meta, body)
+        if instances is not None:
+            meta["instances"] = instances
         lc = b.block("lifecycle")
         if lc is not None:
             positions["lifecycle"] = lc.pos
@@ -387,6 +390,55 @@ def _walk(value: Any, rest: list[str]) -> Any:
     if isinstance(value, Expr):
         raise KeyError("unknown")
     return value
+
+
+MAX_EXPANDED = 32  # instances evaluated one by one; beyond that, the resource is judged as a whole
+
+
+class _Bound:
+    """A scope with `count.index` or `each.key`/`each.value` bound for one instance."""
+
+    def __init__(self, scope, names: dict[str, Any]) -> None:
+        self.scope = scope
+        self.names = names
+
+    def resolve(self, ref: list[str]) -> Any:
+        if ref[0] in self.names:
+            return _walk(self.names[ref[0]], ref[1:])
+        return self.scope.resolve(ref)
+
+
+def _mentions(value: Any, needles: tuple[str, ...]) -> bool:
+    if isinstance(value, Expr):
+        return any(n in value.text for n in needles)
+    if isinstance(value, dict):
+        return any(_mentions(v, needles) for v in value.values())
+    if isinstance(value, list):
+        return any(_mentions(v, needles) for v in value)
+    return False
+
+
+def _expand(block, scope, meta: dict[str, Any], body: dict[str, Any]) -> dict[str, dict] | None:
+    """Each instance's body, as Terraform expands `count` and `for_each` with known values,
+    when the body depends on `count.index` or `each`: `availability_zone = var.azs[count.index]`
+    differs per instance, and so does what a change to `var.azs` replaces."""
+    count, each = meta.get("count"), meta.get("for_each")
+    if isinstance(count, int) and not isinstance(count, bool) and 0 < count <= MAX_EXPANDED:
+        if not _mentions(body, ("count . index",)):
+            return None
+        return {f"[{i}]": _body(block, _Bound(scope, {"count": {"index": i}}), {}, "", top=True) for i in range(count)}
+    if isinstance(each, (dict, list)) and 0 < len(each) <= MAX_EXPANDED and not _mentions(each, ("",)):  # "" : any unknown
+        if not _mentions(body, ("each . ",)):
+            return None
+        pairs = list(each.items()) if isinstance(each, dict) else [(k, k) for k in each]
+        if any(not isinstance(k, (str, int, float)) or isinstance(k, bool) for k, _ in pairs):
+            return None
+        out = {}
+        for k, v in pairs:
+            key = hcl._to_str(k)
+            out[f'["{key}"]'] = _body(block, _Bound(scope, {"each": {"key": key, "value": v}}), {}, "", top=True)
+        return out
+    return None
 
 
 def _body(block, scope: _Scope, positions: dict[str, Pos], prefix: str, top: bool = False) -> dict[str, Any]:
