@@ -87,9 +87,23 @@ def build_inputs(opts) -> Inputs:
         root = a.parent
         if not is_relevant(name) and not is_relevant(b.name):
             raise InputError(f"{a.name}: not a Terraform file or a template iaclint reads (.tf, .tfvars, .yaml, .yml, .json, .template)")
+        kinds = {_kind(b.name), _kind(a.name)}
+        if len(kinds) > 1:
+            # compared under one name, one side would be read as the other's language and every
+            # resource of it would vanish unreported
+            raise InputError(f"cannot compare {_kind(b.name)} with {_kind(a.name)}: {b} vs {a}")
     changed = changed_files(before, after)
     renames = content_renames(before, after, changed)
     return Inputs(before, after, changed, renames, root)
+
+
+def _kind(name: str) -> str:
+    from iaclint.languages import LANGUAGES
+
+    for lang in LANGUAGES:
+        if lang.claims(name):
+            return {"terraform": "a Terraform file", "cloudformation": "a template", "python": "a Python program"}[lang.name]
+    return "an unknown kind of file"
 
 
 def _patch_inputs(opts, cwd: Path) -> Inputs:
@@ -150,12 +164,22 @@ def _check_paths_exist(given: list[str], rel_paths: list[str], before, after, cw
 
 
 def _merge_base(root: Path, base: str, head: str) -> str:
-
+    """Where the change forked from `base`. Without it, comparing with `base`'s tip would report
+    the base branch's own new resources as deleted by this change: an error, never a fallback."""
     try:
         out = trees.git(["merge-base", "--end-of-options", base, head], root).decode().strip()
     except trees.TreeError:
-        return base
-    return out or base
+        out = ""
+    if out:
+        return out
+    try:
+        shallow = trees.git(["rev-parse", "--is-shallow-repository"], root).decode().strip() == "true"
+    except trees.TreeError:
+        shallow = False
+    if shallow:
+        raise InputError(f"no merge base between {base} and {head}: the clone is shallow; fetch more history "
+                         f"(`git fetch --deepen=200 origin`, or actions/checkout with `fetch-depth: 0`)")
+    raise InputError(f"{base} and {head} have no common history: nothing to compare")
 
 
 def _repo_relative(paths: list[str], cwd: Path, root: Path) -> list[str] | None:

@@ -24,6 +24,54 @@ class FileTooLarge(Exception):
     pass
 
 
+class NotARegularFile(OSError):
+    """A FIFO, a device or a socket under a configuration's name: never read (it could block
+    forever or never end)."""
+
+
+class OutsideTheTree(OSError):
+    """A path that leads out of the compared tree through a symbolic link."""
+
+
+def read_regular(full: Path, root: Path | None = None) -> bytes:
+    """The bytes of a regular file that is really inside `root`: no symbolic link on the way
+    (the file itself or a folder above it), no FIFO or device, no more than MAX_FILE_BYTES."""
+    import stat
+
+    if root is not None:
+        real_root = os.path.realpath(root)
+        real_parent = os.path.realpath(full.parent)
+        if real_parent != real_root and not real_parent.startswith(real_root.rstrip(os.sep) + os.sep):
+            raise OutsideTheTree(str(full))
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(full, flags)
+    except OSError as exc:
+        if full.is_symlink():
+            raise FileNotFoundError(str(full)) from None  # a link is not a file of the tree
+        raise exc
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise NotARegularFile(f"not a regular file: {full.name}")
+        if st.st_size > MAX_FILE_BYTES:
+            raise FileTooLarge(str(full))
+        chunks = []
+        remaining = MAX_FILE_BYTES + 1
+        while remaining > 0:
+            chunk = os.read(fd, min(1 << 20, remaining))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            remaining -= len(chunk)
+        data = b"".join(chunks)
+        if len(data) > MAX_FILE_BYTES:
+            raise FileTooLarge(str(full))
+        return data
+    finally:
+        os.close(fd)
+
+
 class Tree:
     """One side of a change. Everything the pipeline asks of a side is here; a tree that cannot
     answer cheaply says so (None, a no-op) rather than being probed for what it is."""
@@ -172,10 +220,10 @@ class DirTree(Tree):
             full = self.root / path
             if full.is_symlink():
                 raise FileNotFoundError(path)
-            size = full.stat().st_size
-            if size > MAX_FILE_BYTES:
-                raise FileTooLarge(path)
-            data = memo[path] = full.read_bytes()
+            try:
+                data = memo[path] = read_regular(full, self.root)
+            except FileTooLarge:
+                raise FileTooLarge(path) from None
         return data
 
     def size(self, path: str) -> int | None:
@@ -197,9 +245,10 @@ class SingleFileTree(Tree):
     def read(self, path: str) -> bytes:
         if path != self.name:
             raise FileNotFoundError(path)
-        if self.file.stat().st_size > MAX_FILE_BYTES:
-            raise FileTooLarge(path)
-        return self.file.read_bytes()
+        try:
+            return read_regular(self.file)
+        except FileTooLarge:
+            raise FileTooLarge(path) from None
 
 
 def read_input(arg: str) -> bytes:

@@ -64,7 +64,7 @@ def read_text(tree, path: str, side: str) -> SideText:
     except FileNotFoundError:
         return SideText(None)
     except OSError as exc:
-        return SideText(None, Problem(path, Pos(1), f"file cannot be read: {exc.__class__.__name__}", side=side))
+        return SideText(None, Problem(path, Pos(1), read_error(exc), side=side))
     try:
         text, flaw = decode_text_lenient(raw)
     except DecodeError as exc:
@@ -72,6 +72,18 @@ def read_text(tree, path: str, side: str) -> SideText:
     if flaw is not None:
         return SideText(text, Problem(path, Pos(flaw[1]), flaw[0], fatal=False, side=side))
     return SideText(text)
+
+
+def read_error(exc: Exception) -> str:
+    from iaclint.inputs.trees import NotARegularFile, OutsideTheTree
+
+    if isinstance(exc, NotARegularFile):
+        return "not a regular file (a FIFO, a device or a socket): not read"
+    if isinstance(exc, OutsideTheTree):
+        return "the path leads out of the compared tree through a symbolic link: not read"
+    if isinstance(exc, PermissionError):
+        return "file cannot be read: permission denied"
+    return f"file cannot be read: {exc.__class__.__name__}"
 
 
 def on_side(problems, side: str, path: str | None = None) -> list[Problem]:

@@ -109,12 +109,13 @@ class ParseCache:
 
 def _read_error(exc: Exception) -> str:
     from iaclint.inputs.trees import MAX_FILE_BYTES, FileTooLarge
+    from iaclint.languages.base import read_error
 
     if isinstance(exc, FileTooLarge):
         return f"file is larger than the {MAX_FILE_BYTES / (1024 * 1024):g} MiB limit; not read"
     if isinstance(exc, PermissionError):
         return "file cannot be read: permission denied"
-    return f"file cannot be read: {exc.__class__.__name__}"
+    return read_error(exc)
 
 
 def module_dirs(tree) -> dict[str, list[str]]:

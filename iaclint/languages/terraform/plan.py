@@ -36,7 +36,16 @@ def _actions(rc: dict, i: int, label: str) -> tuple[str, str, list[str], dict]:
     address, rtype, change = rc.get("address"), rc.get("type"), rc.get("change")
     if not isinstance(address, str) or not isinstance(change, dict) or not isinstance(change.get("actions"), list):
         raise PlanError(f"{label}: not a plan: resource_changes[{i}] has no address or change.actions")
-    return address, rtype if isinstance(rtype, str) else "", [str(a) for a in change["actions"]], change
+    if rtype is not None and not isinstance(rtype, str):
+        raise PlanError(f"{label}: not a plan: resource_changes[{i}].type is not a string")
+    actions = change["actions"]
+    if not all(isinstance(a, str) and a in _ACTIONS for a in actions):
+        raise PlanError(f"{label}: not a plan: resource_changes[{i}].change.actions holds something other than "
+                        f"{', '.join(sorted(_ACTIONS))}")
+    return address, rtype or "", list(actions), change
+
+
+_ACTIONS = {"no-op", "create", "read", "update", "delete", "forget"}
 
 
 def analyze(doc: dict, result: PlanResult, packs, settings: dict) -> None:

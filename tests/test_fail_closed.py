@@ -1,0 +1,97 @@
+"""Inputs that used to pass silently (0 findings, exit 0) are now read or refused out loud."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import run_cli
+
+QUEUE_TF = 'resource "aws_sqs_queue" "q" {\n  name = "q"\n}\n'
+DB_TF = 'resource "aws_db_instance" "db" {\n  engine = "postgres"\n  instance_class = "db.t3.micro"\n}\n'
+
+
+def test_comparing_files_of_different_kinds_is_a_usage_error(tmp_path):
+    (tmp_path / "main.tf").write_text(QUEUE_TF)
+    (tmp_path / "stack.yaml").write_text("Resources:\n  Q:\n    Type: AWS::SQS::Queue\n")
+    result = run_cli(["diff", "main.tf", "stack.yaml"], cwd=tmp_path)
+    assert result.exit_code == 2
+    assert "cannot compare a Terraform file with a template" in result.stderr
+
+
+@pytest.mark.parametrize("change", [
+    {"address": "a.b", "type": "aws_s3_bucket", "change": {"actions": [{"a": 1}]}},
+    {"address": "a.b", "type": ["aws_s3_bucket"], "change": {"actions": ["delete"]}},
+    {"address": "a.b", "type": "aws_s3_bucket", "change": {"actions": ["explode"]}},
+], ids=["action-object", "type-list", "unknown-action"])
+def test_a_plan_with_the_wrong_shapes_is_not_a_plan(tmp_path, change):
+    (tmp_path / "plan.json").write_text(json.dumps({"format_version": "1.2", "resource_changes": [change]}))
+    result = run_cli(["plan", "plan.json"], cwd=tmp_path)
+    assert result.exit_code == 2 and "not a plan" in result.stderr
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_a_fifo_named_like_a_configuration_is_reported_not_waited_on(tmp_path):
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b" / "main.tf").write_text(QUEUE_TF)
+    os.mkfifo(tmp_path / "a" / "main.tf")
+    result = run_cli(["diff", "b", "a", "--format", "json"], cwd=tmp_path)
+    findings = json.loads(result.stdout)["findings"]
+    assert [(f["rule"], f["severity"]) for f in findings] == [("IAC001", "error")]
+    assert "not a regular file" in findings[0]["message"]
+
+
+@pytest.mark.slow
+def test_a_tracked_folder_replaced_by_a_symlink_is_not_followed(tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "main.tf").write_text(DB_TF.replace("postgres", "secret-engine-from-outside"))
+    repo = tmp_path / "repo"
+    (repo / "infra").mkdir(parents=True)
+    _git(repo, "init", "-q")
+    (repo / "infra" / "main.tf").write_text(DB_TF)
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-qm", "one")
+    import shutil
+
+    shutil.rmtree(repo / "infra")
+    (repo / "infra").symlink_to(outside, target_is_directory=True)
+    result = run_cli(["diff", "--base", "HEAD", "--format", "json"], cwd=repo)
+    assert "secret-engine-from-outside" not in result.stdout + result.stderr
+    findings = json.loads(result.stdout)["findings"]
+    assert any(f["rule"] == "IAC001" and "out of the compared tree" in f["message"] for f in findings), findings
+
+
+def _git(cwd, *args):
+    env = dict(os.environ, GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@t", GIT_COMMITTER_NAME="t", GIT_COMMITTER_EMAIL="t@t")
+    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, env=env).stdout.decode()
+
+
+@pytest.mark.slow
+def test_a_shallow_clone_without_the_merge_base_is_a_clear_error(tmp_path):
+    origin = tmp_path / "origin"
+    origin.mkdir()
+    _git(origin, "init", "-q", "-b", "main")
+    (origin / "main.tf").write_text(QUEUE_TF)
+    _git(origin, "add", "-A")
+    _git(origin, "commit", "-qm", "one")
+    (origin / "main.tf").write_text(QUEUE_TF + DB_TF)
+    _git(origin, "commit", "-qam", "two")
+    _git(origin, "checkout", "-q", "-b", "feature")
+    (origin / "other.tf").write_text(QUEUE_TF.replace('"q"', '"r"'))
+    _git(origin, "add", "-A")
+    _git(origin, "commit", "-qm", "feature")
+    _git(origin, "checkout", "-q", "main")
+    (origin / "main.tf").write_text(DB_TF)
+    _git(origin, "commit", "-qam", "main moves on")
+    clone = tmp_path / "clone"
+    _git(tmp_path, "clone", "-q", "--depth", "1", "--branch", "feature", f"file://{origin}", str(clone))
+    _git(clone, "fetch", "-q", "--depth", "1", "origin", "main:refs/remotes/origin/main")
+    result = run_cli(["diff", "--base", "origin/main"], cwd=clone)
+    assert result.exit_code == 2
+    assert "no merge base" in result.stderr and "shallow" in result.stderr
