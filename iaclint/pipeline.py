@@ -51,6 +51,7 @@ class Analysis:
     diffs: list[StackDiff] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     files: int = 0
+    secrets: set[str] = field(default_factory=set)
 
     @property
     def resources_before(self) -> int:
@@ -85,6 +86,7 @@ def analyze(before, after, changed: set[str], renames: dict[str, str], store=Non
         result.diffs += loaded.diffs
         result.problems += loaded.problems
         result.files += loaded.files
+        result.secrets |= loaded.secrets
     return result
 
 
@@ -127,7 +129,7 @@ def lint(opts: RunOptions, inputs=None) -> LintResult:
 
         findings, disagreements = with_plan(findings, opts, ctx, analysis, selection, inputs.after)
     # a touched module may hold an excluded file: say nothing about it either
-    findings = _excluding(findings, cfg)
+    findings = redact(_excluding(findings, cfg), analysis.secrets)
     summary = summarize(findings, analysis.files, analysis.resources_before, analysis.resources_after)
     return LintResult(findings, summary, inputs.root, cfg, analysis, disagreements)
 
@@ -143,6 +145,28 @@ def _static_findings(inputs, changed: set[str], ctx, store) -> tuple[list[Findin
     if store is not None:
         store.prune()
     return run_checks(analysis.diffs, ctx) + to_findings(analysis.problems, changed), analysis
+
+
+SENSITIVE = "(sensitive value)"
+
+
+def redact(findings: list[Finding], secrets: set[str]) -> list[Finding]:
+    """Every value a source marks sensitive, wherever a message, help or fix would show it."""
+    if not secrets:
+        return findings
+    ordered = sorted(secrets, key=len, reverse=True)  # a secret inside a longer one: the longer first
+
+    def clean(text):
+        if not text:
+            return text
+        for s in ordered:
+            if s in text:
+                text = text.replace(s, SENSITIVE)
+        return text
+
+    for f in findings:
+        f.message, f.help, f.fix = clean(f.message), clean(f.help), clean(f.fix)
+    return findings
 
 
 def _config(opts: RunOptions, cwd: Path):

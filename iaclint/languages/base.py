@@ -30,6 +30,8 @@ class Loaded:
     diffs: list[StackDiff] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     files: int = 0
+    # values a source marks sensitive (`sensitive = true` variables, NoEcho parameters): never printed
+    secrets: set[str] = field(default_factory=set)
 
 
 class Loader(Protocol):

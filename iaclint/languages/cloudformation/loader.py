@@ -76,6 +76,8 @@ def analyze_templates(before, after, paths, renames, result: Loaded, store=None)
             b_parsed = None
         if a_parsed is not None:
             result.problems += [_nonfatal(path, p) for p in a_parsed.problems if not p.fatal]
+        for parsed_side in (b_parsed, a_parsed):
+            result.secrets |= _no_echo_defaults(parsed_side)
         before_res = b_parsed.resources if b_parsed else {}
         after_res = a_parsed.resources if a_parsed else {}
         result.diffs.append(StackDiff(
@@ -91,6 +93,17 @@ def analyze_templates(before, after, paths, renames, result: Loaded, store=None)
             stack_comments=_allow_comments(a.text or "", path),
         ))
         result.files += 1
+
+
+def _no_echo_defaults(parsed) -> set[str]:
+    """The defaults of NoEcho parameters: CloudFormation masks them, and so does iaclint."""
+    out: set[str] = set()
+    for spec in (parsed.parameters.values() if parsed is not None and isinstance(parsed.parameters, dict) else []):
+        if isinstance(spec, dict) and str(spec.get("NoEcho", "")).lower() == "true" and "Default" in spec:
+            default = spec["Default"]
+            if isinstance(default, (str, int, float)) and not isinstance(default, bool) and len(str(default)) >= 3:
+                out.add(str(default))
+    return out
 
 
 def _located(p: Problem, path: str, side: str) -> Problem:

@@ -254,6 +254,7 @@ def _stack_diff(stack: str, b_mod, a_mod, changed: set[str], result: Loaded) -> 
     )
     result.diffs.append(diff)
     result.files += len(set(a_mod.files if a_mod else []) | set(b_mod.files if b_mod else []))
+    result.secrets |= (a_mod.secrets if a_mod else set()) | (b_mod.secrets if b_mod else set())
 
 
 def _is_example(directory: str) -> bool:

@@ -55,6 +55,8 @@ class LoadedModule:
     # every local module directory a call names, loaded or not (missing, too deep, a cycle):
     # what the result depends on besides the directory's own files
     local_sources: set[str] = field(default_factory=set)
+    # the values of variables marked `sensitive = true`, as text: redacted from every message
+    secrets: set[str] = field(default_factory=set)
 
 
 def is_terraform_file(path: str) -> bool:
@@ -127,6 +129,22 @@ def module_dirs(tree) -> dict[str, list[str]]:
     for files in dirs.values():
         files.sort()
     return dirs
+
+
+def secret_texts(value: Any) -> set[str]:
+    """The texts a sensitive value could appear as in a message (strings and numbers inside it)."""
+    out: set[str] = set()
+    if isinstance(value, dict):
+        for v in value.values():
+            out |= secret_texts(v)
+    elif isinstance(value, list):
+        for v in value:
+            out |= secret_texts(v)
+    elif isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        text = hcl._to_str(value)
+        if len(text) >= 3:
+            out.add(text)
+    return out
 
 
 def no_instances(meta: dict[str, Any]) -> bool:
@@ -218,17 +236,25 @@ class _Loader:
 
         variables: dict[str, Any] = {}
         local_nodes: dict[str, Any] = {}
+        sensitive: list[str] = []
         for path, parsed in parsed_files:
             for b in parsed.blocks:
                 if b.type == "variable" and b.labels:
                     default = b.attributes.get("default")
                     if default is not None:
                         variables[b.labels[0]] = hcl.evaluate(default.node)
+                    flag = b.attributes.get("sensitive")
+                    if flag is not None and hcl.evaluate(flag.node) is True:
+                        sensitive.append(b.labels[0])
                 elif b.type == "locals":
                     for name, attr in b.attributes.items():
                         local_nodes[name] = attr.node
 
         scope = _Scope(variables, tfvars if inputs is None else {}, inputs, local_nodes)
+        for name in sensitive:
+            for source in (inputs or {}, tfvars if inputs is None else {}, variables):
+                if name in source:
+                    self.out.secrets.update(secret_texts(source[name]))
 
         for path, parsed in parsed_files:
             for b in parsed.blocks:
