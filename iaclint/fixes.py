@@ -93,27 +93,70 @@ def render_plan(plan: FixPlan) -> str:
 
 
 def write_plan(plan: FixPlan, root: Path) -> list[Path]:
-    """Append the moved blocks to each module's moved.tf; write the refactor mapping file."""
-    written = []
+    """Append the moved blocks to each module's moved.tf; write the refactor mapping file.
+
+    Every target is checked first (inside `root`, no symbolic link on the way, a regular file
+    or nothing): a repository whose moved.tf links to ~/.bashrc gets an error, not an append.
+    Each file is written whole and renamed into place."""
+    targets: list[tuple[Path, bytes]] = []
     for d in sorted(plan.moved):
-        target = root / d / MOVED_FILE
+        target = _safe_target(root, posixpath.join(d, MOVED_FILE) if d else MOVED_FILE)
         text = "\n\n".join(plan.moved[d]) + "\n"
         if target.exists():
-            old = target.read_bytes().decode("utf-8", "surrogateescape")
+            from iaclint.inputs.trees import read_regular
+
+            old = read_regular(target, root).decode("utf-8", "surrogateescape")
             eol = "\r\n" if "\r\n" in old else "\n"
             sep = "" if not old or old.endswith("\n") else eol
             text = old + sep + (eol if old.strip() else "") + text.replace("\n", eol)
-        target.write_bytes(text.encode("utf-8", "surrogateescape"))
-        written.append(target)
+        targets.append((target, text.encode("utf-8", "surrogateescape")))
     if plan.mappings:
-        target = root / REFACTOR_FILE
-        target.write_text(json.dumps(plan.mappings, indent=2) + "\n")
-        written.append(target)
+        targets.append((_safe_target(root, REFACTOR_FILE), (json.dumps(plan.mappings, indent=2) + "\n").encode()))
     for path in sorted(plan.python_edits):
-        target = root / path
-        target.write_bytes(plan.python_edits[path][1].encode("utf-8", "surrogateescape"))
-        written.append(target)
-    return written
+        targets.append((_safe_target(root, path), plan.python_edits[path][1].encode("utf-8", "surrogateescape")))
+    for target, data in targets:
+        _write_atomically(target, data)
+    return [t for t, _ in targets]
+
+
+def _safe_target(root: Path, rel: str) -> Path:
+    """`root/rel`, refused when it would be written outside `root` or through a symlink."""
+    import os
+
+    from iaclint.errors import InputError
+
+    real_root = os.path.realpath(root)
+    target = root / rel
+    probe = root
+    for part in Path(rel).parts:
+        probe = probe / part
+        if probe.is_symlink():
+            raise InputError(f"refusing to write {rel}: {probe.relative_to(root)} is a symbolic link")
+    real = os.path.realpath(target)
+    if not (real == real_root or real.startswith(real_root.rstrip(os.sep) + os.sep)):
+        raise InputError(f"refusing to write {rel}: it is outside {root}")
+    if target.exists() and not target.is_file():
+        raise InputError(f"refusing to write {rel}: not a regular file")
+    return target
+
+
+def _write_atomically(target: Path, data: bytes) -> None:
+    import os
+    import tempfile
+
+    fd, tmp = tempfile.mkstemp(prefix=".iaclint-", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        if target.exists():
+            os.chmod(tmp, target.stat().st_mode & 0o7777)
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
 
 
 def run_fix(opts, write: bool = False, stack_name: str | None = None) -> int:

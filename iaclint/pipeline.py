@@ -248,5 +248,15 @@ def _user_packs(cfg) -> list[dict]:
         return []
     from iaclint.knowledge.user_packs import load_user_packs
 
+    from iaclint.errors import ConfigError
+
     base = cfg.path.parent if cfg.path else Path.cwd()
-    return load_user_packs([base / p for p in paths])
+    real_base = base.resolve()
+    chosen = []
+    for p in paths:
+        full = (base / p).resolve()
+        # a pack is the team's own file, beside the configuration: never /etc/shadow or ~/.ssh
+        if not full.is_relative_to(real_base):
+            raise ConfigError(f"{cfg.path or 'configuration'}: packs: {p!r} is outside {base}; packs must live in the repository")
+        chosen.append(full)
+    return load_user_packs(chosen)

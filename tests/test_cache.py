@@ -113,7 +113,7 @@ def test_corrupt_entries_are_ignored_and_replaced(tmp_path, cache_dir):
     assert codes(tmp_path, "b", "a") == cold
     from iaclint.cache.store import loads
 
-    assert all(loads(p.read_bytes()) is not None for p in entries(cache_dir))
+    assert all(loads(p.read_bytes().split(b"\n", 1)[1]) is not None for p in entries(cache_dir))
 
 
 def test_an_unusable_cache_directory_turns_the_cache_off_quietly(tmp_path, monkeypatch):
@@ -342,3 +342,31 @@ def test_a_cached_module_with_calls_and_a_template_with_problems_load_back(tmp_p
     assert template.problems and loads(dumps(template)) is not None
     del Store
 
+
+
+def test_an_entry_copied_under_another_key_is_not_served(tmp_path, cache_dir):
+    """A forged or misplaced entry (the bytes of one key's entry under another key's name) is
+    a miss: the entry names its own key."""
+    write(tmp_path, {"b/main.tf": DB % "postgres", "a/main.tf": DB % "mysql"})
+    cold = codes(tmp_path, "b", "a")
+    write(tmp_path, {"c/main.tf": DB % "postgres"})
+    codes(tmp_path, "b", "c")  # an entry for an unchanged pair
+    files = entries(cache_dir)
+    donor = files[0].read_bytes()
+    for p in files[1:]:
+        p.write_bytes(donor)
+    assert codes(tmp_path, "b", "a") == cold
+
+
+def test_clear_and_prune_never_follow_a_linked_shard(tmp_path, cache_dir):
+    from iaclint.cache.store import FORMAT, Store
+
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    (victim / "precious.pkl").write_text("keep me")
+    (victim / "notes.txt").write_text("keep me too")
+    base = cache_dir / f"v{FORMAT}"
+    base.mkdir(parents=True, exist_ok=True)
+    (base / "zz").symlink_to(victim, target_is_directory=True)
+    Store(cache_dir).clear()
+    assert (victim / "precious.pkl").exists() and (victim / "notes.txt").exists()

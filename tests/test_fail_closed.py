@@ -95,3 +95,36 @@ def test_a_shallow_clone_without_the_merge_base_is_a_clear_error(tmp_path):
     result = run_cli(["diff", "--base", "origin/main"], cwd=clone)
     assert result.exit_code == 2
     assert "no merge base" in result.stderr and "shallow" in result.stderr
+
+
+def test_fix_write_never_writes_through_a_symlink(tmp_path):
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b" / "main.tf").write_text('resource "aws_sqs_queue" "old" {\n  name = "q"\n}\n')
+    (tmp_path / "a" / "main.tf").write_text('resource "aws_sqs_queue" "new" {\n  name = "q"\n}\n')
+    outside = tmp_path / "bashrc"
+    outside.write_text("# mine\n")
+    (tmp_path / "a" / "moved.tf").symlink_to(outside)
+    result = run_cli(["fix", "--write", "b", "a"], cwd=tmp_path)
+    assert result.exit_code == 2 and "symbolic link" in result.stderr
+    assert outside.read_text() == "# mine\n"
+
+
+def test_moved_block_keys_are_written_as_inert_hcl_strings():
+    from iaclint.checks.replacement.instance_keys_changed import hcl_string
+
+    assert hcl_string('$(touch x)${var.a}%{if}"\\') == '"$(touch x)$${var.a}%%{if}\\"\\\\"'
+
+
+def test_a_pack_outside_the_repository_is_refused_without_echoing_it(tmp_path):
+    secret = tmp_path / "outside.yaml"
+    secret.write_text("root: x:0:0:secret-hash\n")
+    repo = tmp_path / "repo"
+    (repo / "b").mkdir(parents=True)
+    (repo / "a").mkdir()
+    (repo / "b" / "main.tf").write_text(QUEUE_TF)
+    (repo / "a" / "main.tf").write_text(QUEUE_TF)
+    (repo / ".iaclint.toml").write_text(f'packs = ["{secret}"]\n')
+    result = run_cli(["diff", "b", "a"], cwd=repo)
+    assert result.exit_code == 2 and "outside" in result.stderr
+    assert "secret-hash" not in result.output

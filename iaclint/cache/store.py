@@ -124,13 +124,13 @@ class Store:
     def get(self, key: str) -> Any:
         path = self._path(key)
         try:
-            with open(path, "rb") as fh:
-                data = fh.read()
-                mtime = os.fstat(fh.fileno()).st_mtime
+            data, mtime = _read_entry(path)
         except OSError:
             self.misses += 1
             return None
-        value = loads(data)
+        header = _header(key)
+        # an entry names its own key: one copied (or forged) under another key is not served
+        value = loads(data[len(header):]) if data.startswith(header) else None
         if value is None:
             _unlink(path)  # corrupt, truncated by a crash, or from a tampered cache
             self.misses += 1
@@ -153,9 +153,12 @@ class Store:
         path = self._path(key)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
+            if path.parent.is_symlink() or (self.root / f"v{FORMAT}").is_symlink():
+                return  # never write through a link placed in the cache
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
             try:
                 with os.fdopen(fd, "wb") as fh:
+                    fh.write(_header(key))
                     fh.write(data)
                 os.replace(tmp, path)  # atomic: a concurrent reader sees the old entry or the new one
             except BaseException:
@@ -178,18 +181,26 @@ class Store:
     # ---------------------------------------------------------------- size
 
     def entries(self) -> list[tuple[float, int, Path]]:
+        """Every entry: regular files in the cache's own shard folders, never through a link (a
+        shard replaced by a link to elsewhere must not make prune or --clear delete there)."""
         out = []
         base = self.root / f"v{FORMAT}"
+        if base.is_symlink():
+            return out
         try:
             shards = list(os.scandir(base))
         except OSError:
             return out
         for shard in shards:
             try:
+                if not shard.is_dir(follow_symlinks=False):
+                    continue
                 with os.scandir(shard.path) as it:
                     for e in it:
                         try:
-                            st = e.stat()
+                            if not e.is_file(follow_symlinks=False) or not e.name.endswith(".pkl"):
+                                continue
+                            st = e.stat(follow_symlinks=False)
                         except OSError:
                             continue
                         out.append((st.st_mtime, st.st_size, Path(e.path)))
@@ -231,6 +242,30 @@ class Store:
         for _, _, path in self.entries():
             n += _unlink(path)
         return n
+
+
+def _header(key: str) -> bytes:
+    return b"iaclint-cache " + key.encode() + b"\n"
+
+
+def _read_entry(path: Path) -> tuple[bytes, float]:
+    """An entry's bytes and mtime: a regular file only, not through a link (a FIFO would hang)."""
+    import stat
+
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise OSError("not a regular file")
+        chunks = []
+        while True:
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                break
+            chunks.append(chunk)
+        return b"".join(chunks), st.st_mtime
+    finally:
+        os.close(fd)
 
 
 def _identity(path: Path, base: Path) -> str:

@@ -20,7 +20,9 @@ def load_user_packs(paths: list[Path]) -> list[dict]:
         except OSError as exc:
             raise ConfigError(f"user pack {path}: cannot read: {exc.__class__.__name__}") from None
         except yaml.YAMLError as exc:
-            raise ConfigError(f"user pack {path}: invalid YAML: {str(exc).splitlines()[0]}") from None
+            mark = getattr(exc, "problem_mark", None)
+            where = f" at line {mark.line + 1}" if mark is not None else ""
+            raise ConfigError(f"user pack {path}: invalid YAML{where}") from None
         out.append(_convert(data or {}, path))
     return out
 
@@ -30,7 +32,9 @@ def _convert(data, path: Path) -> dict:
         raise ConfigError(f"user pack {path}: the top level must be a mapping")
     unknown = set(data) - set(SECTIONS)
     if unknown:
-        raise ConfigError(f"user pack {path}: unknown section(s) {', '.join(sorted(unknown))}")
+        shown = ", ".join(sorted(s for s in unknown if isinstance(s, str) and s.isidentifier() and len(s) <= 40))
+        raise ConfigError(f"user pack {path}: {len(unknown)} unknown section(s){': ' + shown if shown else ''} "
+                          f"(allowed: {', '.join(SECTIONS)})")
     for section in SECTIONS:
         if data.get(section) is not None and not isinstance(data[section], dict):
             raise ConfigError(f"user pack {path}: {section!r} must be a mapping of resource types")

@@ -107,6 +107,13 @@ def _moved_blocks(b, a) -> str | None:
     return "\n".join(blocks)
 
 
+def hcl_string(text: str) -> str:
+    """A quoted HCL string whose value is exactly `text`: nothing in it is interpolated
+    (`${`, `%{`) and no quote or backslash ends it early. Keys come from the user's files."""
+    out = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
+    return '"' + out.replace("${", "$${").replace("%{", "%%{") + '"'
+
+
 def _keys(r) -> list[str] | None:
     if "count" in r.meta:
         n = r.meta["count"]
@@ -114,8 +121,8 @@ def _keys(r) -> list[str] | None:
     if "for_each" in r.meta:
         v = r.meta["for_each"]
         if isinstance(v, dict):
-            return [f'["{k}"]' for k in v]
+            return [f"[{hcl_string(str(k))}]" for k in v]
         if isinstance(v, list) and all(isinstance(x, str) for x in v):
-            return [f'["{k}"]' for k in v]
+            return [f"[{hcl_string(k)}]" for k in v]
         return None
     return [""]

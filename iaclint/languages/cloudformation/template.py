@@ -71,7 +71,8 @@ RESOURCE_ATTRIBUTES = (
     "CreationPolicy",
 )
 
-_TYPE_RE = re.compile(r"""["']?\bType["']?\s*:\s*["']?(?:AWS|Custom|Alexa)::""")
+# AWS::S3::Bucket, Custom::Thing, Alexa::ASK::Skill, and third-party registry types (MongoDB::Atlas::Cluster)
+_TYPE_RE = re.compile(r"""["']?\bType["']?\s*:\s*["']?(?:(?:AWS|Custom|Alexa)::|[A-Za-z0-9]+::[A-Za-z0-9]+::[A-Za-z0-9]+)""")
 _YAML_RESOURCES = re.compile(r"""^["']?Resources["']?[ \t]*:""", re.MULTILINE)
 _JSON_RESOURCES = re.compile(r'"Resources"\s*:')
 _SUB_VARIABLE = re.compile(r"\$\{(?!!)([^}]*)\}")
