@@ -225,8 +225,70 @@ MAX_DEPTH = 256  # syntax-tree levels; real configurations stay far below (a nes
 @functools.lru_cache(maxsize=1)
 def _kinds() -> dict[str, int]:
     language = _parser().language
-    names = ("comment", "template_literal", "block", "attribute", "object_elem", "string_lit", "quoted_template")
+    names = ("comment", "template_literal", "block", "attribute", "object_elem", "string_lit", "quoted_template", "object")
     return {name: language.id_for_node_kind(name, True) for name in names}
+
+
+_EMPTY_INTERPOLATION = re.compile(rb"(?<!\$)\$\{~?\s*~?\}")
+
+
+def _check_object(node, errors: list) -> None:
+    """Elements of an object on one line need a comma between them (`{ a = 1 b = 2 }` is an error)."""
+    previous = None
+    comma = False
+    for c in node.children:
+        if c.type == "object_elem":
+            if previous is not None and not comma and c.start_point.row == previous.end_point.row:
+                errors.append((_pos(c), "syntax error: missing comma between object elements on one line"))
+                return
+            previous, comma = c, False
+        elif c.type == ",":
+            comma = True
+
+
+def _check_body(block, errors: list) -> None:
+    """What HCL rejects in a block's body and tree-sitter-hcl accepts (as `terraform fmt` does):
+    a one-line block with more than one argument or with a block in it, two items on one line,
+    an argument written twice (the last would silently win: `deletion_protection = false` then
+    `= true`)."""
+    body = next((c for c in block.children if c.type == "body"), None)
+    if body is None:
+        return
+    items = [c for c in body.children if c.type in ("attribute", "block")]
+    end = next((c for c in block.children if c.type == "block_end"), None)
+    if items and end is not None and end.start_point.row == block.start_point.row:
+        if any(c.type == "block" for c in items):
+            errors.append((_pos(block), "syntax error: a block on one line can hold one argument and no block"))
+            return
+        if len(items) > 1:
+            errors.append((_pos(block), "syntax error: invalid single-argument block: a block on one line can hold one argument"))
+            return
+    elif items and end is not None:
+        start = next((c for c in block.children if c.type == "block_start"), None)
+        if start is not None and items[0].start_point.row == start.start_point.row:
+            errors.append((_pos(items[0]), "syntax error: invalid single-argument block: an argument on the line of `{` "
+                                           "needs its `}` on that line too"))
+            return
+        if items[-1].end_point.row == end.start_point.row:
+            errors.append((_pos(end), "syntax error: missing newline before `}` (a block's closing brace goes on its own line)"))
+            return
+    _check_items(body, errors)
+
+
+def _check_items(body, errors: list) -> None:
+    items = [c for c in body.children if c.type in ("attribute", "block")]
+    seen: dict[str, object] = {}
+    previous = None
+    for item in items:
+        if previous is not None and item.start_point.row == previous.end_point.row:
+            errors.append((_pos(item), "syntax error: missing newline after argument (two items on one line)"))
+        previous = item
+        if item.type == "attribute":
+            name = item.children[0].text.decode("utf-8", "replace")
+            if name in seen:
+                errors.append((_pos(item), f"syntax error: attribute {name!r} redefined (first on line {seen[name].start_point.row + 1})"))
+            else:
+                seen[name] = item
 
 
 def _scan(root, out: list, errors: list) -> bool:
@@ -239,6 +301,9 @@ def _scan(root, out: list, errors: list) -> bool:
     template sequences in labels. Blocks and values are read recursively, so a file nested
     deeper than MAX_DEPTH (5,000 `[`s) is reported instead of read; returns True then.
     """
+    top = next((c for c in root.children if c.type == "body"), None)
+    if top is not None:
+        _check_items(top, errors)
     too_deep: list[Pos] = []
     parents: list = []  # the ancestors of the cursor's node; a cursor is ~5x faster than node.children
     k = _kinds()
@@ -260,12 +325,17 @@ def _scan(root, out: list, errors: list) -> bool:
             elif parent_kind == k["string_lit"] and _TEMPLATE_SEQUENCE.search(n.text):
                 # a label: tree-sitter-hcl keeps `${` as text there, Terraform rejects it
                 errors.append((_pos(parents[-1]), "syntax error: template sequences (`${`, `%{`) are not allowed in a block label"))
+        elif kind == k["object"]:
+            _check_object(n, errors)
+        elif kind == k["quoted_template"] and _EMPTY_INTERPOLATION.search(n.text):
+            errors.append((_pos(n), "syntax error: an empty interpolation `${}`"))
         elif kind == k["block"]:
             opening = next((c for c in n.children if c.type == "block_start"), None)
             if opening is not None and opening.start_point.row != n.start_point.row:
                 # tree-sitter-hcl lets a block header span lines (`r` + newline + `esource "x" "y" {`
                 # reads as a block of type `r`); in HCL the type, labels and `{` share one line
                 errors.append((_pos(n), "syntax error: a block's type, labels and `{` must be on one line"))
+            _check_body(n, errors)
         elif (kind == k["attribute"] or kind == k["object_elem"]) and n.child_count >= 3:
             # likewise an argument's (or object element's) name, `=` and the start of its value share one line
             name, eq, value = n.children[0], n.children[1], n.children[2]
