@@ -121,7 +121,12 @@ def lint(opts: RunOptions, inputs=None) -> LintResult:
     excludes = cfg.get("exclude", [])
     if excludes:
         changed = {p for p in changed if not excluded(p, excludes)}
-    findings, analysis = _static_findings(inputs, changed, ctx, _cache_store(opts))
+    try:
+        findings, analysis = _static_findings(inputs, changed, ctx, _cache_store(opts))
+    finally:
+        from iaclint.inputs.trees import close_readers
+
+        close_readers()
     findings = finalize(findings, selection)
     disagreements: list = []
     if opts.plan:

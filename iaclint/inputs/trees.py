@@ -274,17 +274,32 @@ def git(args: list[str], cwd: str | os.PathLike, input: bytes | None = None) -> 
     return proc.stdout
 
 
+_HEADS: dict[str, str] = {}  # repository root -> HEAD's commit, asked for with the root
+
+
 def repo_root(cwd: str | os.PathLike) -> Path:
+    try:  # the root and HEAD in one git process (a hook asks for both)
+        lines = git(["rev-parse", "--show-toplevel", "HEAD^{commit}"], cwd).decode().split("\n")
+        root = lines[0].strip()
+        if len(lines) > 1 and len(lines[1].strip()) in (40, 64):
+            _HEADS[root] = lines[1].strip()
+            return Path(root)
+    except TreeError:
+        pass
     try:
         out = git(["rev-parse", "--show-toplevel"], cwd)
     except TreeError as exc:
         raise TreeError(f"not inside a git repository: {cwd}") from exc
-    return Path(out.decode().strip())
+    root = out.decode().strip()
+    _HEADS.pop(root, None)  # no commit yet
+    return Path(root)
 
 
 def resolve_ref(root: Path, ref: str) -> str:
     if ref.startswith("-"):
         raise TreeError(f"bad git ref {ref!r}: a ref cannot start with '-'")
+    if ref == "HEAD" and str(root) in _HEADS:
+        return _HEADS[str(root)]
     try:
         out = git(["rev-parse", "--verify", "--quiet", "--end-of-options", ref + "^{commit}"], root)
     except TreeError:
@@ -293,6 +308,90 @@ def resolve_ref(root: Path, ref: str) -> str:
     if not sha:
         raise TreeError(f"unknown git ref {ref!r}")
     return sha
+
+
+class _BatchReader:
+    """One `git cat-file --batch` process per repository for the whole run, however many trees
+    (HEAD, the index, a base revision) and batches read from it: a git process costs more than
+    the reads of a small change. Blobs are found by id, so what it returns never goes stale."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.proc: subprocess.Popen | None = None
+        self.blobs: dict[str, bytes] = {}  # blob id -> content: a blob on both sides is read once
+
+    def fetch(self, shas: list[str]) -> dict[str, bytes]:
+        import threading
+
+        wanted = list(dict.fromkeys(s for s in shas if s not in self.blobs))
+        if wanted:
+            proc = self._process()
+            request = "".join(s + "\n" for s in wanted).encode()
+            # written from a thread while the answers are read here: neither pipe can fill and block
+            writer = threading.Thread(target=self._write, args=(proc, request), daemon=True)
+            writer.start()
+            out = proc.stdout
+            for sha in wanted:
+                header = out.readline().split()
+                if len(header) < 3 or header[1] == b"missing":
+                    if not header:
+                        self.close()
+                        raise TreeError("git cat-file stopped answering")
+                    continue
+                size = int(header[2])
+                data = out.read(size)
+                out.read(1)  # the newline after each object
+                self.blobs[sha] = data
+            writer.join()
+        return {s: self.blobs[s] for s in shas if s in self.blobs}
+
+    @staticmethod
+    def _write(proc: subprocess.Popen, request: bytes) -> None:
+        try:
+            proc.stdin.write(request)
+            proc.stdin.flush()
+        except (BrokenPipeError, OSError):
+            pass
+
+    def _process(self) -> subprocess.Popen:
+        if self.proc is None or self.proc.poll() is not None:
+            try:
+                self.proc = subprocess.Popen(["git", "cat-file", "--batch"], cwd=self.root, stdin=subprocess.PIPE,
+                                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+            except FileNotFoundError as exc:
+                raise TreeError("git is not installed or not on PATH") from exc
+        return self.proc
+
+    def close(self) -> None:
+        if self.proc is not None:
+            try:
+                self.proc.stdin.close()
+                self.proc.wait(timeout=5)
+            except Exception:  # noqa: BLE001 - closing must never fail a run
+                self.proc.kill()
+            self.proc = None
+
+
+_READERS: dict[str, _BatchReader] = {}
+
+
+def _batch_reader(root: Path) -> _BatchReader:
+    key = str(root)
+    reader = _READERS.get(key)
+    if reader is None:
+        if not _READERS:
+            import atexit
+
+            atexit.register(close_readers)
+        reader = _READERS[key] = _BatchReader(root)
+    return reader
+
+
+def close_readers() -> None:
+    """End of a run (or of the process): the batch readers' git processes exit."""
+    for reader in _READERS.values():
+        reader.close()
+    _READERS.clear()
 
 
 class _GitObjects(Tree):
@@ -312,19 +411,11 @@ class _GitObjects(Tree):
         wanted = [p for p in paths if p in self._blobs and p not in self._cache]
         if not wanted:
             return
-        request = "".join(self._blobs[p] + "\n" for p in wanted).encode()
-        out = git(["cat-file", "--batch"], self.root, input=request)
-        pos = 0
+        found = _batch_reader(self.root).fetch([self._blobs[p] for p in wanted])
         for p in wanted:
-            header_end = out.index(b"\n", pos)
-            header = out[pos:header_end].split()
-            if len(header) < 3 or header[1] == b"missing":
-                pos = header_end + 1
-                continue
-            size = int(header[2])
-            start = header_end + 1
-            self._cache[p] = out[start : start + size]
-            pos = start + size + 1
+            data = found.get(self._blobs[p])
+            if data is not None:
+                self._cache[p] = data
 
     def read(self, path: str) -> bytes:
         if path not in self._blobs:

@@ -9,8 +9,6 @@ time, randomness or the network are not here: their result is unknown.
 
 from __future__ import annotations
 
-import ipaddress
-import json
 from typing import Any, Callable
 
 
@@ -197,6 +195,8 @@ def _replace(s: Any, old: Any, new: Any) -> str:
 
 
 def _jsonencode(v: Any) -> str:
+    import json  # here, not at the top: a hook run that needs no jsonencode pays nothing for it
+
     def norm(x: Any) -> Any:
         if isinstance(x, float) and x.is_integer():
             return int(x)
@@ -226,6 +226,8 @@ def _one(v: Any) -> Any:
 
 
 def _cidrsubnet(prefix: Any, newbits: Any, netnum: Any) -> str:
+    import ipaddress
+
     try:
         net = ipaddress.ip_network(_str(prefix), strict=False)
         bits, num = _int(newbits), _int(netnum)
