@@ -220,6 +220,10 @@ def _case_files() -> list[tuple[Path, str]]:
     out = []
     for side in sorted(CASES.glob("*/*/before")) + sorted(CASES.glob("*/*/after")):
         for tf in sorted(side.rglob("*.tf")):
+            siblings = [s.name for s in tf.parent.iterdir()]
+            if any(s.endswith(".tofu") or s.rsplit(".", 1)[0] == "override" or s.rsplit(".", 1)[0].endswith("_override")
+                   for s in siblings):
+                continue  # one file alone is not what Terraform reads there: overrides merge, .tofu wins
             out.append((side, tf.relative_to(side).as_posix()))
     return out
 
@@ -246,7 +250,8 @@ def test_the_case_files_are_compared_at_all() -> None:
 _TEXT = st.text(
     alphabet=st.sampled_from(list("abcXYZ019 -_./:*@") + ["\t", "\n", '"', "\\", "$", "{", "}", "%", "é", "→", "💾", "~"]),
     max_size=24,
-)
+).filter(lambda s: "%%{" not in s)  # tree-sitter-hcl misreads `%%%{`: see the xfail below
+
 _NUMBER = st.one_of(
     st.integers(min_value=-(10**12), max_value=10**12),
     st.floats(min_value=-1e6, max_value=1e6, allow_nan=False, allow_infinity=False).map(lambda f: round(f, 3)),
@@ -381,3 +386,11 @@ def test_known_tricky_literals(tmp_path) -> None:
 
 
 _ = re
+
+
+@pytest.mark.xfail(reason="tree-sitter-hcl misreads `%%%{` (a `%` before an escaped `%{`) as an unclosed block; "
+                          "Terraform reads the string `%%{`", strict=True)
+def test_a_percent_before_an_escaped_directive_is_read():
+    from iaclint.languages.terraform import hcl
+
+    assert hcl.parse(b'resource "a" "b" {\n  x = "%%%{"\n}\n').errors == []

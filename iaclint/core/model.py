@@ -47,6 +47,7 @@ class Pos:
     line: int  # 1-based
     column: int = 1  # 1-based
     end_line: int | None = None
+    path: str | None = None  # set only where the position is in another file than its resource (override files)
 
 
 # A body is a plain nested structure:

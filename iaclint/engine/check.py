@@ -70,7 +70,7 @@ class Check:
             name=self.name,
             category=self.category,
             severity=severity or self.severity,
-            path=path or where.path,
+            path=path or pos.path or where.path,
             line=pos.line,
             column=pos.column,
             end_line=pos.end_line if pos.end_line and pos.end_line >= pos.line else pos.line,

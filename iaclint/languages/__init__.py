@@ -23,7 +23,7 @@ class Language:
         return importlib.import_module(f"iaclint.languages.{self.name}.loader").LOADER
 
 
-TERRAFORM_SUFFIXES = (".tf", ".tfvars")
+TERRAFORM_SUFFIXES = (".tf", ".tfvars", ".tofu")
 TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json", ".template", ".cfn", ".cform")
 PYTHON_SUFFIXES = (".py",)
 

@@ -60,7 +60,14 @@ class LoadedModule:
 
 
 def is_terraform_file(path: str) -> bool:
-    return path.endswith(".tf")
+    return path.endswith((".tf", ".tofu"))
+
+
+def is_override_file(path: str) -> bool:
+    """`override.tf` and `*_override.tf` (and their .tofu forms): merged into the blocks they name."""
+    name = path.rpartition("/")[2]
+    stem = name.rsplit(".", 1)[0]
+    return stem == "override" or stem.endswith("_override")
 
 
 def is_tfvars_file(path: str, directory: str) -> bool:
@@ -126,9 +133,35 @@ def module_dirs(tree) -> dict[str, list[str]]:
     for p in tree.files():
         if is_terraform_file(p):
             dirs.setdefault(posixpath.dirname(p), []).append(p)
-    for files in dirs.values():
-        files.sort()
+    for d, files in dirs.items():
+        # OpenTofu reads x.tofu instead of x.tf when both are there
+        tofu = {p[: -len(".tofu")] for p in files if p.endswith(".tofu")}
+        dirs[d] = sorted(p for p in files if not (p.endswith(".tf") and p[: -len(".tf")] in tofu))
     return dirs
+
+
+def _located(block, path: str):
+    """A copy of an override file's block whose positions name that file."""
+    pos = Pos(block.pos.line, block.pos.column, block.pos.end_line, path)
+    attrs = {k: hcl.Attribute(a.name, a.node, Pos(a.pos.line, a.pos.column, a.pos.end_line, path)) for k, a in block.attributes.items()}
+    return hcl.Block(block.type, block.labels, attrs, [_located(b, path) for b in block.blocks], pos, block.end_line)
+
+
+def _merged(orig, over):
+    attrs = dict(orig.attributes)
+    attrs.update(over.attributes)
+    replaced = {b.type for b in over.blocks if b.type != "lifecycle"}
+    blocks = [b for b in orig.blocks if b.type not in replaced]
+    for ob in over.blocks:
+        if ob.type == "lifecycle":
+            i = next((i for i, b in enumerate(blocks) if b.type == "lifecycle"), None)
+            if i is None:
+                blocks.append(ob)
+            else:
+                blocks[i] = hcl.Block("lifecycle", [], {**blocks[i].attributes, **ob.attributes}, blocks[i].blocks, blocks[i].pos, blocks[i].end_line)
+        else:
+            blocks.append(ob)
+    return hcl.Block(orig.type, orig.labels, attrs, blocks, orig.pos, orig.end_line)
 
 
 def secret_texts(value: Any) -> set[str]:
@@ -234,11 +267,12 @@ class _Loader:
             if prefix == "":
                 self.out.files.append(path)
 
+        units = self._merge_overrides(parsed_files)
         variables: dict[str, Any] = {}
         local_nodes: dict[str, Any] = {}
         sensitive: list[str] = []
-        for path, parsed in parsed_files:
-            for b in parsed.blocks:
+        for path, blocks, _ in units:
+            for b in blocks:
                 if b.type == "variable" and b.labels:
                     default = b.attributes.get("default")
                     if default is not None:
@@ -256,12 +290,12 @@ class _Loader:
                 if name in source:
                     self.out.secrets.update(secret_texts(source[name]))
 
-        for path, parsed in parsed_files:
-            for b in parsed.blocks:
+        for path, blocks, comments in units:
+            for b in blocks:
                 if b.type == "resource" and len(b.labels) >= 2:
-                    self._resource(b, path, prefix, scope, parsed.comments)
+                    self._resource(b, path, prefix, scope, comments)
                 elif b.type == "module" and b.labels:
-                    self._module(b, path, directory, prefix, scope, tfvars, depth, chain, parsed.comments)
+                    self._module(b, path, directory, prefix, scope, tfvars, depth, chain, comments)
                 elif b.type == "moved":
                     frm, to = _ref_text(b.attributes.get("from")), _ref_text(b.attributes.get("to"))
                     if frm and to:
@@ -281,6 +315,36 @@ class _Loader:
                             for name, attr in sub.attributes.items():
                                 key = f"{b.labels[0]}.{sub.type}.{name}"
                                 self.out.provider_features[key] = (hcl.evaluate(attr.node, scope.resolve), path, attr.pos)
+
+    def _merge_overrides(self, parsed_files: list) -> list[tuple[str, list, list]]:
+        """(path, blocks, comments) per file, with the override files merged into the blocks
+        they name, as Terraform does: an argument replaces the same argument, a nested block
+        replaces every block of its type, `lifecycle` merges argument by argument, a local
+        value replaces the same local. An override of nothing is an error, as in Terraform."""
+        normal = [(p, list(parsed.blocks), parsed.comments) for p, parsed in parsed_files if not is_override_file(p)]
+        overrides = [(p, parsed) for p, parsed in parsed_files if is_override_file(p)]
+        for path, parsed in overrides:
+            for ob in parsed.blocks:
+                ob = _located(ob, path)
+                if ob.type == "terraform":
+                    continue  # settings, not configuration objects
+                hit = False
+                for _, blocks, _ in normal:
+                    for i, b in enumerate(blocks):
+                        if b.type == ob.type and b.labels == ob.labels:
+                            blocks[i] = _merged(b, ob)
+                            hit = True
+                if ob.type == "locals":
+                    hit = True  # each local replaces the same-named local (or is new)
+                    for _, blocks, _ in normal:
+                        for i, b in enumerate(blocks):
+                            if b.type == "locals":
+                                blocks[i] = hcl.Block(b.type, b.labels, {k: v for k, v in b.attributes.items()
+                                                                          if k not in ob.attributes}, b.blocks, b.pos, b.end_line)
+                    normal.append((path, [ob], parsed.comments))
+                if not hit:
+                    self._broken(Problem(path, ob.pos, f"override of {ob.type} {' '.join(ob.labels)} that is defined nowhere else (Terraform rejects it)"))
+        return normal
 
     def _flawed(self, path: str) -> None:
         flaw = self.cache.flaws.get(path)

@@ -1,0 +1,3 @@
+resource "aws_db_instance" "db" {
+  instance_class = "db.t3.large"
+}
