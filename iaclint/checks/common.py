@@ -32,7 +32,16 @@ def severity_for(ctx: Context, resource: Resource, stateful: Severity = Severity
 def stateful_in_module(ctx: Context, diff, address: str) -> list[str]:
     """Stateful resources (before the change) under a module call, by address."""
     resources = diff.before_resources
-    return [a for a, r in sorted(resources.items()) if a.startswith(address + ".") and ctx.packs.stateful(r.type) is not None]
+    return [a for a, r in sorted(resources.items()) if a.startswith(address + ".") and ctx.packs.stateful(r.type) is not None
+            and not r.meta.get("zero_instances")]
+
+
+def nothing_inside(diff, call) -> bool:
+    """A local module call under which no resource has an instance (`create = false`): removing
+    or renaming it destroys nothing."""
+    if call.local_dir is None:
+        return False
+    return all(r.meta.get("zero_instances") for a, r in diff.before_resources.items() if a.startswith(call.address + "."))
 
 
 def module_loss(ctx: Context, diff, call) -> tuple[str, Severity]:

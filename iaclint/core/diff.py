@@ -97,9 +97,20 @@ def _equal(a: Any, b: Any) -> bool:
     if isinstance(a, list) and isinstance(b, list):
         return len(a) == len(b) and all(_equal(x, y) for x, y in zip(a, b))
     if isinstance(a, bool) or isinstance(b, bool):
+        if isinstance(a, str) or isinstance(b, str):
+            # "true" and true are one value to a bool argument, and to a string one ("true"):
+            # Terraform converts to the argument's type either way (0.11 modules wrote "true")
+            s, v = (a, b) if isinstance(a, str) else (b, a)
+            return s in ("true", "false") and (s == "true") is v
         return type(a) is type(b) and a == b
     if isinstance(a, (int, float)) and isinstance(b, (int, float)):
         return a == b
+    if isinstance(a, (int, float)) and isinstance(b, str) or isinstance(b, (int, float)) and isinstance(a, str):
+        s, v = (a, b) if isinstance(a, str) else (b, a)
+        try:
+            return float(s) == v and s.strip() == s
+        except ValueError:
+            return False
     if isinstance(a, Expr) or isinstance(b, Expr):
         return isinstance(a, Expr) and isinstance(b, Expr) and a.text == b.text
     return type(a) is type(b) and a == b

@@ -36,8 +36,8 @@ class TerraformFacts:
     # calls on both sides whose source after the change iaclint cannot read (a local module
     # switched to its registry or git copy, a version bump): (before, after)
     module_calls_unseen: list[tuple[ModuleCall, ModuleCall]] = field(default_factory=list)
-    # a whole example configuration (under examples/) is gone: nothing is destroyed, nobody
-    # applies examples
+    # a whole example or test-fixture configuration (under examples/, test/, fixtures/) is gone:
+    # nothing is destroyed, nobody applies examples
     root_deleted: bool = False
     # provider `features` flags (azurerm): key -> (value, path, pos)
     provider_features_before: dict[str, tuple[Any, str, Pos]] = field(default_factory=dict)

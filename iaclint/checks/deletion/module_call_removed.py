@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from iaclint.checks.common import module_loss
+from iaclint.checks.common import module_loss, nothing_inside
 from iaclint.engine.check import Check, Context
 from iaclint.core.model import Location, Category, Finding, Resource, Severity, StackDiff
 from iaclint.core.facts import TerraformFacts
@@ -45,6 +45,8 @@ class ModuleCallRemoved(Check):
                 severity=Severity.NOTE,
             )
         for call in diff.facts.module_calls_removed if isinstance(diff.facts, TerraformFacts) else []:
+            if nothing_inside(diff, call):
+                continue
             anchor = Location(call.address, call.path, call.pos)
             inside, severity = module_loss(ctx, diff, call)
             if call.local_dir is None:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from iaclint.checks.common import module_loss, moved_block
+from iaclint.checks.common import module_loss, moved_block, nothing_inside
 from iaclint.engine.check import Check, Context
 from iaclint.core.model import Location, Category, Finding, Resource, Severity, StackDiff
 from iaclint.core.facts import TerraformFacts
@@ -40,8 +40,8 @@ class ModuleRenamedWithoutMoved(Check):
 
     def run(self, diff: StackDiff, ctx: Context) -> Iterator[Finding]:
         for old, new in diff.facts.module_calls_renamed if isinstance(diff.facts, TerraformFacts) else []:
-            if old.local_dir is not None and not any(a.startswith(old.address + ".") for a in diff.before_resources):
-                continue  # a module of data sources and outputs only: renaming it destroys nothing
+            if nothing_inside(diff, old):
+                continue  # data sources and outputs only, or nothing with an instance: renaming it destroys nothing
             anchor = Location(old.address, new.path, new.pos)
             fix = moved_block(old.address, new.address)
             inside, severity = module_loss(ctx, diff, old)

@@ -62,6 +62,10 @@ class ReplacementCascade(Check):
         # resources this change creates (added, or the new side of a rename) are not destroyed
         fresh = {c.after.address for c in diff.changes
                  if c.after is not None and c.kind in (ChangeKind.ADDED, ChangeKind.RENAMED)}
+        # nor are those with no instance on either side (count 0, an empty for_each): only
+        # instances that exist can be replaced
+        fresh |= {a for a, r in resources.items() if r.meta.get("zero_instances")
+                  or (a in diff.before_resources and diff.before_resources[a].meta.get("zero_instances"))}
         found = cascades(roots, resources, force_keys, changed_attrs, fresh - set(roots))
         downstream = {d for c in found for d in c.dependents}
         for cascade in found:

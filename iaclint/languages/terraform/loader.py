@@ -87,16 +87,23 @@ def _roots_for(dirs: set[str], graph: dict[str, set[str]]) -> set[str]:
     return roots
 
 
-def _dir_renames(renames: dict[str, str]) -> dict[str, str]:
-    """old directory -> new directory, when the files of a module directory moved together."""
+def _dir_renames(renames: dict[str, str], before_dirs: dict[str, list[str]]) -> dict[str, str]:
+    """old directory -> new directory, when most of a module directory's files moved there
+    together. One file that moved (a `versions.tf`, an empty `variables.tf` identical to one
+    elsewhere) says nothing about where the module went."""
     votes: dict[str, dict[str, int]] = {}
-    for old, new in renames.items():
-        if old.endswith(".tf"):
+    for old, new in sorted(renames.items()):
+        if old.endswith((".tf", ".tofu")):
             od, nd = posixpath.dirname(old), posixpath.dirname(new)
             if od != nd:
                 votes.setdefault(od, {}).setdefault(nd, 0)
                 votes[od][nd] += 1
-    return {od: max(c, key=c.get) for od, c in votes.items()}
+    out = {}
+    for od, counts in votes.items():
+        nd = max(sorted(counts), key=counts.get)
+        if counts[nd] * 2 > len(before_dirs.get(od, [])):
+            out[od] = nd
+    return out
 
 
 def _terraform(before: Tree, after: Tree, changed: set[str], renames: dict[str, str], result: Loaded, store=None) -> None:
@@ -106,7 +113,7 @@ def _terraform(before: Tree, after: Tree, changed: set[str], renames: dict[str, 
     before_dirs = module_dirs(before)
     after_dirs = module_dirs(after)
     touched = {posixpath.dirname(p) for p in changed}
-    dir_moves = _dir_renames(renames)
+    dir_moves = _dir_renames(renames, before_dirs)
     reverse_moves = {v: k for k, v in dir_moves.items()}
 
     # Only build the caller graph when a touched directory might be someone's child module.
@@ -219,6 +226,11 @@ def _stack_diff(stack: str, b_mod, a_mod, changed: set[str], result: Loaded) -> 
     if unseen:
         hidden = tuple(b.address + "." for b, _ in unseen)
         changes = [c for c in changes if not (c.kind is ChangeKind.REMOVED and c.before.address.startswith(hidden))]
+        # nor are the module calls nested in it (the registry copy has them at the same addresses)
+        calls_removed = [c for c in calls_removed if not c.address.startswith(hidden)]
+        calls_renamed = [(o, n) for o, n in calls_renamed if not o.address.startswith(hidden)]
+    if root_deleted:
+        calls_removed, calls_renamed, calls_kept = [], [], []
     covered = {}
     for old, twin in calls_renamed:
         covered[old.address] = twin.address
@@ -257,8 +269,12 @@ def _stack_diff(stack: str, b_mod, a_mod, changed: set[str], result: Loaded) -> 
     result.secrets |= (a_mod.secrets if a_mod else set()) | (b_mod.secrets if b_mod else set())
 
 
+_NOT_DEPLOYED = ("examples", "example", "test", "tests", "fixtures", "test-fixtures")
+
+
 def _is_example(directory: str) -> bool:
-    return any(part in ("examples", "example") for part in directory.split("/"))
+    """An example or test fixture configuration: documentation and test input, never a deployment."""
+    return any(part in _NOT_DEPLOYED for part in directory.split("/"))
 
 
 def _existing(changes: list[Change]) -> list[Change]:

@@ -1,0 +1,1 @@
+# the disabled example is gone

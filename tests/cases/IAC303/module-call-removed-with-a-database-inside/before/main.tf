@@ -1,0 +1,4 @@
+module "disabled" {
+  source = "./modules/db"
+  create = true
+}
