@@ -13,8 +13,9 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from iaclint.core.model import Finding, Problem, StackDiff
+from iaclint.core.model import Finding
 from iaclint.errors import InputError
+from iaclint.languages.base import Loaded
 
 BROAD_DELETION_THRESHOLD = 5  # resources removed at once from one stack (IAC305), unless configured
 
@@ -45,13 +46,8 @@ class RunOptions:
 
 
 @dataclass
-class Analysis:
-    """What the loaders made of a change, before any rule ran."""
-
-    diffs: list[StackDiff] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    files: int = 0
-    secrets: set[str] = field(default_factory=set)
+class Analysis(Loaded):
+    """What every loader made of a change together, before any rule ran."""
 
     @property
     def resources_before(self) -> int:

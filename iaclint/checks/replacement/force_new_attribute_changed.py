@@ -115,8 +115,6 @@ class ForceNewAttributeChanged(Check):
                 replaces=after.address,
             )
 
-
-
     def _instances_finding(self, ctx: Context, change, per: dict[str, list[str]]) -> Finding:
         after = change.after
         keys = list(per)
@@ -136,6 +134,7 @@ class ForceNewAttributeChanged(Check):
             extra={"attributes": attrs, "instances": keys},
             replaces=after.address,
         )
+
 
 def _fmt_instances(keys: list[str]) -> str:
     return ", ".join(keys[:5]) + (" ..." if len(keys) > 5 else "")
