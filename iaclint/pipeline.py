@@ -78,7 +78,15 @@ def analyze(before, after, changed: set[str], renames: dict[str, str], store=Non
     result = Analysis()
     ctx = LoadContext(renames=renames, changed=changed, store=store)
     for language, paths in claimed(changed):
-        loaded = language.loader().load(before, after, paths, ctx)
+        try:
+            loaded = language.loader().load(before, after, paths, ctx)
+        except (MemoryError, RecursionError) as exc:
+            # one file that exhausts a parser must not lose what the other languages found
+            from iaclint.core.model import Pos, Problem
+
+            loaded = Loaded(problems=[Problem(p, Pos(1), f"iaclint ran out of {'memory' if isinstance(exc, MemoryError) else 'stack'} "
+                                                         f"reading the {language.name} files of this change", side="after")
+                                      for p in paths if after.exists(p)])
         result.diffs += loaded.diffs
         result.problems += loaded.problems
         result.files += loaded.files

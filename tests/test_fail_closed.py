@@ -128,3 +128,26 @@ def test_a_pack_outside_the_repository_is_refused_without_echoing_it(tmp_path):
     result = run_cli(["diff", "b", "a"], cwd=repo)
     assert result.exit_code == 2 and "outside" in result.stderr
     assert "secret-hash" not in result.output
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "github", "gitlab", "markdown", "agent"])
+def test_a_file_name_that_is_not_utf8_is_reported_in_every_format(tmp_path, fmt):
+    for side, engine in (("b", b"postgres"), ("a", b"mysql")):
+        (tmp_path / side).mkdir()
+        name = os.path.join(str(tmp_path / side).encode(), b"db\xff.tf")
+        with open(name, "wb") as handle:
+            handle.write(b'resource "aws_db_instance" "x" {\n  engine = "%s"\n  instance_class = "db.t3.micro"\n}\n' % engine)
+    result = run_cli(["diff", "b", "a", "--format", fmt], cwd=tmp_path)
+    assert result.exit_code == 1, result.output
+    assert "internal error" not in result.output
+
+
+def test_a_python_program_no_parser_can_read_loses_nothing_else(tmp_path):
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b" / "main.tf").write_text(DB_TF)
+    (tmp_path / "a" / "main.tf").write_text(DB_TF.replace("postgres", "mysql"))
+    (tmp_path / "a" / "app.py").write_text("import aws_cdk as cdk\nx = " + "(" * 100_000 + ")" * 100_000 + "\n")
+    result = run_cli(["diff", "b", "a", "--format", "json"], cwd=tmp_path)
+    rules = {(f["rule"], f["path"]) for f in json.loads(result.stdout)["findings"]}
+    assert ("IAC101", "main.tf") in rules and ("IAC001", "app.py") in rules

@@ -64,5 +64,26 @@ def render(result, fmt: str | None, color: bool = False) -> str:
     from iaclint import __version__
 
     fmt = fmt or result.config.get("format") or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
-    report = Report(result.findings, result.summary, rule_infos() if fmt == "sarif" else [], str(result.root), color, __version__)
+    findings = [_printable(f) for f in result.findings]
+    report = Report(findings, result.summary, rule_infos() if fmt == "sarif" else [], _text(str(result.root)), color, __version__)
     return get_formatter(fmt)(report)
+
+
+def _text(value):
+    """A file name that is not valid UTF-8 (read as surrogate escapes) shown as `\\xff`:
+    every format can carry it, and one odd name never ends the report."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return value.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return value
+
+
+def _printable(f: Finding) -> Finding:
+    from dataclasses import replace
+
+    fields = ("path", "message", "help", "resource", "fix")
+    if all(_text(getattr(f, k)) is getattr(f, k) for k in fields) and all(_text(r) is r for r in f.resources):
+        return f
+    return replace(f, **{k: _text(getattr(f, k)) for k in fields}, resources=[_text(r) for r in f.resources])

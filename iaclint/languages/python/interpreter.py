@@ -74,6 +74,11 @@ def load(text: str, path: str) -> tuple[Module | None, Problem | None]:
         tree = ast.parse(text, filename=path)
     except SyntaxError as exc:
         return None, Problem(Pos(exc.lineno or 1, exc.offset or 1), f"Python syntax error: {exc.msg}", fatal=True)
+    except (MemoryError, RecursionError):
+        # `ast` gives up on very deep nesting: the program is not read, and said so
+        return None, Problem(Pos(1), "the program is nested too deeply for Python's parser to read", fatal=True)
+    except ValueError as exc:  # NUL bytes
+        return None, Problem(Pos(1), f"the program cannot be parsed: {exc}", fatal=True)
     imports: dict[str, str] = {}
     functions: dict[str, ast.FunctionDef] = {}
     classes: dict[str, ast.ClassDef] = {}
