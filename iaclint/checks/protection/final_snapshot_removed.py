@@ -43,6 +43,10 @@ class FinalSnapshotRemoved(Check):
                 after_v = get_path(a.body, fact.key)
                 if before_v in (MISSING, None, ""):
                     continue
+                # `skip_final_snapshot = true` before: the name was never used, no snapshot was kept
+                skip = get_path(b.body, "skip_final_snapshot")
+                if skip is True or skip == "true":
+                    continue
                 if after_v in (MISSING, None, ""):
                     yield self.finding(
                         a,

@@ -43,6 +43,10 @@ class ForceDestroyEnabled(Check):
                     continue
                 before_v = get_path(b.body, fact.key)
                 after_v = get_path(a.body, fact.key)
+                if before_v is MISSING or before_v is None:
+                    # unset means the provider's default: already on where that default is true
+                    if ctx.packs.protective_default(a.type, fact.key) == "true":
+                        continue
                 if is_true(before_v) or isinstance(before_v, Expr):
                     continue
                 if is_true(after_v):
@@ -59,6 +63,6 @@ class ForceDestroyEnabled(Check):
                         f"{a.address}: `{fact.key}` is now {fmt_value(after_v)}, which iaclint cannot evaluate; "
                         f"it may be turned on",
                         help="keep it a literal false, or check the plan",
-                        severity=Severity.WARNING,
+                        severity=Severity.NOTE,
                         pos=a.pos_of(fact.key),
                     )

@@ -171,7 +171,7 @@ def _set_or_unset(before, after, path: str) -> bool:
     if after.language != "terraform":
         return False
     b, a = get_path(before.body, path), get_path(after.body, path)
-    unset = (MISSING, None)
+    unset = (MISSING, None, "")  # "" is how 0.11 modules wrote "not set", and providers read it so
     scalar = lambda v: not isinstance(v, (list, dict))  # noqa: E731
     return (b in unset and scalar(a)) or (a in unset and scalar(b))
 

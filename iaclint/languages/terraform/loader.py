@@ -87,23 +87,30 @@ def _roots_for(dirs: set[str], graph: dict[str, set[str]]) -> set[str]:
     return roots
 
 
-def _dir_renames(renames: dict[str, str], before_dirs: dict[str, list[str]]) -> dict[str, str]:
-    """old directory -> new directory, when most of a module directory's files moved there
-    together. One file that moved (a `versions.tf`, an empty `variables.tf` identical to one
-    elsewhere) says nothing about where the module went."""
+def _dir_renames(renames: dict[str, str], before_dirs: dict[str, list[str]], before: Tree) -> dict[str, str]:
+    """old directory -> new directory, when most of a module directory moved there, by bytes:
+    one file that moved (a `versions.tf`, boilerplate `outputs.tf` identical to another
+    example's) says nothing about where the module went; its main file does."""
     votes: dict[str, dict[str, int]] = {}
     for old, new in sorted(renames.items()):
         if old.endswith((".tf", ".tofu")):
             od, nd = posixpath.dirname(old), posixpath.dirname(new)
             if od != nd:
                 votes.setdefault(od, {}).setdefault(nd, 0)
-                votes[od][nd] += 1
+                votes[od][nd] += _size(before, old)
     out = {}
-    for od, counts in votes.items():
-        nd = max(sorted(counts), key=counts.get)
-        if counts[nd] * 2 > len(before_dirs.get(od, [])):
+    for od, weights in votes.items():
+        nd = max(sorted(weights), key=weights.get)
+        if weights[nd] * 2 > sum(_size(before, p) for p in before_dirs.get(od, [])):
             out[od] = nd
     return out
+
+
+def _size(tree: Tree, path: str) -> int:
+    try:
+        return max(1, len(tree.read(path)))
+    except Exception:  # noqa: BLE001 - unreadable: reported where it is parsed
+        return 1
 
 
 def _terraform(before: Tree, after: Tree, changed: set[str], renames: dict[str, str], result: Loaded, store=None) -> None:
@@ -113,7 +120,7 @@ def _terraform(before: Tree, after: Tree, changed: set[str], renames: dict[str, 
     before_dirs = module_dirs(before)
     after_dirs = module_dirs(after)
     touched = {posixpath.dirname(p) for p in changed}
-    dir_moves = _dir_renames(renames, before_dirs)
+    dir_moves = _dir_renames(renames, before_dirs, before) if renames else {}
     reverse_moves = {v: k for k, v in dir_moves.items()}
 
     # Only build the caller graph when a touched directory might be someone's child module.

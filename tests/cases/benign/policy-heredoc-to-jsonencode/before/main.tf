@@ -1,0 +1,14 @@
+resource "aws_ecr_lifecycle_policy" "this" {
+  repository = "app"
+  policy     = <<POLICY
+{
+  "rules": [
+    {
+      "rulePriority": 1,
+      "selection": { "tagStatus": "any", "countType": "imageCountMoreThan", "countNumber": 10 },
+      "action": { "type": "expire" }
+    }
+  ]
+}
+POLICY
+}
