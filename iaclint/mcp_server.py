@@ -171,7 +171,7 @@ def check_change(conf: Confinement, base: str = "HEAD", paths: list[str] | None 
     for p in paths:
         conf.resolve(p, "path")
     # Nothing named: the start directory, not the whole repository it may sit in.
-    opts = RunOptions(base=base, paths=paths or ["."], cwd=str(conf.start))
+    opts = RunOptions(base=base, paths=paths or ["."], cwd=str(conf.start), confine=str(conf.start))
     return lint_result(opts)
 
 

@@ -43,6 +43,7 @@ class RunOptions:
     source: str | None = None  # `plan --source DIR`
     cache: bool = True  # the on-disk parse cache (also off with IACLINT_NO_CACHE=1)
     no_config: bool = False  # the tests: built-in defaults, whatever the working directory holds
+    confine: str | None = None  # a directory no read may leave (the MCP server's root)
 
 
 @dataclass

@@ -151,3 +151,17 @@ def test_a_python_program_no_parser_can_read_loses_nothing_else(tmp_path):
     result = run_cli(["diff", "b", "a", "--format", "json"], cwd=tmp_path)
     rules = {(f["rule"], f["path"]) for f in json.loads(result.stdout)["findings"]}
     assert ("IAC101", "main.tf") in rules and ("IAC001", "app.py") in rules
+
+
+@pytest.mark.slow
+def test_mcp_check_change_reads_nothing_outside_its_root(git_repo):
+    from iaclint.mcp_server import Confinement, check_change
+
+    repo = git_repo
+    module = 'variable "engine" {}\nresource "aws_db_instance" "db" {\n  engine = var.engine\n  instance_class = "db.t3.micro"\n}\n'
+    caller = 'module "db" {\n  source = "../../modules/db"\n  engine = "outside-secret-engine"\n}\n'
+    repo.commit({"modules/db/main.tf": module, "envs/prod/main.tf": caller})
+    repo.write({"modules/db/main.tf": module.replace("engine = var.engine", "engine = \"${var.engine}-v2\"")})
+    result = check_change(Confinement(repo.path / "modules" / "db"), "HEAD")
+    text = json.dumps(result)
+    assert "envs/prod" not in text and "outside-secret-engine" not in text

@@ -54,6 +54,14 @@ def build_inputs(opts) -> Inputs:
             before.label = opts.base
             after = trees.GitRevTree(root, head_sha) if head_sha else trees.WorkTree(root)
             rename_args = (merge_base, head_sha, False)
+        if opts.confine:
+            # the MCP server's root: nothing outside it is read, not even a caller of a module in it
+            inside = _repo_relative([opts.confine], cwd, root)
+            if inside:
+                def within(path: str, inside=inside) -> bool:
+                    return trees.under(path, inside)
+
+                before, after = trees.Subset(before, within), trees.Subset(after, within)
         if rel_paths is None:
             changed = changed_files(before, after)
         else:
