@@ -232,3 +232,24 @@ def test_patch_and_two_tree_diff_agree(tmp_path_factory, before, after):
     if not patch:
         return
     assert_same_as_two_tree(patch, b, a)
+
+
+def test_applying_a_patch_is_linear_in_its_size(monkeypatch):
+    """Counted, not timed: every line of the file is normalised once, however many hunks (a patch
+    of 16k hunks used to normalise the whole file once per hunk)."""
+    from iaclint.inputs import patch as patch_mod
+    from iaclint.inputs.patch import apply_hunks, parse_patch
+
+    lines = [f'  tag{i} = "v{i}"\n' for i in range(6000)]
+    original = ('resource "aws_s3_bucket" "b" {\n' + "".join(lines) + "}\n").encode()
+    hunks = []
+    for h in range(500):
+        i = h * 12 + 5
+        hunks.append(f"@@ -{i + 2},1 +{i + 2},1 @@\n-{lines[i]}+{lines[i].replace('v', 'w')}")
+    files = parse_patch("--- a/main.tf\n+++ b/main.tf\n" + "".join(hunks))
+    calls = []
+    real = patch_mod._key
+    monkeypatch.setattr(patch_mod, "_key", lambda line: calls.append(1) or real(line))
+    result = apply_hunks(original, files[0].hunks, "main.tf")
+    assert result.count(b'"w') == 500
+    assert len(calls) <= len(lines) + 2 + 500 * 2

@@ -160,6 +160,7 @@ def apply_hunks(original: bytes, hunks: list, shown: str) -> bytes:
     lines = _LINE.findall(text)
     crlf = sum(1 for ln in lines if ln.endswith("\r\n"))
     eol = "\r\n" if crlf and crlf * 2 >= len(lines) else "\n"
+    keys = [_key(ln) for ln in lines]
     out: list[str] = []
     pos = 0  # index in `lines` of the first line not yet copied
     for n, hunk in enumerate(hunks, start=1):
@@ -167,7 +168,7 @@ def apply_hunks(original: bytes, hunks: list, shown: str) -> bytes:
         if not lines and not old:
             at = 0
         else:
-            at = _locate(lines, old, hunk.source_start - 1 if hunk.source_length else hunk.source_start, pos)
+            at = _locate(keys, old, hunk.source_start - 1 if hunk.source_length else hunk.source_start, pos)
         if at is None:
             header = f"@@ -{hunk.source_start},{hunk.source_length} +{hunk.target_start},{hunk.target_length} @@"
             raise PatchError(f"patch: {shown}: hunk #{n} ({header}) does not apply: its context and removed lines "
@@ -214,23 +215,26 @@ def _key(line: str) -> str:
     return line[:-1] if line.endswith("\r") else line
 
 
-def _locate(lines: list[str], old: list[str], hint: int, start: int) -> int | None:
+def _locate(keys: list[str], old: list[str], hint: int, start: int) -> int | None:
     """Where `old` sits: at the hunk's own line when it matches there, else the nearest match
-    after the previous hunk (patches made against a slightly different version shift)."""
-    keys = [_key(ln) for ln in lines]
+    after the previous hunk (patches made against a slightly different version shift).
+    `keys` are the file's lines without their line endings, computed once per file: the
+    search walks outward from the hint, so a patch that applies where it says costs O(hunk)."""
     n = len(old)
+    last = len(keys) - n  # the last index a match can start at
 
     def matches(i: int) -> bool:
-        return 0 <= i and i + n <= len(keys) and keys[i : i + n] == old
+        return start <= i <= last and keys[i : i + n] == old
 
     hint = max(hint, start)
     if matches(hint):
         return hint
-    best = None
-    for i in range(start, len(keys) - n + 1):
-        if matches(i) and (best is None or abs(i - hint) < abs(best - hint)):
-            best = i
-    return best
+    for distance in range(1, max(hint - start, last - hint) + 1):
+        if matches(hint - distance):
+            return hint - distance
+        if matches(hint + distance):
+            return hint + distance
+    return None
 
 
 def read_patch_arg(arg: str) -> str:
