@@ -65,3 +65,25 @@ def test_sensitive_values_never_reach_the_output(tmp_path, change, fmt):
     result = run_cli(["diff", "b", "a", "--format", fmt], cwd=tmp_path)
     assert result.exit_code == 1, result.output  # the replacement is still reported
     assert OLD not in result.output and NEW not in result.output
+
+
+@pytest.mark.parametrize("fmt", FORMAT_NAMES)
+def test_values_the_plan_marks_sensitive_never_reach_diff_plan_output(tmp_path, fmt):
+    import json
+
+    tf = 'resource "aws_sqs_queue" "q" {\n  name = "%s"\n}\n'
+    _write(tmp_path / "b", {"main.tf": tf % OLD})
+    _write(tmp_path / "a", {"main.tf": tf % NEW})
+    plan = {
+        "format_version": "1.2",
+        "resource_changes": [{
+            "address": "aws_sqs_queue.q", "mode": "managed", "type": "aws_sqs_queue", "name": "q",
+            "change": {"actions": ["delete", "create"], "before": {"name": OLD}, "after": {"name": NEW},
+                       "before_sensitive": {"name": True}, "after_sensitive": {"name": True}, "after_unknown": {},
+                       "replace_paths": [["name"]]},
+        }],
+    }
+    (tmp_path / "plan.json").write_text(json.dumps(plan))
+    result = run_cli(["diff", "b", "a", "--plan", "plan.json", "--format", fmt], cwd=tmp_path)
+    assert result.exit_code == 1, result.output
+    assert OLD not in result.output and NEW not in result.output

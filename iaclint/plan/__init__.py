@@ -97,6 +97,7 @@ def with_plan(findings: list[Finding], opts, ctx, analysis, selection, after=Non
     from iaclint.plan.combine import SourceIndex, combine, locate, suppress
 
     result = _load(opts.plan, opts.cwd or os.getcwd(), ctx.packs, ctx.settings)
+    analysis.secrets |= result.secrets  # the static findings may show what the plan calls sensitive
     index = SourceIndex.from_diffs(analysis.diffs)
     if isinstance(after, DirTree) and result.findings and any(index.find(f.resource) is None for f in result.findings):
         extra = SourceIndex.from_dir(after.root, result.kind, result)

@@ -31,6 +31,8 @@ class PlanResult:
     text: str
     changes: list[PlannedChange] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    # values the plan marks sensitive, as text: redacted from every finding of `diff --plan`
+    secrets: set[str] = field(default_factory=set)
 
     def by_key(self) -> dict[str, list[PlannedChange]]:
         out: dict[str, list[PlannedChange]] = {}

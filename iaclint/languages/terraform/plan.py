@@ -83,6 +83,8 @@ def analyze(doc: dict, result: PlanResult, packs, settings: dict) -> None:
             continue
         before, after = change.get("before"), change.get("after")
         bs, as_, au = change.get("before_sensitive"), change.get("after_sensitive"), change.get("after_unknown")
+        _sensitive_texts(before, bs, result.secrets)
+        _sensitive_texts(after, as_, result.secrets)
         if action == "replace":
             _replacement(result, packs, address, rtype, actions, change, reason)
         elif action == "delete":
@@ -230,3 +232,26 @@ def _split(address: str) -> list[str]:
         cur += ch
     out.append(cur)
     return [strip_keys(p) for p in out]
+
+
+def _sensitive_texts(value, mask, out: set[str]) -> None:
+    """Every string or number under a `*_sensitive` mask that is true."""
+    if mask is True:
+        _texts(value, out)
+    elif isinstance(mask, dict) and isinstance(value, dict):
+        for k, m in mask.items():
+            _sensitive_texts(value.get(k), m, out)
+    elif isinstance(mask, list) and isinstance(value, list):
+        for v, m in zip(value, mask):
+            _sensitive_texts(v, m, out)
+
+
+def _texts(value, out: set[str]) -> None:
+    if isinstance(value, dict):
+        for v in value.values():
+            _texts(v, out)
+    elif isinstance(value, list):
+        for v in value:
+            _texts(v, out)
+    elif isinstance(value, (str, int, float)) and not isinstance(value, bool) and len(str(value)) >= 3:
+        out.add(str(value))
