@@ -11,7 +11,10 @@ from iaclint.core.model import Category, ChangeKind, Finding, Severity, StackDif
 class ForceNewAttributeChanged(Check):
     """## What it does
     Flags a change to an attribute (or CloudFormation property) that the provider cannot update
-    in place, so the resource is destroyed and created again.
+    in place, so the resource is destroyed and created again. Values are evaluated as Terraform
+    evaluates them, and resources with `count`/`for_each` instance by instance. When a value
+    cannot be known (a variable without a value, an argument set where it was unset and the
+    provider may compute it), the finding is a note: the resource *may* be replaced.
 
     ## Why is this bad?
     A replacement looks like an innocent edit in the diff. For a database, a bucket or a volume
