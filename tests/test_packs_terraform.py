@@ -19,7 +19,7 @@ PROVIDERS = ("aws", "google", "azurerm")
 GENERATED = [
     f"{p}/{name}" for p in PROVIDERS for name in ("force_new.tsv", "protection.tsv")
 ] + ["azurerm/features.tsv"]
-HAND_KEPT = [f"{p}/stateful.tsv" for p in PROVIDERS] + ["aws/conditions.tsv", "protection_defaults.tsv", "random/force_new.tsv"]
+HAND_KEPT = [f"{p}/stateful.tsv" for p in PROVIDERS] + ["aws/conditions.tsv", "protection_defaults.tsv", "random/force_new.tsv", "terraform/force_new.tsv"]
 ALL_FILES = sorted(str(p.relative_to(PACKS)) for p in PACKS.glob("**/*.tsv"))
 
 

@@ -66,6 +66,7 @@ class InstancesRemoved(Check):
                     help="keep the instances, or add `moved` blocks for those that must survive",
                     severity=severity_for(ctx, a),
                     pos=a.pos_of(scheme),
+                    extra={"instances": lost},
                 )
         # A module call's count/for_each going down destroys everything in the dropped instances.
         for b_call, a_call in diff.facts.module_calls_kept if isinstance(diff.facts, TerraformFacts) else []:
