@@ -76,8 +76,17 @@ def analyze(before, after, changed: set[str], renames: dict[str, str], store=Non
     from iaclint.languages import claimed
     from iaclint.languages.base import LoadContext
 
+    from iaclint.core.model import Pos, Problem, Severity
+    from iaclint.languages import UNREAD_SUFFIXES
+
     result = Analysis()
     ctx = LoadContext(renames=renames, changed=changed, store=store)
+    unread = sorted(p for p in changed if p.endswith(UNREAD_SUFFIXES))
+    result.problems += [Problem(p, Pos(1), "Terraform JSON syntax is not read by iaclint yet: what this change does "
+                                           "in this file is not checked", fatal=False, severity=Severity.WARNING,
+                                help="review the change to this file by hand, or check it with `terraform plan`")
+                        for p in unread]
+    changed = {p for p in changed if p not in unread}
     for language, paths in claimed(changed):
         try:
             loaded = language.loader().load(before, after, paths, ctx)
