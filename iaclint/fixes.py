@@ -121,19 +121,16 @@ def write_plan(plan: FixPlan, root: Path) -> list[Path]:
 
 def _safe_target(root: Path, rel: str) -> Path:
     """`root/rel`, refused when it would be written outside `root` or through a symlink."""
-    import os
-
     from iaclint.errors import InputError
+    from iaclint.inputs.trees import is_inside
 
-    real_root = os.path.realpath(root)
     target = root / rel
     probe = root
     for part in Path(rel).parts:
         probe = probe / part
         if probe.is_symlink():
             raise InputError(f"refusing to write {rel}: {probe.relative_to(root)} is a symbolic link")
-    real = os.path.realpath(target)
-    if not (real == real_root or real.startswith(real_root.rstrip(os.sep) + os.sep)):
+    if not is_inside(target, root):
         raise InputError(f"refusing to write {rel}: it is outside {root}")
     if target.exists() and not target.is_file():
         raise InputError(f"refusing to write {rel}: not a regular file")

@@ -13,9 +13,9 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from iaclint.core.model import Finding
+from iaclint.core.model import Finding, Pos, Problem, Severity
 from iaclint.errors import InputError
-from iaclint.languages.base import Loaded
+from iaclint.languages.base import LoadContext, Loaded
 
 BROAD_DELETION_THRESHOLD = 5  # resources removed at once from one stack (IAC305), unless configured
 
@@ -73,11 +73,7 @@ class LintResult:
 
 def analyze(before, after, changed: set[str], renames: dict[str, str], store=None) -> Analysis:
     """Every language that claims a changed file loads its part of the change."""
-    from iaclint.languages import claimed
-    from iaclint.languages.base import LoadContext
-
-    from iaclint.core.model import Pos, Problem, Severity
-    from iaclint.languages import UNREAD_SUFFIXES
+    from iaclint.languages import UNREAD_SUFFIXES, claimed
 
     result = Analysis()
     ctx = LoadContext(renames=renames, changed=changed, store=store)
@@ -92,8 +88,6 @@ def analyze(before, after, changed: set[str], renames: dict[str, str], store=Non
             loaded = language.loader().load(before, after, paths, ctx)
         except (MemoryError, RecursionError) as exc:
             # one file that exhausts a parser must not lose what the other languages found
-            from iaclint.core.model import Pos, Problem
-
             loaded = Loaded(problems=[Problem(p, Pos(1), f"iaclint ran out of {'memory' if isinstance(exc, MemoryError) else 'stack'} "
                                                          f"reading the {language.name} files of this change", side="after")
                                       for p in paths if after.exists(p)])

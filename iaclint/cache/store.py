@@ -250,22 +250,10 @@ def _header(key: str) -> bytes:
 
 def _read_entry(path: Path) -> tuple[bytes, float]:
     """An entry's bytes and mtime: a regular file only, not through a link (a FIFO would hang)."""
-    import stat
+    from iaclint.inputs.trees import read_regular
 
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
-    try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            raise OSError("not a regular file")
-        chunks = []
-        while True:
-            chunk = os.read(fd, 1 << 20)
-            if not chunk:
-                break
-            chunks.append(chunk)
-        return b"".join(chunks), st.st_mtime
-    finally:
-        os.close(fd)
+    data = read_regular(path, bounded=False)
+    return data, os.stat(path, follow_symlinks=False).st_mtime
 
 
 def _identity(path: Path, base: Path) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from iaclint.engine.check import Context
+from iaclint.engine.check import Context, is_true
 from iaclint.core.model import Expr, Resource, Severity
 
 MISSING = object()
@@ -133,7 +133,7 @@ def protective(value, want: str) -> bool | None:
     if value is MISSING or value is None:
         return False
     if want == "true":
-        return (value is True or (isinstance(value, str) and value.lower() == "true"))
+        return is_true(value)
     if want.startswith(">0"):
         try:
             return float(str(value)) > 0

@@ -119,8 +119,7 @@ def _equal(a: Any, b: Any) -> bool:
 
 
 def _same_json(a: str, b: str) -> bool:
-    sa, sb = a.lstrip(), b.lstrip()
-    if not (sa[:1] in "{[" and sb[:1] in "{[" and sa[:1] and sb[:1]):
+    if a.lstrip()[:1] not in ("{", "[") or b.lstrip()[:1] not in ("{", "["):
         return False
     import json
 

@@ -33,16 +33,21 @@ class OutsideTheTree(OSError):
     """A path that leads out of the compared tree through a symbolic link."""
 
 
-def read_regular(full: Path, root: Path | None = None) -> bytes:
+def is_inside(path: str | os.PathLike, root: str | os.PathLike) -> bool:
+    """Whether `path`, every symbolic link on the way followed, is `root` or below it."""
+    real, real_root = os.path.realpath(path), os.path.realpath(root)
+    return real == real_root or real.startswith(real_root.rstrip(os.sep) + os.sep)
+
+
+def read_regular(full: Path, root: Path | None = None, bounded: bool = True) -> bytes:
     """The bytes of a regular file that is really inside `root`: no symbolic link on the way
-    (the file itself or a folder above it), no FIFO or device, no more than MAX_FILE_BYTES."""
+    (the file itself or a folder above it), no FIFO or device, and (`bounded`) no more than
+    MAX_FILE_BYTES."""
     import stat
 
-    if root is not None:
-        real_root = os.path.realpath(root)
-        real_parent = os.path.realpath(full.parent)
-        if real_parent != real_root and not real_parent.startswith(real_root.rstrip(os.sep) + os.sep):
-            raise OutsideTheTree(str(full))
+    limit = MAX_FILE_BYTES if bounded else None
+    if root is not None and not is_inside(full.parent, root):
+        raise OutsideTheTree(str(full))
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
     try:
         fd = os.open(full, flags)
@@ -54,18 +59,19 @@ def read_regular(full: Path, root: Path | None = None) -> bytes:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
             raise NotARegularFile(f"not a regular file: {full.name}")
-        if st.st_size > MAX_FILE_BYTES:
+        if limit is not None and st.st_size > limit:
             raise FileTooLarge(str(full))
         chunks = []
-        remaining = MAX_FILE_BYTES + 1
-        while remaining > 0:
-            chunk = os.read(fd, min(1 << 20, remaining))
+        remaining = limit + 1 if limit is not None else None
+        while remaining is None or remaining > 0:
+            chunk = os.read(fd, 1 << 20 if remaining is None else min(1 << 20, remaining))
             if not chunk:
                 break
             chunks.append(chunk)
-            remaining -= len(chunk)
+            if remaining is not None:
+                remaining -= len(chunk)
         data = b"".join(chunks)
-        if len(data) > MAX_FILE_BYTES:
+        if limit is not None and len(data) > limit:
             raise FileTooLarge(str(full))
         return data
     finally:

@@ -8,7 +8,7 @@ warning, after the change an error, in every language alike (`iaclint.engine.pro
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from iaclint.core.model import Pos, Problem, StackDiff
@@ -88,12 +88,25 @@ def read_error(exc: Exception) -> str:
     return f"file cannot be read: {exc.__class__.__name__}"
 
 
-def on_side(problems, side: str, path: str | None = None) -> list[Problem]:
-    """The same problems, marked as found on `side` (and in `path`, where the parser had none)."""
-    out = []
-    for p in problems:
-        p.side = side
-        if path is not None and not p.path:
-            p.path = path
-        out.append(p)
+def secret_texts(value: Any) -> set[str]:
+    """The texts a sensitive value could appear as in a message: every string and number in it
+    of three characters or more, as written and as Terraform prints it (`1.0` is shown `1`)."""
+    out: set[str] = set()
+    if isinstance(value, dict):
+        for v in value.values():
+            out |= secret_texts(v)
+    elif isinstance(value, list):
+        for v in value:
+            out |= secret_texts(v)
+    elif isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        shown = {str(value)}
+        if isinstance(value, float) and value.is_integer():
+            shown.add(str(int(value)))
+        out |= {text for text in shown if len(text) >= 3}
     return out
+
+
+def on_side(problems, side: str, path: str | None = None) -> list[Problem]:
+    """Copies of the problems, marked as found on `side` (and in `path`, where the parser had
+    none): a cached parse's problems are shared by both sides and never changed."""
+    return [replace(p, side=side, path=p.path or path or "") for p in problems]

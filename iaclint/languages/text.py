@@ -14,27 +14,14 @@ class DecodeError(Exception):
         self.line = line
 
 
-def _strip_checks(raw: bytes) -> bytes:
+def decode_lenient(raw: bytes) -> tuple[bytes, tuple[str, int] | None]:
+    """UTF-8 bytes without a BOM, invalid sequences replaced by U+FFFD, and (message, line) of
+    the first invalid byte when there was one. Raises DecodeError for a binary file."""
     if b"\0" in raw:
         line = raw[: raw.index(b"\0")].count(b"\n") + 1
         raise DecodeError("binary file (contains NUL bytes); not a text configuration file", line)
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
-    return raw
-
-
-def decode(raw: bytes) -> bytes:
-    """Validated UTF-8 bytes without a BOM (tree-sitter wants bytes; YAML/JSON decode them)."""
-    data, flaw = decode_lenient(raw)
-    if flaw is not None:
-        raise DecodeError(flaw[0], flaw[1])
-    return data
-
-
-def decode_lenient(raw: bytes) -> tuple[bytes, tuple[str, int] | None]:
-    """UTF-8 bytes without a BOM, invalid sequences replaced by U+FFFD, and (message, line) of
-    the first invalid byte when there was one. Raises DecodeError for a binary file."""
-    raw = _strip_checks(raw)
     try:
         raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -42,10 +29,6 @@ def decode_lenient(raw: bytes) -> tuple[bytes, tuple[str, int] | None]:
         message = f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at line {line}); read with the invalid bytes replaced"
         return raw.decode("utf-8", "replace").encode("utf-8"), (message, line)
     return raw, None
-
-
-def decode_text(raw: bytes) -> str:
-    return decode(raw).decode("utf-8")
 
 
 def decode_text_lenient(raw: bytes) -> tuple[str, tuple[str, int] | None]:

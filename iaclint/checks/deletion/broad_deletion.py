@@ -4,7 +4,7 @@ from typing import Iterator
 
 from iaclint.core.facts import TerraformFacts
 from iaclint.engine.check import Check, Context
-from iaclint.core.model import Location, Category, ChangeKind, Finding, Resource, Severity, StackDiff
+from iaclint.core.model import Location, Category, ChangeKind, Finding, Severity, StackDiff
 
 DEFAULT_THRESHOLD = 5
 

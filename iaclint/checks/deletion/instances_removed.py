@@ -4,7 +4,7 @@ from typing import Iterator
 
 from iaclint.checks.common import module_loss, severity_for, what_holds
 from iaclint.engine.check import Check, Context
-from iaclint.core.model import Location, Category, ChangeKind, Expr, Finding, Resource, Severity, StackDiff
+from iaclint.core.model import Location, Category, ChangeKind, Expr, Finding, Severity, StackDiff
 from iaclint.core.facts import TerraformFacts
 
 

@@ -4,7 +4,7 @@ from typing import Iterator
 
 from iaclint.checks.common import module_loss, nothing_inside
 from iaclint.engine.check import Check, Context
-from iaclint.core.model import Location, Category, Finding, Resource, Severity, StackDiff
+from iaclint.core.model import Location, Category, Finding, Severity, StackDiff
 from iaclint.core.facts import TerraformFacts
 
 

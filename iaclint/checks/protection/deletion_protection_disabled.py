@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from iaclint.checks.common import MISSING, NEGATIVE, NON_EMPTY, fmt_value, get_path, protective  # noqa: F401
-from iaclint.engine.check import Check, Context, is_true
-from iaclint.core.model import Category, ChangeKind, Expr, Finding, Severity, StackDiff
+from iaclint.checks.common import MISSING, NEGATIVE, NON_EMPTY, fmt_value, get_path, protective
+from iaclint.engine.check import Check, Context
+from iaclint.core.model import Category, ChangeKind, Finding, Severity, StackDiff
+
 
 class DeletionProtectionDisabled(Check):
     """## What it does

@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from iaclint.engine.check import Check, Context, is_false, is_true
-from iaclint.core.model import Location, Category, Finding, Resource, Severity, StackDiff
+from iaclint.core.model import Location, Category, Finding, Severity, StackDiff
 from iaclint.core.facts import TerraformFacts
 
 

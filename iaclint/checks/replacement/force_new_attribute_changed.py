@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from iaclint.checks.common import (certainly_changed, fmt_value, get_path, ignored, leaf_changes, per_instance,
+from iaclint.checks.common import (MISSING, certainly_changed, fmt_value, get_path, ignored, leaf_changes, per_instance,
                                    severity_for, what_holds)
 from iaclint.engine.check import Check, Context
 from iaclint.core.model import Category, ChangeKind, Finding, Severity, StackDiff
@@ -82,8 +82,8 @@ class ForceNewAttributeChanged(Check):
                 shown = ", ".join(f"`{h}`" for h in certain)
                 detail = f" ({fmt_value(before_v)} → {fmt_value(after_v)})" if len(certain) == 1 else ""
                 if _set_or_unset(change.before, after, first):
-                    why = (f"set where it was unset, or the reverse: if the provider computes it when unset, the resource "
-                           f"is replaced only if the value differs from the one the provider chose")
+                    why = ("set where it was unset, or the reverse: if the provider computes it when unset, the resource "
+                           "is replaced only if the value differs from the one the provider chose")
                     advice = "check the plan for `forces replacement`, or compare with the value in the state"
                 else:
                     why = ("is computed from values iaclint cannot evaluate; if its value changes, the resource is "
@@ -169,8 +169,6 @@ def _set_or_unset(before, after, path: str) -> bool:
     Optional+Computed (`availability_zone`, `kms_key_id`, generated names): unset, the provider
     keeps or chooses a value, so whether anything is replaced depends on a value only the
     provider knows. (A block added or removed is a certain change: it is no such argument.)"""
-    from iaclint.checks.common import MISSING
-
     if after.language != "terraform":
         return False
     b, a = get_path(before.body, path), get_path(after.body, path)
@@ -181,8 +179,6 @@ def _set_or_unset(before, after, path: str) -> bool:
 
 def _zero_for_unset(before: dict, after: dict, path: str) -> bool:
     """Unset on one side, false/empty on the other: what most providers default to."""
-    from iaclint.checks.common import MISSING
-
     b, a = get_path(before, path), get_path(after, path)
     zero = (False, "", "false")
     unset = (MISSING, None)

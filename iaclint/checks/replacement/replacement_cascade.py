@@ -49,7 +49,7 @@ class ReplacementCascade(Check):
     def run(self, diff: StackDiff, ctx: Context) -> Iterator[Finding]:
         from iaclint.core.blast import cascades, chain
 
-        resources = _after_resources(diff)
+        resources = diff.after_resources
         if not resources:
             return
         roots, changed_attrs, anchors = self._roots(diff, ctx, resources)
@@ -135,7 +135,3 @@ class ReplacementCascade(Check):
                 roots[b.address] = True
                 anchors[b.address] = b
         return roots, changed_attrs, anchors
-
-
-def _after_resources(diff: StackDiff) -> dict[str, Resource]:
-    return diff.after_resources

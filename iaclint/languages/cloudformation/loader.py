@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from iaclint.core.facts import CloudFormationFacts
 from iaclint.core.model import Pos, Problem, Severity, StackDiff
-from iaclint.languages.base import LoadContext, Loaded, read_text
+from iaclint.languages.base import LoadContext, Loaded, on_side, read_text, secret_texts
 
 
 class CloudFormationLoader:
@@ -68,11 +68,11 @@ def analyze_templates(before, after, paths, renames, result: Loaded, store=None)
         a_parsed = parsed[(id(after), path)] if a_is else None
         if a_parsed is not None and a_parsed.fatal:
             p = next(p for p in a_parsed.problems if p.fatal)
-            result.problems.append(_located(p, path, "after"))
+            result.problems += on_side([p], "after")
             continue
         if b_parsed is not None and b_parsed.fatal:
             p = next(p for p in b_parsed.problems if p.fatal)
-            result.problems.append(_located(p, old_path, "before"))
+            result.problems += on_side([p], "before")
             b_parsed = None
         if a_parsed is not None:
             result.problems += [_nonfatal(path, p) for p in a_parsed.problems if not p.fatal]
@@ -100,17 +100,8 @@ def _no_echo_defaults(parsed) -> set[str]:
     out: set[str] = set()
     for spec in (parsed.parameters.values() if parsed is not None and isinstance(parsed.parameters, dict) else []):
         if isinstance(spec, dict) and str(spec.get("NoEcho", "")).lower() == "true" and "Default" in spec:
-            default = spec["Default"]
-            if isinstance(default, (str, int, float)) and not isinstance(default, bool) and len(str(default)) >= 3:
-                out.add(str(default))
+            out |= secret_texts(spec["Default"])
     return out
-
-
-def _located(p: Problem, path: str, side: str) -> Problem:
-    """A copy of a parse problem for `path` on `side` (a cached parse is shared by both sides)."""
-    from dataclasses import replace
-
-    return replace(p, path=path, side=side)
 
 
 def _parse_all(jobs: list, store) -> dict:

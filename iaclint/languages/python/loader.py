@@ -85,14 +85,14 @@ def _report(a_prog, b_prog, path, old_path, result: Loaded) -> bool:
     """Report reading problems; False when the change cannot be compared."""
     fatal = False
     if a_prog is not None:
-        for p in on_side([replace(p) for p in a_prog.problems], "after", path):
+        for p in on_side(a_prog.problems, "after", path):
             if p.fatal:
                 result.problems.append(p)
                 fatal = True
             else:  # a part of the program iaclint cannot evaluate: said, at note level
                 result.problems.append(replace(p, severity=Severity.NOTE, help=_NOTE_HELP))
     if b_prog is not None:
-        for p in on_side([replace(p) for p in b_prog.problems], "before", old_path):
+        for p in on_side(b_prog.problems, "before", old_path):
             if p.fatal:
                 result.problems.append(p)
                 fatal = True

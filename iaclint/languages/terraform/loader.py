@@ -162,18 +162,15 @@ def _terraform(before: Tree, after: Tree, changed: set[str], renames: dict[str, 
 
 
 def _stack_diff(stack: str, b_mod, a_mod, changed: set[str], result: Loaded) -> None:
-    from dataclasses import replace
-
     from iaclint.core.diff import diff_resources
 
     broken: set[str] = set()
     if a_mod is not None:
-        # a cached module's problems are shared: copies get the side
-        result.problems += on_side([replace(p) for p in a_mod.problems], "after")
+        result.problems += on_side(a_mod.problems, "after")
         broken |= a_mod.broken_files
     if b_mod is not None:
         # the BEFORE side of a file the change does not touch was read (and reported) as AFTER
-        result.problems += on_side([replace(p) for p in b_mod.problems if p.path in changed], "before")
+        result.problems += on_side([p for p in b_mod.problems if p.path in changed], "before")
         broken |= b_mod.broken_files
 
     def usable(mod) -> dict[str, Resource]:

@@ -17,6 +17,7 @@ from typing import Any
 from iaclint.core.facts import ModuleCall
 from iaclint.core.model import Expr, Pos, Problem, Resource
 from iaclint.languages.terraform import hcl
+from iaclint.languages.base import read_error, secret_texts
 from iaclint.languages.text import DecodeError, decode_lenient
 
 META_ATTRS = {"count", "for_each", "depends_on", "provider"}
@@ -118,12 +119,9 @@ class ParseCache:
 
 def _read_error(exc: Exception) -> str:
     from iaclint.inputs.trees import MAX_FILE_BYTES, FileTooLarge
-    from iaclint.languages.base import read_error
 
     if isinstance(exc, FileTooLarge):
         return f"file is larger than the {MAX_FILE_BYTES / (1024 * 1024):g} MiB limit; not read"
-    if isinstance(exc, PermissionError):
-        return "file cannot be read: permission denied"
     return read_error(exc)
 
 
@@ -162,22 +160,6 @@ def _merged(orig, over):
         else:
             blocks.append(ob)
     return hcl.Block(orig.type, orig.labels, attrs, blocks, orig.pos, orig.end_line)
-
-
-def secret_texts(value: Any) -> set[str]:
-    """The texts a sensitive value could appear as in a message (strings and numbers inside it)."""
-    out: set[str] = set()
-    if isinstance(value, dict):
-        for v in value.values():
-            out |= secret_texts(v)
-    elif isinstance(value, list):
-        for v in value:
-            out |= secret_texts(v)
-    elif isinstance(value, (str, int, float)) and not isinstance(value, bool):
-        text = hcl._to_str(value)
-        if len(text) >= 3:
-            out.add(text)
-    return out
 
 
 def no_instances(meta: dict[str, Any]) -> bool:

@@ -11,6 +11,7 @@ import re
 from collections import OrderedDict
 
 from iaclint.core.model import Severity
+from iaclint.languages.base import secret_texts
 from iaclint.plan.model import (PlanError, PlannedChange, PlanResult, fmt_path, guard_on, plan_finding,
                           protection_verdicts, strip_keys)
 
@@ -237,21 +238,10 @@ def _split(address: str) -> list[str]:
 def _sensitive_texts(value, mask, out: set[str]) -> None:
     """Every string or number under a `*_sensitive` mask that is true."""
     if mask is True:
-        _texts(value, out)
+        out |= secret_texts(value)
     elif isinstance(mask, dict) and isinstance(value, dict):
         for k, m in mask.items():
             _sensitive_texts(value.get(k), m, out)
     elif isinstance(mask, list) and isinstance(value, list):
         for v, m in zip(value, mask):
             _sensitive_texts(v, m, out)
-
-
-def _texts(value, out: set[str]) -> None:
-    if isinstance(value, dict):
-        for v in value.values():
-            _texts(v, out)
-    elif isinstance(value, list):
-        for v in value:
-            _texts(v, out)
-    elif isinstance(value, (str, int, float)) and not isinstance(value, bool) and len(str(value)) >= 3:
-        out.add(str(value))
