@@ -73,16 +73,10 @@ class LintResult:
 
 def analyze(before, after, changed: set[str], renames: dict[str, str], store=None) -> Analysis:
     """Every language that claims a changed file loads its part of the change."""
-    from iaclint.languages import UNREAD_SUFFIXES, claimed
+    from iaclint.languages import claimed
 
     result = Analysis()
     ctx = LoadContext(renames=renames, changed=changed, store=store)
-    unread = sorted(p for p in changed if p.endswith(UNREAD_SUFFIXES))
-    result.problems += [Problem(p, Pos(1), "Terraform JSON syntax is not read by iaclint yet: what this change does "
-                                           "in this file is not checked", fatal=False, severity=Severity.WARNING,
-                                help="review the change to this file by hand, or check it with `terraform plan`")
-                        for p in unread]
-    changed = {p for p in changed if p not in unread}
     for language, paths in claimed(changed):
         try:
             loaded = language.loader().load(before, after, paths, ctx)

@@ -17,9 +17,9 @@ from cfnlint.decode import decode_str
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from iaclint.languages.cloudformation import json_reader as cfn_json
+from iaclint.languages import json_reader as cfn_json
 from iaclint.languages.cloudformation import yaml_reader as cfn_yaml
-from iaclint.languages.cloudformation.json_reader import LoadError, Mapping, Sequence, to_plain
+from iaclint.languages.json_reader import LoadError, Mapping, Sequence, to_plain
 
 DATA = Path(__file__).parent / "data" / "cfn"
 SAMPLES = sorted(p for p in DATA.iterdir() if p.is_file())

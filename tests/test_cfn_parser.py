@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from iaclint.core.model import Expr, Pos, Resource
 from iaclint.languages.cloudformation import template as cloudformation
-from iaclint.languages.cloudformation.json_reader import to_plain
+from iaclint.languages.json_reader import to_plain
 from iaclint.languages.cloudformation.template import (
     ParsedTemplate,
     Problem,

@@ -165,15 +165,3 @@ def test_mcp_check_change_reads_nothing_outside_its_root(git_repo):
     result = check_change(Confinement(repo.path / "modules" / "db"), "HEAD")
     text = json.dumps(result)
     assert "envs/prod" not in text and "outside-secret-engine" not in text
-
-
-@pytest.mark.parametrize("name", ["main.tf.json", "main.tofu.json", "terraform.tfvars.json"])
-def test_terraform_json_syntax_is_said_out_loud_until_it_is_read(tmp_path, name):
-    (tmp_path / "b").mkdir()
-    (tmp_path / "a").mkdir()
-    (tmp_path / "b" / name).write_text('{"resource": {"aws_db_instance": {"db": {"engine": "postgres"}}}}\n')
-    (tmp_path / "a" / name).write_text('{"resource": {"aws_db_instance": {"db": {"engine": "mysql"}}}}\n')
-    result = run_cli(["diff", "b", "a", "--format", "json"], cwd=tmp_path)
-    assert result.exit_code == 1
-    findings = json.loads(result.stdout)["findings"]
-    assert [(f["rule"], f["severity"], f["path"]) for f in findings] == [("IAC001", "warning", name)]

@@ -91,10 +91,12 @@ def build_inputs(opts) -> Inputs:
         root = a
     else:
         name = a.name
-        before, after = trees.SingleFileTree(b, name), trees.SingleFileTree(a, name)
+        # `main.tf` against `main.tf.json`: one module in two syntaxes, each read as what it is
+        b_name = b.name if _syntax(b.name) != _syntax(a.name) and _kind(b.name) == _kind(a.name) else name
+        before, after = trees.SingleFileTree(b, b_name), trees.SingleFileTree(a, name)
         root = a.parent
         if not is_relevant(name) and not is_relevant(b.name):
-            raise InputError(f"{a.name}: not a Terraform file or a template iaclint reads (.tf, .tfvars, .yaml, .yml, .json, .template)")
+            raise InputError(f"{a.name}: not a Terraform file or a template iaclint reads (.tf, .tf.json, .tfvars, .yaml, .yml, .json, .template)")
         kinds = {_kind(b.name), _kind(a.name)}
         if len(kinds) > 1:
             # compared under one name, one side would be read as the other's language and every
@@ -103,6 +105,10 @@ def build_inputs(opts) -> Inputs:
     changed = changed_files(before, after)
     renames = content_renames(before, after, changed)
     return Inputs(before, after, changed, renames, root)
+
+
+def _syntax(name: str) -> str:
+    return "json" if name.endswith((".tf.json", ".tofu.json", ".tfvars.json")) else "native"
 
 
 def _kind(name: str) -> str:

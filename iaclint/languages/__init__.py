@@ -15,15 +15,18 @@ class Language:
     name: str  # also the folder: iaclint/languages/<name>/loader.py, imported only when a file is claimed
     suffixes: tuple[str, ...]  # file endings claimed
     any_case: bool = False  # templates are found as main.YAML too; Terraform reads only `.tf`
+    excludes: tuple[str, ...] = ()  # endings another language claims (`main.tf.json` is not a template)
 
     def claims(self, path: str) -> bool:
-        return (path.lower() if self.any_case else path).endswith(self.suffixes)
+        name = path.lower() if self.any_case else path
+        return name.endswith(self.suffixes) and not name.endswith(self.excludes)
 
     def loader(self):
         return importlib.import_module(f"iaclint.languages.{self.name}.loader").LOADER
 
 
-TERRAFORM_SUFFIXES = (".tf", ".tfvars", ".tofu")
+# native and JSON syntax (CDK for Terraform writes JSON), and OpenTofu's forms of both
+TERRAFORM_SUFFIXES = (".tf", ".tfvars", ".tofu", ".tf.json", ".tofu.json", ".tfvars.json")
 TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json", ".template", ".cfn", ".cform")
 PYTHON_SUFFIXES = (".py",)
 
@@ -31,12 +34,9 @@ PYTHON_SUFFIXES = (".py",)
 LANGUAGES: tuple[Language, ...] = (
     Language("python", PYTHON_SUFFIXES),
     Language("terraform", TERRAFORM_SUFFIXES),
-    Language("cloudformation", TEMPLATE_SUFFIXES, any_case=True),
+    Language("cloudformation", TEMPLATE_SUFFIXES, any_case=True, excludes=(".tf.json", ".tofu.json", ".tfvars.json")),
 )
 
-
-# Terraform's JSON syntax (CDK for Terraform writes it): not read yet, so said out loud (pipeline.analyze)
-UNREAD_SUFFIXES = (".tf.json", ".tofu.json", ".tfvars.json")
 
 
 def is_relevant(path: str) -> bool:

@@ -56,8 +56,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from iaclint.core.model import Expr, Pos, Problem, Resource
-from iaclint.languages.cloudformation import json_reader as cfn_json
-from iaclint.languages.cloudformation.json_reader import LoadError, Mapping, Sequence, to_plain
+from iaclint.languages import json_reader as cfn_json
+from iaclint.languages.json_reader import LoadError, Mapping, Sequence, to_plain
 
 RESOURCE_ATTRIBUTES = (
     "Type",

@@ -45,7 +45,7 @@ from yaml.events import (
 )
 from yaml.nodes import ScalarNode
 
-from iaclint.languages.cloudformation.json_reader import MAX_DEPTH, Issue, LoadError, Mapping, Sequence
+from iaclint.languages.json_reader import MAX_DEPTH, Issue, LoadError, Mapping, Sequence
 
 try:
     _Base: type = yaml.CSafeLoader

@@ -15,7 +15,8 @@ from iaclint.core.model import Change, ChangeKind, Resource, StackDiff
 from iaclint.inputs.trees import Tree
 from iaclint.languages.base import LoadContext, Loaded, on_side
 
-_SOURCE_RE = re.compile(rb'source\s*=\s*"(\.{1,2}/[^"]*)"')
+# `source = "./x"` in native syntax, `"source": "./x"` in JSON syntax
+_SOURCE_RE = re.compile(rb'source"?\s*[=:]\s*"(\.{1,2}/[^"]*)"')
 
 
 class TerraformLoader:
@@ -91,9 +92,11 @@ def _dir_renames(renames: dict[str, str], before_dirs: dict[str, list[str]], bef
     """old directory -> new directory, when most of a module directory moved there, by bytes:
     one file that moved (a `versions.tf`, boilerplate `outputs.tf` identical to another
     example's) says nothing about where the module went; its main file does."""
+    from iaclint.languages.terraform.module import is_terraform_file
+
     votes: dict[str, dict[str, int]] = {}
     for old, new in sorted(renames.items()):
-        if old.endswith((".tf", ".tofu")):
+        if is_terraform_file(old):
             od, nd = posixpath.dirname(old), posixpath.dirname(new)
             if od != nd:
                 votes.setdefault(od, {}).setdefault(nd, 0)

@@ -25,7 +25,7 @@ class Side:
     cache: ParseCache
 
     def own_files(self, directory: str) -> list[str]:
-        tfvars = sorted(p for p in self.tree.files() if p.endswith("tfvars") and is_tfvars_file(p, directory))
+        tfvars = sorted(p for p in self.tree.files() if p.endswith(("tfvars", "tfvars.json")) and is_tfvars_file(p, directory))
         return self.dirs.get(directory, []) + tfvars
 
     def fingerprint(self, directory: str, files: list[str] | None = None) -> tuple | None:

@@ -60,20 +60,33 @@ class LoadedModule:
     secrets: set[str] = field(default_factory=set)
 
 
+# Native and JSON syntax; OpenTofu's `.tofu` forms are read instead of the `.tf` of the same name.
+CONFIG_SUFFIXES = (".tf", ".tofu", ".tf.json", ".tofu.json")
+TFVARS_SUFFIXES = (".tfvars", ".tfvars.json")
+
+
 def is_terraform_file(path: str) -> bool:
-    return path.endswith((".tf", ".tofu"))
+    return path.endswith(CONFIG_SUFFIXES)
+
+
+def stem(path: str) -> str:
+    """The name a configuration file has without its syntax: `main` for `main.tf.json`."""
+    for suffix in (".tofu.json", ".tf.json", ".tofu", ".tf"):
+        if path.endswith(suffix):
+            return path[: -len(suffix)]
+    return path
 
 
 def is_override_file(path: str) -> bool:
-    """`override.tf` and `*_override.tf` (and their .tofu forms): merged into the blocks they name."""
-    name = path.rpartition("/")[2]
-    stem = name.rsplit(".", 1)[0]
-    return stem == "override" or stem.endswith("_override")
+    """`override.tf` and `*_override.tf` (and their .tofu and JSON forms): merged into the blocks they name."""
+    name = stem(path.rpartition("/")[2])
+    return name == "override" or name.endswith("_override")
 
 
 def is_tfvars_file(path: str, directory: str) -> bool:
     name = path.rpartition("/")[2]  # the name test first: this runs for every file of every module
-    return (name == "terraform.tfvars" or name.endswith(".auto.tfvars")) and posixpath.dirname(path) == directory
+    return (name in ("terraform.tfvars", "terraform.tfvars.json") or name.endswith((".auto.tfvars", ".auto.tfvars.json"))) \
+        and posixpath.dirname(path) == directory
 
 
 class ParseCache:
@@ -108,13 +121,22 @@ class ParseCache:
             return Problem(path, Pos(exc.line or 1), str(exc))
         if flaw is not None:  # read anyway: a stray byte in a comment must not hide resources
             self.flaws[path] = Problem(path, Pos(flaw[1]), flaw[0], fatal=False)
+        syntax = "tfvars.json" if path.endswith(".tfvars.json") else "json" if path.endswith(".json") else "native"
         if self._shared is None:
-            return hcl.parse(data)
-        key = hashlib.sha1(data).digest()
+            return _parse(data, syntax)
+        key = hashlib.sha1(data).digest() + syntax.encode()
         parsed = self._shared.get(key)
         if parsed is None:
-            parsed = self._shared[key] = hcl.parse(data)
+            parsed = self._shared[key] = _parse(data, syntax)
         return parsed
+
+
+def _parse(data: bytes, syntax: str):
+    if syntax == "native":
+        return hcl.parse(data)
+    from iaclint.languages.terraform import json_syntax  # only a change with JSON syntax needs it
+
+    return json_syntax.parse(data.decode("utf-8"), tfvars=syntax == "tfvars.json")
 
 
 def _read_error(exc: Exception) -> str:
@@ -132,9 +154,10 @@ def module_dirs(tree) -> dict[str, list[str]]:
         if is_terraform_file(p):
             dirs.setdefault(posixpath.dirname(p), []).append(p)
     for d, files in dirs.items():
-        # OpenTofu reads x.tofu instead of x.tf when both are there
-        tofu = {p[: -len(".tofu")] for p in files if p.endswith(".tofu")}
-        dirs[d] = sorted(p for p in files if not (p.endswith(".tf") and p[: -len(".tf")] in tofu))
+        # OpenTofu reads x.tofu instead of x.tf when both are there (and x.tofu.json instead of x.tf.json)
+        tofu = {p[: -len(".tofu")] for p in files if p.endswith(".tofu")} | {p[: -len(".tofu.json")] + ".json" for p in files if p.endswith(".tofu.json")}
+        dirs[d] = sorted(p for p in files if not (p.endswith(".tf") and p[: -len(".tf")] in tofu)
+                         and not (p.endswith(".tf.json") and p[: -len(".tf.json")] + ".json" in tofu))
     return dirs
 
 
@@ -186,8 +209,8 @@ def load_module(tree, directory: str, cache: ParseCache | None = None, dirs: dic
 def _load_tfvars(tree, directory: str, cache: ParseCache, out: LoadedModule) -> dict[str, Any]:
     values: dict[str, Any] = {}
     names = sorted(p for p in tree.files() if is_tfvars_file(p, directory))
-    # terraform.tfvars first, then *.auto.tfvars in lexical order: later ones win, as in Terraform
-    names.sort(key=lambda p: (not p.endswith("/terraform.tfvars") and p != "terraform.tfvars", p))
+    # terraform.tfvars, terraform.tfvars.json, then *.auto.tfvars(.json) in lexical order: later ones win, as in Terraform
+    names.sort(key=lambda p: (p.rpartition("/")[2] not in ("terraform.tfvars", "terraform.tfvars.json"), p))
     for p in names:
         parsed = cache.get(p)
         # A tfvars file Terraform would reject is reported like a broken .tf file, never read

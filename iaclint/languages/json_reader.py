@@ -1,6 +1,7 @@
-"""JSON CloudFormation templates → positioned data, and the node types both loaders share.
+"""JSON → positioned data, and the node types the positioned loaders share.
 
-The loaders (this one and `cfn_yaml`) build the same tree:
+Read for CloudFormation JSON templates and for Terraform's JSON syntax (`*.tf.json`). The
+loaders (this one and CloudFormation's `yaml_reader`) build the same tree:
 
 - `Mapping` (a `dict`) and `Sequence` (a `list`) that also record where they and their
   children are written: `line`, `column`, `end_line`, and `key_pos` (key → (line, column) of the
