@@ -165,3 +165,11 @@ def test_mcp_check_change_reads_nothing_outside_its_root(git_repo):
     result = check_change(Confinement(repo.path / "modules" / "db"), "HEAD")
     text = json.dumps(result)
     assert "envs/prod" not in text and "outside-secret-engine" not in text
+
+
+def test_a_lone_carriage_return_is_what_terraform_calls_an_invalid_character():
+    # found by the fuzzer: a CRLF file cut after its last `\r`; `terraform fmt` rejects it
+    from iaclint.languages.terraform import hcl
+
+    assert hcl.parse(b'resource "a" "b" {\r\n  x = 1\r\n}\r').errors
+    assert not hcl.parse(b'resource "a" "b" {\r\n  x = 1 # a \r in a comment is left alone\r\n}\r\n').errors

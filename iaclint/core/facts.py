@@ -60,3 +60,38 @@ class CdkFacts:
 @dataclass
 class PulumiFacts:
     pass
+
+
+@dataclass
+class PlannedResource:
+    """One resource as a Terraform plan or a CloudFormation change set says it will change: the
+    provider's own verdict, read as written. The rules decide what it means (`checks/planned.py`)."""
+
+    address: str  # aws_db_instance.orders, module.a["x"].aws_s3_bucket.b[0], or a logical ID
+    type: str
+    action: str  # replace | delete | update | import | conditional (CloudFormation's Replacement: Conditional)
+    create_first: bool = False  # create_before_destroy
+    reason: str | None = None  # Terraform's action_reason
+    replace_paths: list[str] = field(default_factory=list)  # `ebs_block_device[0].volume_size`, or property names
+    attr: str = ""  # the first of them as a dotted path without indexes (matched with static findings)
+    policy: str | None = None  # CloudFormation's PolicyAction
+    # Terraform: the values on each side and the plan's masks (sensitive, known after apply)
+    before: Any = None
+    after: Any = None
+    before_sensitive: Any = None
+    after_sensitive: Any = None
+    after_unknown: Any = None
+    # CloudFormation: ResourceChange.Details[].Target, as given
+    targets: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class PlanFacts:
+    """A plan or change set, as one stack diff: its changes are the provider's verdicts."""
+
+    kind: str  # terraform | cloudformation
+    label: str  # the plan file as given ("-" for standard input)
+    planned: list[PlannedResource] = field(default_factory=list)
+
+    def of(self, *actions: str) -> list[PlannedResource]:
+        return [p for p in self.planned if p.action in actions]

@@ -1,8 +1,9 @@
 """Exact answers from the provider: Terraform/OpenTofu plan JSON and CloudFormation change sets.
 
-`load_plan` detects the kind by content and turns it into a `PlanResult`: every planned change
+`parse_plan` detects the kind by content and turns it into a `PlanResult`: every planned change
 (for `diff --plan` to confirm or refute static findings) and the findings the plan itself
-proves, under the same rule codes as the static path, with `source = "plan"`.
+proves. Those come from the same rules as a source change (each rule reads the plan's verdicts,
+`PlanFacts`, as one more stack diff), with `source = "plan"`.
 
 Plan JSON may hold secrets. Nothing here ever puts an attribute value into a message, except a
 boolean protection flag that the plan does not mark sensitive.
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import json
 
+from iaclint.core.facts import PlanFacts
 from iaclint.core.model import Finding
 from iaclint.errors import PlanError
 from iaclint.plan.model import PlannedChange, PlanResult, fmt_path, strip_keys  # noqa: F401  (the plan API)
@@ -60,17 +62,32 @@ def parse_plan(text: str, label: str, packs, settings: dict | None = None) -> Pl
         from iaclint.languages.terraform.plan import analyze
 
         result.kind = "terraform"
-        analyze(doc, result, packs, settings)
+        result.facts = PlanFacts("terraform", label)
+        analyze(doc, result)
+        result.findings = _rule_findings(result, packs, settings)
         return result
     if isinstance(doc.get("Changes"), list) and ("ChangeSetId" in doc or "ChangeSetName" in doc or "StackName" in doc
                                                  or all(isinstance(c, dict) and "ResourceChange" in c for c in doc["Changes"])):
         from iaclint.languages.cloudformation.changeset import analyze
 
         result.kind = "cloudformation"
-        analyze(doc, result, packs, settings)
+        result.facts = PlanFacts("cloudformation", label)
+        analyze(doc, result)
+        result.findings = _rule_findings(result, packs, settings)
         return result
     raise PlanError(f"{label}: not a plan: neither Terraform plan JSON (format_version, resource_changes) "
                     f"nor a CloudFormation change set (Changes)")
+
+
+def _rule_findings(result: PlanResult, packs, settings: dict) -> list[Finding]:
+    """The rules, run over the plan as one stack diff: the same rules as for a source change,
+    reading the provider's verdicts (`PlanFacts`) instead of comparing configurations."""
+    from iaclint.core.model import StackDiff
+    from iaclint.engine.check import Context
+    from iaclint.engine.runner import run_checks
+
+    diff = StackDiff(stack=result.label, language=result.kind, changes=[], facts=result.facts)
+    return run_checks([diff], Context(packs=packs, settings=settings))
 
 
 def _load(path: str, cwd, packs, settings) -> PlanResult:

@@ -200,9 +200,9 @@ def _plan_lines(result: PlanResult) -> dict[str, int]:
 def _module_prefixes(address: str) -> list[str]:
     if not address.startswith("module."):
         return []
-    from iaclint.languages.terraform.plan import _module_of
+    from iaclint.core.addresses import module_of
 
-    m = _module_of(address)
+    m = module_of(address)
     return [m] if m else []
 
 

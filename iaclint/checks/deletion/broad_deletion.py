@@ -5,6 +5,8 @@ from typing import Iterator
 from iaclint.core.facts import TerraformFacts
 from iaclint.engine.check import Check, Context
 from iaclint.core.model import Location, Category, ChangeKind, Finding, Severity, StackDiff
+from iaclint.core.facts import PlanFacts
+from iaclint.checks.planned import planned
 
 DEFAULT_THRESHOLD = 5
 
@@ -32,6 +34,9 @@ class BroadDeletion(Check):
     severity = Severity.WARNING
 
     def run(self, diff: StackDiff, ctx: Context) -> Iterator[Finding]:
+        if isinstance(diff.facts, PlanFacts):
+            yield from self._planned(diff.facts, ctx)
+            return
         facts = diff.facts
         if isinstance(facts, TerraformFacts) and facts.root_deleted and diff.before_resources:
             gone = sorted(diff.before_resources.values(), key=lambda r: (r.path, r.pos.line))
@@ -65,3 +70,14 @@ class BroadDeletion(Check):
             help="split the removal into reviewed steps, or suppress with a reason if it is intended",
             resources=[r.address for r in gone],
         )
+
+    def _planned(self, facts: PlanFacts, ctx: Context) -> Iterator[Finding]:
+        deleted = [p.address for p in facts.of("delete")]
+        threshold = int(ctx.setting("broad_deletion_threshold", DEFAULT_THRESHOLD))
+        if threshold <= 0 or len(deleted) < threshold:
+            return
+        names = ", ".join(deleted[:5]) + (" ..." if len(deleted) > 5 else "")
+        verb = "the change set removes" if facts.kind == "cloudformation" else "the plan destroys"
+        yield planned(self, facts, deleted[0], f"{verb} {len(deleted)} resources at once: {names}",
+                      help="split the removal into reviewed steps, or suppress with a reason if it is intended",
+                      resources=deleted)

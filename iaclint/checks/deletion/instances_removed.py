@@ -6,6 +6,9 @@ from iaclint.checks.common import module_loss, severity_for, what_holds
 from iaclint.engine.check import Check, Context
 from iaclint.core.model import Location, Category, ChangeKind, Expr, Finding, Severity, StackDiff
 from iaclint.core.facts import TerraformFacts
+from iaclint.core.facts import PlanFacts
+from iaclint.checks.planned import planned
+from iaclint.core.addresses import strip_keys
 
 
 class InstancesRemoved(Check):
@@ -35,6 +38,9 @@ class InstancesRemoved(Check):
     severity = Severity.ERROR
 
     def run(self, diff: StackDiff, ctx: Context) -> Iterator[Finding]:
+        if isinstance(diff.facts, PlanFacts):
+            yield from self._planned(diff.facts, ctx)
+            return
         moved_from = diff.moved_from
         for change in diff.changes:
             if change.kind not in (ChangeKind.MODIFIED, ChangeKind.MOVED) or change.after.language != "terraform":
@@ -89,6 +95,22 @@ class InstancesRemoved(Check):
                     help="keep the instances, or add `moved` blocks for those that must survive",
                     severity=severity,
                 )
+
+    def _planned(self, facts: PlanFacts, ctx: Context) -> Iterator[Finding]:
+        """Instances the plan destroys because their count index or for_each key is gone, one
+        finding per resource block; a stateful type is IAC301's, per instance and louder."""
+        by_block: dict[str, list[tuple[str, str]]] = {}
+        for p in facts.of("delete"):
+            if p.reason in ("delete_because_count_index", "delete_because_each_key"):
+                by_block.setdefault(strip_keys(p.address), []).append((p.address, p.type))
+        for base, members in by_block.items():
+            if ctx.packs.stateful(members[0][1]) is not None:
+                continue
+            names = ", ".join(a for a, _ in members[:5]) + (" ..." if len(members) > 5 else "")
+            yield planned(self, facts, base, f"the plan destroys {len(members)} instance(s) of {base} ({names}): their count "
+                          f"index or for_each key is gone",
+                          help="check `count`/`for_each`; add `moved` blocks if the instances were only re-keyed",
+                          severity=Severity.WARNING, resources=[a for a, _ in members])
 
 
 def _lost(scheme: str, old, new) -> list[str] | None:

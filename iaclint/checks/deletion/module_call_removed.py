@@ -6,6 +6,9 @@ from iaclint.checks.common import module_loss, nothing_inside
 from iaclint.engine.check import Check, Context
 from iaclint.core.model import Location, Category, Finding, Severity, StackDiff
 from iaclint.core.facts import TerraformFacts
+from iaclint.core.facts import PlanFacts
+from iaclint.checks.planned import planned
+from iaclint.core.addresses import module_of
 
 
 class ModuleCallRemoved(Check):
@@ -33,6 +36,9 @@ class ModuleCallRemoved(Check):
     severity = Severity.ERROR
 
     def run(self, diff: StackDiff, ctx: Context) -> Iterator[Finding]:
+        if isinstance(diff.facts, PlanFacts):
+            yield from self._planned(diff.facts, ctx)
+            return
         for before, after in diff.facts.module_calls_unseen if isinstance(diff.facts, TerraformFacts) else []:
             was = f"the local module {before.source}" if before.local_dir is not None else repr(before.source)
             version = f" version {after.meta['version']!r}" if isinstance(after.meta.get("version"), str) else ""
@@ -59,3 +65,16 @@ class ModuleCallRemoved(Check):
                 help=f"to keep its resources, use `removed {{ from = {call.address}  lifecycle {{ destroy = false }} }}`",
                 severity=severity,
             )
+
+    def _planned(self, facts: PlanFacts, ctx: Context) -> Iterator[Finding]:
+        """Resources the plan destroys because their module block is gone, one finding per call."""
+        by_module: dict[str, list[str]] = {}
+        for p in facts.of("delete"):
+            module = module_of(p.address) if p.reason == "delete_because_no_module" else ""
+            if module:
+                by_module.setdefault(module, []).append(p.address)
+        for module, members in by_module.items():
+            yield planned(self, facts, module, f"the plan destroys {len(members)} resource(s) of {module}: its module block was removed",
+                          help="to keep them, restore the module block or use `removed { from = " + module +
+                               " lifecycle { destroy = false } }`; if they must go, suppress with a reason",
+                          resources=[module] + members, extra={"action_reason": "delete_because_no_module"})

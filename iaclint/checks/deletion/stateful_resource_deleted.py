@@ -4,6 +4,8 @@ from typing import Iterator
 
 from iaclint.engine.check import Check, Context, is_true
 from iaclint.core.model import Category, ChangeKind, Finding, Severity, StackDiff
+from iaclint.core.facts import PlanFacts
+from iaclint.checks.planned import DELETE_REASONS, guard_on, planned
 
 RETAINING = {"Retain", "RetainExceptOnCreate"}
 
@@ -35,6 +37,9 @@ class StatefulResourceDeleted(Check):
     severity = Severity.ERROR
 
     def run(self, diff: StackDiff, ctx: Context) -> Iterator[Finding]:
+        if isinstance(diff.facts, PlanFacts):
+            yield from self._planned(diff.facts, ctx)
+            return
         for change in diff.changes:
             if change.kind is not ChangeKind.REMOVED:
                 continue
@@ -82,3 +87,29 @@ class StatefulResourceDeleted(Check):
                 f"{r.address} ({r.type}) is removed: it will be destroyed with its data ({fact.value})",
                 help=f"to keep the data but stop managing it, use {how}; if it must go, back it up first",
             )
+
+    def _planned(self, facts: PlanFacts, ctx: Context) -> Iterator[Finding]:
+        for p in facts.of("delete"):
+            fact = ctx.packs.stateful(p.type)
+            if fact is None:
+                continue
+            if facts.kind == "cloudformation":
+                if p.policy in ("Retain", "Snapshot"):
+                    kept = "DeletionPolicy Retain keeps the resource, but it leaves the stack's management" if p.policy == "Retain" \
+                        else "DeletionPolicy Snapshot keeps a final snapshot"
+                    yield planned(self, facts, p.address, f"the change set removes {p.address} ({p.type}); {kept}",
+                                  help="confirm this is intended", severity=Severity.WARNING, extra={"policy_action": p.policy})
+                    continue
+                yield planned(self, facts, p.address,
+                              f"the change set removes and deletes {p.address} ({p.type}), with its data ({fact.value})",
+                              help="deploy DeletionPolicy: Retain before removing it if the data must survive; otherwise back it up first",
+                              extra={"policy_action": p.policy})
+                continue
+            on = guard_on(ctx.packs, p.type, p.before, p.before_sensitive)
+            guard = f"; `{on[0]}` is still on, so the apply will stop at it unless it is turned off first" if on else ""
+            why = DELETE_REASONS.get(p.reason or "", "")
+            yield planned(self, facts, p.address,
+                          f"the plan destroys {p.address} ({p.type}){': ' + why if why else ''}, with its data ({fact.value}){guard}",
+                          help="to keep the data but stop managing it, use removed { lifecycle { destroy = false } }; "
+                               "if it must go, back it up first",
+                          extra={"action_reason": p.reason})

@@ -4,6 +4,8 @@ from typing import Iterator
 
 from iaclint.engine.check import Check, Context
 from iaclint.core.model import Category, ChangeKind, Expr, Finding, Severity, StackDiff
+from iaclint.core.facts import PlanFacts
+from iaclint.checks.planned import POLICY_RANK, planned
 
 KEEPING = {"Retain", "RetainExceptOnCreate", "Snapshot"}
 POLICIES = (("deletion_policy", "DeletionPolicy"), ("update_replace_policy", "UpdateReplacePolicy"))
@@ -36,6 +38,9 @@ class DeletionPolicyWeakened(Check):
     severity = Severity.ERROR
 
     def run(self, diff: StackDiff, ctx: Context) -> Iterator[Finding]:
+        if isinstance(diff.facts, PlanFacts):
+            yield from self._planned(diff.facts, ctx)
+            return
         for change in diff.changes:
             if change.kind not in (ChangeKind.MODIFIED, ChangeKind.MOVED):
                 continue
@@ -62,3 +67,18 @@ class DeletionPolicyWeakened(Check):
                     help=f"keep `{label}: {old}`",
                     pos=a.pos_of("@" + label) if new else a.pos,
                 )
+
+    def _planned(self, facts: PlanFacts, ctx: Context) -> Iterator[Finding]:
+        """A change set that lowers DeletionPolicy or UpdateReplacePolicy (values shown with
+        `--include-property-values`)."""
+        for p in facts.of("update", "replace", "conditional"):
+            for t in p.targets:
+                attr = t.get("Attribute")
+                if attr not in ("DeletionPolicy", "UpdateReplacePolicy") or ("BeforeValue" not in t and "AfterValue" not in t):
+                    continue
+                before, after = t.get("BeforeValue"), t.get("AfterValue")
+                b, a = POLICY_RANK.get(str(before or "Delete"), 0), POLICY_RANK.get(str(after or "Delete"), 0)
+                if b > a and isinstance(before, str) and before in POLICY_RANK:
+                    shown = after if after in POLICY_RANK else "Delete" if not after else "a weaker policy"
+                    yield planned(self, facts, p.address, f"the change set weakens {attr} of {p.address} ({before} → {shown})",
+                                  help=f"keep {attr}: {before}")

@@ -5,6 +5,8 @@ from typing import Iterator
 from iaclint.checks.common import MISSING, NEGATIVE, NON_EMPTY, fmt_value, get_path, protective
 from iaclint.engine.check import Check, Context
 from iaclint.core.model import Category, ChangeKind, Finding, Severity, StackDiff
+from iaclint.core.facts import PlanFacts
+from iaclint.checks.planned import as_bool, guards, planned, protection_verdicts
 
 
 class DeletionProtectionDisabled(Check):
@@ -36,6 +38,9 @@ class DeletionProtectionDisabled(Check):
     severity = Severity.ERROR
 
     def run(self, diff: StackDiff, ctx: Context) -> Iterator[Finding]:
+        if isinstance(diff.facts, PlanFacts):
+            yield from self._planned(diff.facts, ctx)
+            return
         for change in diff.changes:
             if change.kind not in (ChangeKind.MODIFIED, ChangeKind.MOVED):
                 continue
@@ -76,6 +81,39 @@ class DeletionProtectionDisabled(Check):
                     help="keep it on; if the resource must go, turn it off in its own reviewed change first",
                     pos=pos,
                 )
+
+    def _planned(self, facts: PlanFacts, ctx: Context) -> Iterator[Finding]:
+        """Guards the plan turns off (or makes known only after apply), from its before/after values."""
+        help_ = "keep it on; if the resource must go, turn it off in its own reviewed change first"
+        if facts.kind == "cloudformation":
+            for p in facts.of("update", "replace", "conditional"):
+                wanted = guards(ctx.packs, p.type)
+                for t in p.targets:
+                    name = t.get("Name")
+                    if t.get("Attribute") != "Properties" or name not in wanted or ("BeforeValue" not in t and "AfterValue" not in t):
+                        continue  # described without --include-property-values: the values are not known
+                    before, after = t.get("BeforeValue"), None if t.get("AttributeChangeType") == "Remove" else t.get("AfterValue")
+                    wants = wanted[name]
+                    if not any(protective(as_bool(before), w) is True for w in wants) or any(protective(as_bool(after), w) is True for w in wants):
+                        continue
+                    shown = ""
+                    if str(before).lower() in ("true", "false") and (after is None or str(after).lower() in ("true", "false")):
+                        shown = f" ({str(before).lower()} → {'unset' if after is None else str(after).lower()})"
+                    yield planned(self, facts, p.address, f"the change set turns off deletion protection `{name}` on {p.address}{shown}",
+                                  help=help_, extra={"attr": name})
+            return
+        for p in facts.of("update", "replace", "import"):
+            for code, attr, state, shown in protection_verdicts(ctx.packs, p.type, p.before, p.after, p.before_sensitive,
+                                                                p.after_sensitive, p.after_unknown):
+                if code != self.code:
+                    continue
+                if state == "unknown":
+                    yield planned(self, facts, p.address, f"the plan makes deletion protection `{attr}` on {p.address} known only "
+                                  f"after apply; it may be turned off", help="set the guard to a literal true", severity=Severity.WARNING)
+                    continue
+                what = "the replacement of " if p.action == "replace" else ""
+                yield planned(self, facts, p.address, f"the plan turns off deletion protection `{attr}` on {what}{p.address}"
+                              + (f" ({shown})" if shown else ""), help=help_, extra={"attr": attr})
 
 
 def _with_default(value, default: str):

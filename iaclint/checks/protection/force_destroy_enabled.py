@@ -5,6 +5,8 @@ from typing import Iterator
 from iaclint.checks.common import MISSING, fmt_value, get_path
 from iaclint.engine.check import Check, Context, is_true
 from iaclint.core.model import Category, ChangeKind, Expr, Finding, Severity, StackDiff
+from iaclint.core.facts import PlanFacts
+from iaclint.checks.planned import planned, protection_verdicts
 
 
 class ForceDestroyEnabled(Check):
@@ -34,6 +36,9 @@ class ForceDestroyEnabled(Check):
     severity = Severity.ERROR
 
     def run(self, diff: StackDiff, ctx: Context) -> Iterator[Finding]:
+        if isinstance(diff.facts, PlanFacts):
+            yield from self._planned(diff.facts, ctx)
+            return
         for change in diff.changes:
             if change.kind not in (ChangeKind.MODIFIED, ChangeKind.MOVED, ChangeKind.RENAMED):
                 continue
@@ -66,3 +71,16 @@ class ForceDestroyEnabled(Check):
                         severity=Severity.NOTE,
                         pos=a.pos_of(fact.key),
                     )
+
+    def _planned(self, facts: PlanFacts, ctx: Context) -> Iterator[Finding]:
+        for p in facts.of("update", "replace", "import"):
+            for code, attr, state, shown in protection_verdicts(ctx.packs, p.type, p.before, p.after, p.before_sensitive,
+                                                                p.after_sensitive, p.after_unknown):
+                if code != self.code:
+                    continue
+                if state == "unknown":
+                    yield planned(self, facts, p.address, f"the plan makes `{attr}` on {p.address} known only after apply; "
+                                  f"it may be turned on", severity=Severity.WARNING, help="keep it a literal false")
+                    continue
+                yield planned(self, facts, p.address, f"the plan turns on `{attr}` on {p.address}" + (f" ({shown})" if shown else ""),
+                              extra={"attr": attr}, help="leave it off unless the data may really go with the resource")

@@ -5,6 +5,8 @@ from typing import Iterator
 from iaclint.checks.common import MISSING, get_path, ignored, per_instance, severity_for, what_holds
 from iaclint.engine.check import Check, Context, is_true
 from iaclint.core.model import Category, ChangeKind, Expr, Finding, Severity, StackDiff
+from iaclint.core.facts import PlanFacts
+from iaclint.checks.planned import planned
 
 
 class ConditionalReplacementAttributeChanged(Check):
@@ -37,6 +39,9 @@ class ConditionalReplacementAttributeChanged(Check):
     severity = Severity.NOTE
 
     def run(self, diff: StackDiff, ctx: Context) -> Iterator[Finding]:
+        if isinstance(diff.facts, PlanFacts):
+            yield from self._planned(diff.facts, ctx)
+            return
         for change in diff.changes:
             if change.kind not in (ChangeKind.MODIFIED, ChangeKind.MOVED) or not change.changed_paths:
                 continue
@@ -77,6 +82,17 @@ class ConditionalReplacementAttributeChanged(Check):
                     pos=after.pos_of(key),
                     extra={"attributes": [key]},
                 )
+
+    def _planned(self, facts: PlanFacts, ctx: Context) -> Iterator[Finding]:
+        """A change set's `Replacement: Conditional`: decided by values known only during the update."""
+        for p in facts.of("conditional"):
+            what = ", ".join(f"`{n}`" for n in p.replace_paths) if p.replace_paths else "a change"
+            severity = Severity.WARNING if ctx.packs.stateful(p.type) is not None else Severity.NOTE
+            yield planned(self, facts, p.address,
+                          f"the change set may replace {p.address} ({p.type}): {what} requires a new resource depending on "
+                          f"values known only during the update",
+                          help="check the new values against the resource type's documentation before executing the change set",
+                          severity=severity, extra={"replace_paths": p.replace_paths, "attr": p.attr})
 
 
 def _holds(body: dict, attribute: str, value: str) -> bool | None:

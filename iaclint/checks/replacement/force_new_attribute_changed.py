@@ -6,6 +6,8 @@ from iaclint.checks.common import (MISSING, certainly_changed, fmt_value, get_pa
                                    severity_for, what_holds)
 from iaclint.engine.check import Check, Context
 from iaclint.core.model import Category, ChangeKind, Finding, Severity, StackDiff
+from iaclint.core.facts import PlanFacts
+from iaclint.checks.planned import KEEPS_OLD, REPLACE_REASONS, planned
 
 
 class ForceNewAttributeChanged(Check):
@@ -41,6 +43,9 @@ class ForceNewAttributeChanged(Check):
     severity = Severity.ERROR
 
     def run(self, diff: StackDiff, ctx: Context) -> Iterator[Finding]:
+        if isinstance(diff.facts, PlanFacts):
+            yield from self._planned(diff.facts, ctx)
+            return
         for change in diff.changes:
             if change.kind not in (ChangeKind.MODIFIED, ChangeKind.MOVED) or not change.changed_paths:
                 continue  # (a change in what count.index or each selects changes `count`/`for_each` or a value)
@@ -137,6 +142,39 @@ class ForceNewAttributeChanged(Check):
             extra={"attributes": attrs, "instances": keys},
             replaces=after.address,
         )
+
+    def _planned(self, facts: PlanFacts, ctx: Context) -> Iterator[Finding]:
+        """What the plan replaces, with the attributes it names (its `replace_paths`) or why."""
+        for p in facts.of("replace"):
+            fact = ctx.packs.stateful(p.type)
+            paths = p.replace_paths
+            if facts.kind == "cloudformation":
+                why = ("changing " + ", ".join(f"`{n}`" for n in paths) + " requires a new resource") if paths \
+                    else "CloudFormation cannot update it in place"
+                severity = None
+                tail = f"; its data ({fact.value}) is deleted with the old one" if fact is not None else ""
+                if p.policy in KEEPS_OLD and fact is not None:
+                    tail = f"; UpdateReplacePolicy keeps the old one ({KEEPS_OLD[p.policy]}), the new one starts empty"
+                    severity = Severity.WARNING
+                yield planned(self, facts, p.address, f"the change set replaces {p.address} ({p.type}): {why}{tail}",
+                              help="revert the property that forces the replacement, or migrate the data deliberately",
+                              severity=severity, extra={"replace_paths": paths, "policy_action": p.policy, "attr": p.attr})
+                continue
+            if p.reason in ("replace_because_tainted", "replace_by_request"):
+                why = REPLACE_REASONS[p.reason]
+                severity = Severity.ERROR if fact is not None else Severity.WARNING
+            elif paths:
+                why = "changing " + ", ".join(f"`{x}`" for x in paths) + " forces a new resource"
+                severity = None
+            else:
+                why = REPLACE_REASONS["replace_because_cannot_update"]
+                severity = None
+            order = ", creating the new one first" if p.create_first else ""
+            data = f"; its data ({fact.value}) is lost with the old one" if fact is not None else ""
+            yield planned(self, facts, p.address, f"the plan replaces {p.address} ({p.type}){order}: {why}{data}",
+                          help="revert the attribute(s) that force the replacement, or back up and migrate deliberately"
+                          if paths else "make sure the replacement is intended; back up the data first",
+                          severity=severity, extra={"replace_paths": paths, "action_reason": p.reason, "attr": p.attr})
 
 
 def _fmt_instances(keys: list[str]) -> str:

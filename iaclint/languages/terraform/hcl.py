@@ -78,6 +78,8 @@ def parse(data: bytes) -> HclFile:
         _collect_errors(root, out.errors)
     body = next((c for c in root.children if c.type == "body"), None)
     too_deep = _scan(root, out.comments, out.errors)
+    if b"\r" in data:
+        _lone_carriage_returns(data, root, out.errors)
     if body is not None and not too_deep:
         out.blocks = [_block(c) for c in body.children if c.type == "block"]
         for c in body.children:
@@ -86,6 +88,22 @@ def parse(data: bytes) -> HclFile:
                 name = c.children[0].text.decode("utf-8", "replace")
                 out.top_attributes[name] = Attribute(name, expr, _pos(c))
     return out
+
+
+_LONE_CR = re.compile(rb"\r(?!\n)")
+
+
+def _lone_carriage_returns(data: bytes, root, errors: list) -> None:
+    """A carriage return not followed by a newline is an invalid character to Terraform (a file
+    cut after its last `\r`); tree-sitter-hcl reads it as white space."""
+    for m in _LONE_CR.finditer(data):
+        node = root.descendant_for_byte_range(m.start(), m.end())
+        if node is not None and node.type in ("comment", "template_literal", "heredoc_template"):
+            continue
+        row = data.count(b"\n", 0, m.start())
+        errors.append((Pos(row + 1, m.start() - data.rfind(b"\n", 0, m.start())), "syntax error: a carriage return "
+                       "not followed by a newline is not a valid character"))
+        return
 
 
 # `1e3` is a valid HCL number, but tree-sitter-hcl only reads an exponent after a fraction
