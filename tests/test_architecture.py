@@ -138,3 +138,14 @@ def test_the_cascade_runs_after_the_rules_whose_replacements_it_follows():
 
     cascade = RULES.index(BY_CODE["IAC107"])
     assert all(RULES.index(BY_CODE[code]) < cascade for code in ("IAC101", "IAC103", "IAC104", "IAC105"))
+
+
+def test_plan_readers_only_read():
+    # a plan's findings come from the rules (each rule's `_planned`), never from its reader
+    for reader in ("languages/terraform/plan.py", "languages/cloudformation/changeset.py"):
+        source = (PACKAGE / reader).read_text()
+        assert "Finding" not in source and "iaclint.checks" not in source and "iaclint.engine" not in source, reader
+    from iaclint.engine.registry import RULES
+
+    with_plan = {rule.code for rule in RULES if "_planned" in vars(rule)}
+    assert with_plan == {"IAC101", "IAC102", "IAC201", "IAC203", "IAC209", "IAC301", "IAC303", "IAC304", "IAC305"}

@@ -93,3 +93,31 @@ def test_change_set_with_a_template_diff(tmp_path):
     sessions = found[("IAC102", "SessionsTable")]  # unchanged in the template: only the change set knows
     assert sessions["source"] == "plan" and sessions["path"] == "template.yaml" and sessions["line"] == 27  # `KeySchema`
     assert found[("IAC101", "WorkerRole")]["path"].endswith("replace.json")  # not in the template
+
+
+def test_a_rename_the_plan_destroys_is_one_finding_not_two():
+    # IAC103 (renamed without `moved`) and the plan's IAC301 (destroyed) are one verdict on one
+    # resource: one finding, the static one with the cause and the fix, confirmed by the plan
+    rename = DATA / "rename"
+    res = run_cli(["diff", rename / "before", rename / "after", "--plan", rename / "plan.json", "--format", "json"])
+    findings = json.loads(res.stdout)["findings"]
+    assert [(f["rule"], f["resource"], f["source"]) for f in findings] == [("IAC103", "aws_s3_bucket.old", "static")]
+    assert "moved" in findings[0]["help"] and "removed" not in findings[0]["help"]
+
+
+def test_a_louder_plan_verdict_replaces_the_static_one(tmp_path):
+    # static: the bucket name comes from a variable iaclint cannot know, so "may replace" (a note);
+    # the plan knows: it replaces the bucket. One finding: the plan's.
+    for side, name in (("before", '"logs"'), ("after", "var.name")):
+        (tmp_path / side).mkdir()
+        (tmp_path / side / "main.tf").write_text(f'variable "name" {{}}\nresource "aws_s3_bucket" "b" {{\n  bucket = {name}\n}}\n')
+    plan = {"format_version": "1.2", "resource_changes": [{
+        "address": "aws_s3_bucket.b", "mode": "managed", "type": "aws_s3_bucket", "name": "b",
+        "change": {"actions": ["delete", "create"], "before": {"bucket": "logs"}, "after": {"bucket": "logs-2"},
+                   "replace_paths": [["bucket"]]}}]}
+    (tmp_path / "plan.json").write_text(json.dumps(plan))
+    static = run_cli(["diff", tmp_path / "before", tmp_path / "after", "--format", "json"])
+    assert [(f["rule"], f["severity"]) for f in json.loads(static.stdout)["findings"]] == [("IAC101", "note")]
+    res = run_cli(["diff", tmp_path / "before", tmp_path / "after", "--plan", tmp_path / "plan.json", "--format", "json"])
+    found = [(f["rule"], f["severity"], f["source"]) for f in json.loads(res.stdout)["findings"]]
+    assert found == [("IAC101", "error", "plan")]

@@ -231,6 +231,7 @@ class Disagreement:
 
 
 JUDGED_PROTECTION = {"terraform": {"IAC201", "IAC203"}, "cloudformation": set()}
+_DESTRUCTIVE = (Category.REPLACEMENT, Category.DELETION)
 
 
 def _language(f: Finding) -> str:
@@ -295,9 +296,25 @@ def combine(static: list[Finding], result: PlanResult) -> tuple[list[Finding], l
             f.extra["plan"] = "confirmed"
         kept.append(f)
     confirmed = {strip_keys(a) for f in kept if f.extra.get("plan") == "confirmed" for a in [f.resource, *f.resources] if a}
+    # One verdict per resource: a rename without `moved` (IAC103) that the plan shows as a
+    # destroy (IAC301) is one finding, not two with contradictory help. The static one names the
+    # cause and the fix; the plan's replaces it only when the plan says something louder.
+    destroying: dict[str, list[Finding]] = {}
+    for f in kept:
+        if f.source == "static" and f.extra.get("plan") == "confirmed" and f.category in _DESTRUCTIVE:
+            for a in dict.fromkeys([f.resource, *f.resources]):
+                if a:
+                    destroying.setdefault(strip_keys(a), []).append(f)
     for p in result.findings:
         if id(p) in matched:
             continue
+        same = [f for a in dict.fromkeys([p.resource, *p.resources]) if a for f in destroying.get(strip_keys(a), [])] \
+            if p.category in _DESTRUCTIVE else []
+        if same:
+            if p.severity.rank <= max(f.severity.rank for f in same):
+                continue
+            gone = {id(f) for f in same}
+            kept = [f for f in kept if id(f) not in gone]
         kept.append(p)
         if strip_keys(p.resource) not in confirmed:
             disagreements.append(Disagreement("missed", p, _planned(_entries(p, by_key, modules))))
