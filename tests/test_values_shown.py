@@ -1,0 +1,71 @@
+"""Values in messages are shown as the source writes them, with what they evaluate to when that
+is known: a reviewer reads `"${var.env}-queue"` = "prod-queue", never the parser's tokens
+(`" ${ var . env } -queue "`) or "a changed value"."""
+
+from __future__ import annotations
+
+from conftest import write
+from helpers import lint_trees
+
+
+def _messages(tmp_path, before: dict, after: dict, rule: str = "IAC101") -> list[str]:
+    write(tmp_path / "before", before)
+    write(tmp_path / "after", after)
+    return [f.message for f in lint_trees(tmp_path / "before", tmp_path / "after") if f.rule == rule]
+
+
+TF = """
+variable "env" {
+  default = "prod"
+}
+variable "region" {}
+resource "aws_sqs_queue" "q" {
+  name = %s
+}
+"""
+
+
+def test_terraform_template_is_shown_as_written_with_its_value(tmp_path):
+    (message,) = _messages(tmp_path, {"main.tf": TF % '"${var.env}-queue"'}, {"main.tf": TF % '"${var.env}-orders"'})
+    assert '(`"${var.env}-queue"` = "prod-queue" → `"${var.env}-orders"` = "prod-orders")' in message
+
+
+def test_terraform_function_call_is_shown_as_written(tmp_path):
+    (message,) = _messages(tmp_path, {"main.tf": TF % 'format("%s-queue", var.env)'},
+                           {"main.tf": TF % 'format( "%s-orders" ,var.env )'})
+    assert '`format("%s-queue", var.env)` = "prod-queue"' in message
+    assert '`format( "%s-orders" ,var.env )` = "prod-orders"' in message
+    assert "format (" not in message
+
+
+def test_terraform_unknown_value_is_shown_as_written_alone(tmp_path):
+    (message,) = _messages(tmp_path, {"main.tf": TF % '"${var.region}-queue"'}, {"main.tf": TF % '"${var.region}-orders"'})
+    assert '(`"${var.region}-queue"` → `"${var.region}-orders"`)' in message
+    assert "${ var" not in message
+
+
+def test_terraform_literal_is_shown_once(tmp_path):
+    (message,) = _messages(tmp_path, {"main.tf": TF % '"a"'}, {"main.tf": TF % '"b"'})
+    assert '("a" → "b")' in message
+
+
+def test_terraform_long_expression_is_one_line_and_cut(tmp_path):
+    long = "join(\"-\", [\n    var.env,\n    " + ",\n    ".join(f'"part{i}"' for i in range(30)) + ",\n  ])"
+    (message,) = _messages(tmp_path, {"main.tf": TF % '"a"'}, {"main.tf": TF % long})
+    assert "\n" not in message
+    assert '`join("-", [ var.env, "part0",' in message and '..."' not in message.split("→")[0]
+
+
+def test_terraform_sensitive_value_is_not_shown_through_its_source(tmp_path):
+    secret = """
+variable "pw" {
+  default   = "hunter2-secret"
+  sensitive = true
+}
+resource "aws_sqs_queue" "q" {
+  name = "%s-${var.pw}"
+}
+"""
+    (message,) = _messages(tmp_path, {"main.tf": secret % "a"}, {"main.tf": secret % "b"})
+    assert "hunter2" not in message
+    assert "var.pw" in message
