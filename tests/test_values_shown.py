@@ -69,3 +69,74 @@ resource "aws_sqs_queue" "q" {
     (message,) = _messages(tmp_path, {"main.tf": secret % "a"}, {"main.tf": secret % "b"})
     assert "hunter2" not in message
     assert "var.pw" in message
+
+
+CFN = """
+Parameters:
+  Env:
+    Type: String
+  Stage:
+    Type: String
+    Default: prod
+  Pw:
+    Type: String
+    NoEcho: true
+    Default: %s
+Resources:
+  Table:
+    Type: AWS::DynamoDB::Table
+    Properties:
+      TableName: %s
+"""
+
+
+def _cfn(tmp_path, before: str, after: str, secret: str = "s3cr3t-default") -> str:
+    (message,) = _messages(tmp_path, {"t.yaml": CFN % (secret, before)}, {"t.yaml": CFN % (secret, after)})
+    return message
+
+
+def test_cloudformation_sub_is_shown_in_its_short_form(tmp_path):
+    message = _cfn(tmp_path, '!Sub "${Env}-table"', '!Sub "${Env}-orders"')
+    assert '(`!Sub "${Env}-table"` → `!Sub "${Env}-orders"`)' in message
+    assert "a changed value" not in message
+
+
+def test_cloudformation_sub_is_resolved_from_parameter_defaults(tmp_path):
+    message = _cfn(tmp_path, '!Sub "${Stage}-table"', '!Sub "${Stage}-orders"')
+    assert '(`!Sub "${Stage}-table"` = "prod-table" → `!Sub "${Stage}-orders"` = "prod-orders")' in message
+
+
+def test_cloudformation_nested_intrinsics_and_refs(tmp_path):
+    message = _cfn(tmp_path, '!Join ["-", [!Ref Stage, "t"]]', "!Ref Env")
+    assert '(`!Join ["-", [!Ref Stage, "t"]]` = "prod-t" → `!Ref Env`)' in message
+
+
+def test_cloudformation_json_template_shows_its_json(tmp_path):
+    import json
+
+    def template(name):
+        return json.dumps({"Parameters": {"Stage": {"Type": "String", "Default": "prod"}},
+                           "Resources": {"Table": {"Type": "AWS::DynamoDB::Table",
+                                                   "Properties": {"TableName": {"Fn::Sub": name}}}}}, indent=1)
+
+    (message,) = _messages(tmp_path, {"t.json": template("${Stage}-table")}, {"t.json": template("${Stage}-orders")})
+    assert '(`{"Fn::Sub": "${Stage}-table"}` = "prod-table" → `{"Fn::Sub": "${Stage}-orders"}` = "prod-orders")' in message
+
+
+def test_a_noecho_default_is_never_resolved_into_a_message(tmp_path):
+    from conftest import run_cli
+
+    # two characters: too short for the pipeline's redaction of secret texts, so only the
+    # resolver's own refusal keeps it out
+    for secret in ("s3cr3t-default", "zq"):
+        message = _cfn(tmp_path / secret, '!Sub "${Pw}x-${Stage}-table"', '!Sub "${Pw}x-${Stage}-orders"', secret)
+        assert f"{secret}x" not in message and f'"{secret}' not in message, message
+        assert "`!Sub \"${Pw}x-${Stage}-table\"`" in message
+        result = run_cli(["diff", str(tmp_path / secret / "before"), str(tmp_path / secret / "after"), "--format", "json"])
+        assert f"{secret}x" not in result.stdout
+    from iaclint.languages.cloudformation.shown import resolve
+
+    sub = {"Fn::Sub": "${Pw}-t", "Defaults": {"Pw": "zq"}}
+    assert resolve(sub, {"Pw"}) is not None and not isinstance(resolve(sub, {"Pw"}), str)
+    assert resolve({"Ref": "Pw", "Default": "zq"}, {"Pw"}) != "zq"
+    assert resolve({"Fn::Sub": ["${X}-t", {"X": {"Ref": "Pw", "Default": "zq"}}]}, {"Pw"}) != "zq-t"
