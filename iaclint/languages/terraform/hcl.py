@@ -867,7 +867,7 @@ def _to_str(v: Any) -> str:
 
 
 # A value whose source says nothing more than the value itself
-_PLAIN_LITERAL = re.compile(r'"[^"\\$%\n]*"|-?\d+(\.\d+)?([eE][+-]?\d+)?|true|false|null')
+_PLAIN_LITERAL = re.compile(rb'"[^"\\$%\n]*"|-?\d+(\.\d+)?([eE][+-]?\d+)?|true|false|null')
 
 
 def written(node) -> str | None:
@@ -875,8 +875,8 @@ def written(node) -> str | None:
     a plain literal: a reviewer reads `"${var.env}-queue"`, not the parser's tokens."""
     if node is None:
         return None
-    text = node.text.decode("utf-8", "replace").strip()
-    return None if _PLAIN_LITERAL.fullmatch(text) else text
+    text = node.text.strip()  # matched as bytes: most values are literals, never decoded
+    return None if _PLAIN_LITERAL.fullmatch(text) else text.decode("utf-8", "replace")
 
 
 def normalized_text(node, resolve: Resolver | None = None) -> str:
