@@ -68,6 +68,7 @@ def apply_patch(patch_text: str, root_tree: Tree) -> PatchedTree:
         files = parse_patch(patch_text)
     except PatchError as exc:
         raise InputError(str(exc)) from None
+    _refuse_binary(files)
     return _apply(files, root_tree, reverse=False)
 
 
@@ -85,6 +86,7 @@ def patch_sides(patch_text: str, root_tree: Tree) -> tuple[Tree, Tree, set[str],
         files = parse_patch(patch_text)
     except PatchError as exc:
         raise InputError(str(exc)) from None
+    _refuse_binary(files)  # before either direction is tried: neither could apply it
     try:
         patched = _apply(files, root_tree, reverse=False)
         return root_tree, patched, patched.touched, patched.renames
@@ -109,11 +111,7 @@ def _apply(files: list[FilePatch], root_tree: Tree, reverse: bool) -> PatchedTre
     for fp in files:
         shown = fp.new or fp.old or "?"
         if fp.binary:
-            from iaclint.languages import is_relevant
-
-            if is_relevant(shown):
-                raise InputError(f"patch: {shown}: binary patches cannot be applied")
-            continue
+            continue  # not a file iaclint reads
         source, target = (fp.new, fp.old) if reverse else (fp.old, fp.new)
         if source is not None:
             original = _current(source, contents, root_tree)
@@ -136,6 +134,17 @@ def _apply(files: list[FilePatch], root_tree: Tree, reverse: bool) -> PatchedTre
         if source is not None and target is not None and source != target:
             renames[source] = target
     return PatchedTree(root_tree, contents, touched, renames)
+
+
+def _refuse_binary(files: list[FilePatch]) -> None:
+    """A binary patch to a file iaclint reads: its result is unknown, so nothing can be linted."""
+    from iaclint.errors import InputError
+    from iaclint.languages import is_relevant
+
+    for fp in files:
+        shown = fp.new or fp.old or "?"
+        if fp.binary and is_relevant(shown):
+            raise InputError(f"patch: {shown}: binary patches cannot be applied")
 
 
 def _current(path: str, contents: dict[str, bytes | None], root: Tree) -> bytes | None:
