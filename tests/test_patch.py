@@ -323,3 +323,14 @@ def test_a_patch_that_applies_neither_way_names_base_head(tmp_path):
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
     assert "hunk #1" in lines[0] and "--base HEAD" in lines[0]
+
+
+def test_a_binary_patch_to_a_configuration_file_is_refused_as_such(tmp_path):
+    write(tmp_path, {"db.tf": DB})
+    patch = ("diff --git a/db.tf b/db.tf\nindex 1111111..2222222 100644\n"
+             "Binary files a/db.tf and b/db.tf differ\n")
+    (tmp_path / "p.diff").write_text(patch)
+    result = run_cli(["diff", "--patch", "p.diff", "."], cwd=tmp_path)
+    assert result.exit_code == 2, result.output
+    assert "binary patches cannot be applied" in result.stderr
+    assert "already applied" not in result.stderr
