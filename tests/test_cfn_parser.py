@@ -111,8 +111,10 @@ def test_vpc_rds_resources():
         "depends_on": ["DatabaseSecret"],
         "allow": [],
         "foreach": None,
+        "resolved": {"AllocatedStorage": "50", "DBInstanceClass": "db.t4g.medium", "DBInstanceIdentifier": "orders-dev"},
         "end_line": 117,
     }
+    assert db.sources["DBInstanceIdentifier"].startswith("!Sub ")
     assert result.resources["ReadReplica"].meta["condition"] == "IsProd"
     assert result.resources["ReadReplica"].meta["deletion_policy"] == "Delete"
     assert result.parameters["Environment"]["Default"] == "dev"

@@ -235,6 +235,40 @@ def test_resource_moved_between_files_of_one_directory(repo):
     assert findings(result) == []
 
 
+def test_template_converted_from_yaml_to_json_is_compared_resource_by_resource(repo):
+    from pathlib import Path
+
+    cases = Path(__file__).parent / "cases"
+    yaml_text = (cases / "benign/cfn-yaml-converted-to-json/before/template.yaml").read_text()
+    json_text = (cases / "benign/cfn-yaml-converted-to-json/after/template.json").read_text()
+    repo.commit({"stacks/orders/template.yaml": yaml_text}, "template")
+    repo.git("rm", "-q", "stacks/orders/template.yaml")
+    repo.write({"stacks/orders/template.json": json_text})
+    assert findings(repo.iaclint("diff", "--base", "HEAD", "--format", "json")) == []
+    repo.git("add", "-A")
+    assert findings(repo.iaclint("diff", "--staged", "--format", "json")) == []
+    converted = repo.commit(message="to JSON")
+    assert findings(repo.iaclint("diff", "--base", "HEAD~1", "--head", converted, "--format", "json")) == []
+    # back to YAML, with a real change made in the same edit: still seen, and only it
+    repo.git("rm", "-q", "stacks/orders/template.json")
+    repo.write({"stacks/orders/template.yaml": yaml_text.replace("DBInstanceIdentifier: orders-db",
+                                                                 "DBInstanceIdentifier: orders-db-2")})
+    got = findings(repo.iaclint("diff", "--base", "HEAD", "--format", "json"))
+    assert [(f["rule"], f["resource"], f["path"]) for f in got] == [("IAC101", "OrdersDatabase", "stacks/orders/template.yaml")]
+
+
+def test_templates_with_other_resources_are_not_paired(repo):
+    from pathlib import Path
+
+    cases = Path(__file__).parent / "cases"
+    yaml_text = (cases / "benign/cfn-yaml-converted-to-json/before/template.yaml").read_text()
+    repo.commit({"stacks/orders/template.yaml": yaml_text}, "template")
+    repo.git("rm", "-q", "stacks/orders/template.yaml")
+    repo.write({"stacks/orders/template.json": '{"Resources": {"Queue": {"Type": "AWS::SQS::Queue"}}}'})
+    got = findings(repo.iaclint("diff", "--base", "HEAD", "--format", "json"))
+    assert any(f["rule"] == "IAC301" and f["resource"] == "OrdersDatabase" for f in got), got
+
+
 # ------------------------------------------------------------------ PATH filters
 
 

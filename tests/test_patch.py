@@ -253,3 +253,84 @@ def test_applying_a_patch_is_linear_in_its_size(monkeypatch):
     result = apply_hunks(original, files[0].hunks, "main.tf")
     assert result.count(b'"w') == 500
     assert len(calls) <= len(lines) + 2 + 500 * 2
+
+
+# ------------------------------------------------------------------ a patch already in the tree
+
+
+def assert_already_applied_same_as_two_tree(patch: str, before: Path, after: Path) -> None:
+    """`git diff` run after the edit, given with the edited tree: BEFORE is the tree with the
+    patch undone, byte for byte, and the findings are those of the two-tree diff."""
+    from iaclint.inputs.patch import patch_sides
+
+    unpatched, tree, _, _ = patch_sides(patch, DirTree(after))
+    want = DirTree(before)
+    assert unpatched.files() == want.files()
+    for p in want.files():
+        assert unpatched.read(p) == want.read(p), p
+    via_patch = lint(RunOptions(patch_text=patch, cwd=str(after), paths=[str(after)]))
+    two_tree = lint(RunOptions(paths=[str(before), str(after)]))
+    assert _ids(via_patch.findings) == _ids(two_tree.findings)
+
+
+@pytest.mark.parametrize("before, after", [
+    ({"db.tf": DB}, {"db.tf": DB.replace('"postgres"', '"mysql"')}),
+    ({"db.tf": DB}, {"db.tf": DB, "s3.tf": BUCKET}),
+    ({"db.tf": DB, "s3.tf": BUCKET}, {"s3.tf": None}),
+    ({"db.tf": DB}, {"db.tf": None, "database/db.tf": DB}),
+    ({"db.tf": DB.lstrip("\n").rstrip("\n")}, {"db.tf": DB.replace("true", "false")}),
+    ({"db.tf": DB}, {"db.tf": DB.lstrip("\n").rstrip("\n").replace("true", "false")}),
+], ids=["modify", "add", "delete", "rename", "newline-added", "newline-removed"])
+def test_a_patch_already_applied_is_linted_against_the_tree_undone(tmp_path, before, after):
+    patch, b, a = git_patch(tmp_path, before, after)
+    assert_already_applied_same_as_two_tree(patch, b, a)
+
+
+def test_readme_agent_example_after_editing(tmp_path, monkeypatch):
+    """`git diff | iaclint diff --patch - .` with the edit already in the working tree."""
+    import io
+    import sys
+
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    for args in (["init", "-q"], ["config", "user.email", "t@example.com"], ["config", "user.name", "t"]):
+        _git(repo, *args)
+    write(repo, {"db.tf": DB, "s3.tf": BUCKET})
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-q", "-m", "init")
+    write(repo, {"db.tf": DB.replace("deletion_protection = true", "deletion_protection = false")})
+    patch = _git(repo, "diff")
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(patch.encode())))
+    result = run_cli(["diff", "--patch", "-", ".", "--format", "json"], cwd=repo)
+    assert result.exit_code == 1, result.output
+    assert '"IAC201"' in result.stdout
+    assert result.stdout == run_cli(["diff", "--base", "HEAD", "--format", "json"], cwd=repo).stdout
+
+
+def test_a_harmless_patch_already_applied_is_silent(tmp_path):
+    patch, b, a = git_patch(tmp_path, {"db.tf": DB}, {"db.tf": DB.replace("}", '  tags = { team = "x" }\n}')})
+    (tmp_path / "p.diff").write_text(patch)
+    result = run_cli(["diff", "--patch", "p.diff", "after"], cwd=tmp_path)
+    assert result.exit_code == 0, result.output
+
+
+def test_a_patch_that_applies_neither_way_names_base_head(tmp_path):
+    patch, b, _ = git_patch(tmp_path, {"db.tf": DB}, {"db.tf": DB.replace('"postgres"', '"mysql"')})
+    write(b, {"db.tf": DB.replace('"postgres"', '"aurora"')})
+    (tmp_path / "p.diff").write_text(patch)
+    result = run_cli(["diff", "--patch", "p.diff", "before"], cwd=tmp_path)
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "hunk #1" in lines[0] and "--base HEAD" in lines[0]
+
+
+def test_a_binary_patch_to_a_configuration_file_is_refused_as_such(tmp_path):
+    write(tmp_path, {"db.tf": DB})
+    patch = ("diff --git a/db.tf b/db.tf\nindex 1111111..2222222 100644\n"
+             "Binary files a/db.tf and b/db.tf differ\n")
+    (tmp_path / "p.diff").write_text(patch)
+    result = run_cli(["diff", "--patch", "p.diff", "."], cwd=tmp_path)
+    assert result.exit_code == 2, result.output
+    assert "binary patches cannot be applied" in result.stderr
+    assert "already applied" not in result.stderr

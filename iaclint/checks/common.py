@@ -109,6 +109,29 @@ def fmt_value(value: Any) -> str:
     return f'"{text}"' if len(text) <= 60 else f'"{text[:57]}..."'
 
 
+MAX_SHOWN = 80  # characters of a value as written, in a one-line message
+
+
+def shown_value(resource: Resource | None, path: str, value: Any) -> str:
+    """A value for a message: as the source writes it, then what it evaluates to when that is
+    known and says more (`"${var.env}-queue"` = "prod-queue"; `!Sub "${Env}-table"` =
+    "prod-table"). Resolved values are printed like any other, so the pipeline's redaction of
+    sensitive values covers them."""
+    written = resource.sources.get(path) if resource is not None and value is not MISSING else None
+    if written is None:
+        return fmt_value(value)
+    shown = f"`{_one_line(written)}`"
+    known = resource.meta.get("resolved", {}).get(path, value)  # what a template's intrinsic resolves to
+    if has_unknown(known) or isinstance(known, (dict, list)):
+        return shown
+    return f"{shown} = {fmt_value(known)}"
+
+
+def _one_line(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= MAX_SHOWN else text[: MAX_SHOWN - 3] + "..."
+
+
 def _intrinsic(value: dict) -> str:
     """CloudFormation values that carry what they resolved to (parameter defaults, mappings)."""
     if "Ref" in value and "Default" in value:

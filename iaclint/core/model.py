@@ -80,6 +80,9 @@ class Resource:
     module: str = ""
     # Suppression comments attached to the resource: list of (Pos, raw text)
     comments: list[tuple[Pos, str]] = field(default_factory=list)
+    # Dotted attribute path -> the value as written in the source, where that says more than
+    # the value (`"${var.env}-queue"`, `!Sub "${Env}-table"`): what a message shows a reviewer.
+    sources: dict[str, str] = field(default_factory=dict)
 
     @property
     def name(self) -> str:

@@ -124,7 +124,7 @@ def _patch_inputs(opts, cwd: Path) -> Inputs:
     """ROOT (the one PATH, or the current directory) against ROOT with the patch applied."""
     from iaclint.inputs.changes import content_renames
     from iaclint.languages import is_relevant
-    from iaclint.inputs.patch import apply_patch, read_patch_arg
+    from iaclint.inputs.patch import patch_sides, read_patch_arg
 
     if opts.base or opts.staged:
         raise InputError("--patch cannot be combined with --base or --staged")
@@ -134,15 +134,14 @@ def _patch_inputs(opts, cwd: Path) -> Inputs:
     if not root.is_dir():
         raise InputError(f"--patch: ROOT must be a directory: {opts.paths[0] if opts.paths else root}")
     text = opts.patch_text if opts.patch_text is not None else read_patch_arg(str(cwd / opts.patch) if opts.patch != "-" else "-")
-    before = trees.DirTree(root)
-    after = apply_patch(text, before)
+    before, after, touched, patch_renames = patch_sides(text, trees.DirTree(root))
     changed = set()
-    for p in after.touched:
+    for p in touched:
         if not is_relevant(p):
             continue
         if before.exists(p) != after.exists(p) or before.read(p) != after.read(p):
             changed.add(p)
-    renames = {o: n for o, n in after.renames.items() if o in changed or n in changed}
+    renames = {o: n for o, n in patch_renames.items() if o in changed or n in changed}
     for old, new in content_renames(before, after, changed).items():
         if old not in renames and new not in renames.values():
             renames[old] = new

@@ -6,7 +6,8 @@ files). A hunk that does not apply is an input error naming the file and the hun
 patch must never be linted as if it were the whole change.
 
 The result is a `Tree` over the root with the patch applied, so the rest of the pipeline is
-exactly `iaclint diff ROOT PATCHED_TREE`.
+exactly `iaclint diff ROOT PATCHED_TREE`. A patch already in the tree (`git diff` after the
+edit) is read the other way: the tree is AFTER, the patch undone is BEFORE (`patch_sides`).
 """
 
 from __future__ import annotations
@@ -60,44 +61,90 @@ class PatchedTree(Tree):
 
 
 def apply_patch(patch_text: str, root_tree: Tree) -> PatchedTree:
+    """`root_tree` with the patch applied; a hunk that does not apply is an InputError."""
     from iaclint.errors import InputError
 
     try:
         files = parse_patch(patch_text)
     except PatchError as exc:
         raise InputError(str(exc)) from None
+    _refuse_binary(files)
+    return _apply(files, root_tree, reverse=False)
+
+
+def patch_sides(patch_text: str, root_tree: Tree) -> tuple[Tree, Tree, set[str], dict[str, str]]:
+    """(before, after, touched paths, renames old → new) for a patch and the tree it is given with.
+
+    `git diff | iaclint diff --patch - .` is most often run after the edit: the tree already
+    holds the patch's result. Such a patch does not apply forwards, but it does backwards, and
+    then the tree is AFTER and the patch reversed gives BEFORE. It is tried only when the
+    forward application fails, so a patch that applies as given is always read as a proposal.
+    """
+    from iaclint.errors import InputError
+
+    try:
+        files = parse_patch(patch_text)
+    except PatchError as exc:
+        raise InputError(str(exc)) from None
+    _refuse_binary(files)  # before either direction is tried: neither could apply it
+    try:
+        patched = _apply(files, root_tree, reverse=False)
+        return root_tree, patched, patched.touched, patched.renames
+    except InputError as forward_error:
+        try:
+            unpatched = _apply(files, root_tree, reverse=True)
+        except InputError:
+            raise InputError(f"{forward_error}; nor is it already applied (to lint changes already in the "
+                             f"working tree, use `iaclint diff --base HEAD`)") from None
+    unpatched.label = f"{root_tree.label} (before the patch)"
+    renames = {new: old for old, new in unpatched.renames.items()}
+    return unpatched, root_tree, unpatched.touched, renames
+
+
+def _apply(files: list[FilePatch], root_tree: Tree, reverse: bool) -> PatchedTree:
+    """`reverse`: undo the patch, reading the tree as its result."""
+    from iaclint.errors import InputError
+
     contents: dict[str, bytes | None] = {}
     touched: set[str] = set()
     renames: dict[str, str] = {}
     for fp in files:
         shown = fp.new or fp.old or "?"
         if fp.binary:
-            from iaclint.languages import is_relevant
-
-            if is_relevant(shown):
-                raise InputError(f"patch: {shown}: binary patches cannot be applied")
-            continue
-        if fp.old is not None:
-            original = _current(fp.old, contents, root_tree)
+            continue  # not a file iaclint reads
+        source, target = (fp.new, fp.old) if reverse else (fp.old, fp.new)
+        if source is not None:
+            original = _current(source, contents, root_tree)
             if original is None:
-                raise InputError(f"patch: {fp.old}: no such file in {root_tree.label or 'the root'}")
+                raise InputError(f"patch: {source}: no such file in {root_tree.label or 'the root'}")
         else:
             original = None
-            if fp.new is not None and _current(fp.new, contents, root_tree) is not None:
-                raise InputError(f"patch: {fp.new}: the patch creates it, but it already exists")
+            if target is not None and _current(target, contents, root_tree) is not None:
+                raise InputError(f"patch: {target}: the patch creates it, but it already exists")
         try:
-            result = apply_hunks(original or b"", fp.hunks, shown)
+            result = apply_hunks(original or b"", fp.hunks, shown, reverse=reverse)
         except PatchError as exc:
             raise InputError(str(exc)) from None
-        if fp.old is not None and fp.old != fp.new:
-            contents[fp.old] = None
-            touched.add(fp.old)
-        if fp.new is not None:
-            contents[fp.new] = result
-            touched.add(fp.new)
-        if fp.old is not None and fp.new is not None and fp.old != fp.new:
-            renames[fp.old] = fp.new
+        if source is not None and source != target:
+            contents[source] = None
+            touched.add(source)
+        if target is not None:
+            contents[target] = result
+            touched.add(target)
+        if source is not None and target is not None and source != target:
+            renames[source] = target
     return PatchedTree(root_tree, contents, touched, renames)
+
+
+def _refuse_binary(files: list[FilePatch]) -> None:
+    """A binary patch to a file iaclint reads: its result is unknown, so nothing can be linted."""
+    from iaclint.errors import InputError
+    from iaclint.languages import is_relevant
+
+    for fp in files:
+        shown = fp.new or fp.old or "?"
+        if fp.binary and is_relevant(shown):
+            raise InputError(f"patch: {shown}: binary patches cannot be applied")
 
 
 def _current(path: str, contents: dict[str, bytes | None], root: Tree) -> bytes | None:
@@ -154,8 +201,9 @@ def _path(name: str | None, prefix: str | None) -> str | None:
     return norm
 
 
-def apply_hunks(original: bytes, hunks: list, shown: str) -> bytes:
-    """The file with every hunk applied; a hunk whose old lines are not found is a PatchError."""
+def apply_hunks(original: bytes, hunks: list, shown: str, reverse: bool = False) -> bytes:
+    """The file with every hunk applied (`reverse`: undone); a hunk whose old lines are not
+    found is a PatchError."""
     text = original.decode("utf-8", "surrogateescape")
     lines = _LINE.findall(text)
     crlf = sum(1 for ln in lines if ln.endswith("\r\n"))
@@ -164,11 +212,12 @@ def apply_hunks(original: bytes, hunks: list, shown: str) -> bytes:
     out: list[str] = []
     pos = 0  # index in `lines` of the first line not yet copied
     for n, hunk in enumerate(hunks, start=1):
-        old, new, new_eof_nl = _sides(hunk)
+        old, new, new_eof_nl = _sides(hunk, reverse)
+        start, length = (hunk.target_start, hunk.target_length) if reverse else (hunk.source_start, hunk.source_length)
         if not lines and not old:
             at = 0
         else:
-            at = _locate(keys, old, hunk.source_start - 1 if hunk.source_length else hunk.source_start, pos)
+            at = _locate(keys, old, start - 1 if length else start, pos)
         if at is None:
             header = f"@@ -{hunk.source_start},{hunk.source_length} +{hunk.target_start},{hunk.target_length} @@"
             raise PatchError(f"patch: {shown}: hunk #{n} ({header}) does not apply: its context and removed lines "
@@ -185,8 +234,10 @@ def apply_hunks(original: bytes, hunks: list, shown: str) -> bytes:
     return "".join(out).encode("utf-8", "surrogateescape")
 
 
-def _sides(hunk) -> tuple[list[str], list[tuple[str, bool]], bool]:
-    """(old line contents, new (content, had CRLF) lines, whether the new last line ends with a newline)."""
+def _sides(hunk, reverse: bool = False) -> tuple[list[str], list[tuple[str, bool]], bool]:
+    """(old line contents, new (content, had CRLF) lines, whether the new last line ends with a
+    newline); `reverse` swaps the removed and added lines."""
+    removed, added = ("+", "-") if reverse else ("-", "+")
     old: list[str] = []
     new: list[tuple[str, bool]] = []
     new_eof_nl = True
@@ -194,16 +245,16 @@ def _sides(hunk) -> tuple[list[str], list[tuple[str, bool]], bool]:
     for line in hunk:
         t = line.line_type
         if t == "\\":
-            if prev in (" ", "+"):
+            if prev in (" ", added):
                 new_eof_nl = False
             continue
         value = line.value
         content = value[:-1] if value.endswith("\n") else value
         had_cr = content.endswith("\r")
         content = content[:-1] if had_cr else content
-        if t in (" ", "-"):
+        if t in (" ", removed):
             old.append(content)
-        if t in (" ", "+"):
+        if t in (" ", added):
             new.append((content, had_cr))
         prev = t
     return old, new, new_eof_nl

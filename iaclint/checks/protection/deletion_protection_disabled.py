@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from iaclint.checks.common import MISSING, NEGATIVE, NON_EMPTY, fmt_value, get_path, protective
+from iaclint.checks.common import MISSING, NEGATIVE, NON_EMPTY, get_path, protective, shown_value
 from iaclint.engine.check import Check, Context
 from iaclint.core.model import Category, ChangeKind, Finding, Severity, StackDiff
 from iaclint.core.facts import PlanFacts
@@ -64,15 +64,15 @@ class DeletionProtectionDisabled(Check):
                 if now is None:
                     yield self.finding(
                         a,
-                        f"{a.address}: `{fact.key}` was {want} and is now {fmt_value(after_v)}, which iaclint "
+                        f"{a.address}: `{fact.key}` was {want} and is now {shown_value(a, fact.key, after_v)}, which iaclint "
                         f"cannot evaluate; deletion protection may be off",
                         help=f"keep `{fact.key} = {want}` literal, or check the plan",
                         severity=Severity.NOTE,
                         pos=pos,
                     )
                     continue
-                how = "removed" if after_v is MISSING else f"set to {fmt_value(after_v)}"
-                was = fmt_value(get_path(b.body, fact.key))
+                how = "removed" if after_v is MISSING else f"set to {shown_value(a, fact.key, after_v)}"
+                was = shown_value(b, fact.key, get_path(b.body, fact.key))
                 if default is not None and get_path(b.body, fact.key) is MISSING:
                     was = f"unset: the provider's default, {default}"
                 yield self.finding(

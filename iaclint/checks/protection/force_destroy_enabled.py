@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from iaclint.checks.common import MISSING, fmt_value, get_path
+from iaclint.checks.common import MISSING, get_path, shown_value
 from iaclint.engine.check import Check, Context, is_true
 from iaclint.core.model import Category, ChangeKind, Expr, Finding, Severity, StackDiff
 from iaclint.core.facts import PlanFacts
@@ -57,7 +57,7 @@ class ForceDestroyEnabled(Check):
                 if is_true(after_v):
                     yield self.finding(
                         a,
-                        f"{a.address}: `{fact.key}` turned on (was {fmt_value(before_v)}): destroying it will "
+                        f"{a.address}: `{fact.key}` turned on (was {shown_value(b, fact.key, before_v)}): destroying it will "
                         f"no longer keep its data",
                         help=f"remove `{fact.key}`, or set it to false",
                         pos=a.pos_of(fact.key),
@@ -65,7 +65,7 @@ class ForceDestroyEnabled(Check):
                 elif isinstance(after_v, Expr) and after_v is not MISSING:
                     yield self.finding(
                         a,
-                        f"{a.address}: `{fact.key}` is now {fmt_value(after_v)}, which iaclint cannot evaluate; "
+                        f"{a.address}: `{fact.key}` is now {shown_value(a, fact.key, after_v)}, which iaclint cannot evaluate; "
                         f"it may be turned on",
                         help="keep it a literal false, or check the plan",
                         severity=Severity.NOTE,

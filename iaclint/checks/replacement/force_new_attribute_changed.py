@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from iaclint.checks.common import (MISSING, certainly_changed, fmt_value, get_path, ignored, leaf_changes, per_instance,
-                                   severity_for, what_holds)
+from iaclint.checks.common import (MISSING, certainly_changed, get_path, ignored, leaf_changes, per_instance,
+                                   severity_for, shown_value, what_holds)
 from iaclint.engine.check import Check, Context
 from iaclint.core.model import Category, ChangeKind, Finding, Severity, StackDiff
 from iaclint.core.facts import PlanFacts
@@ -85,7 +85,7 @@ class ForceNewAttributeChanged(Check):
                 first = certain[0]
                 before_v, after_v = get_path(change.before.body, first), get_path(after.body, first)
                 shown = ", ".join(f"`{h}`" for h in certain)
-                detail = f" ({fmt_value(before_v)} → {fmt_value(after_v)})" if len(certain) == 1 else ""
+                detail = f" ({_change(change, first, before_v, after_v)})" if len(certain) == 1 else ""
                 if _set_or_unset(change.before, after, first):
                     why = ("set where it was unset, or the reverse: if the provider computes it when unset, the resource "
                            "is replaced only if the value differs from the one the provider chose")
@@ -110,7 +110,7 @@ class ForceNewAttributeChanged(Check):
             before_v = get_path(change.before.body, first)
             after_v = get_path(after.body, first)
             names = ", ".join(f"`{h}`" for h in hits)
-            detail = f" ({fmt_value(before_v)} → {fmt_value(after_v)})" if len(hits) == 1 else ""
+            detail = f" ({_change(change, first, before_v, after_v)})" if len(hits) == 1 else ""
             noun = "property" if after.language == "cloudformation" else "attribute"
             yield self.finding(
                 after,
@@ -130,7 +130,7 @@ class ForceNewAttributeChanged(Check):
         first_key, first = keys[0], per[keys[0]][0]
         b_v = get_path(change.before.meta["instances"][first_key], first)
         a_v = get_path(after.meta["instances"][first_key], first)
-        detail = f" ({after.address}{first_key}: {fmt_value(b_v)} → {fmt_value(a_v)})"
+        detail = f" ({after.address}{first_key}: {_change(change, first, b_v, a_v)})"
         names = ", ".join(f"`{h}`" for h in attrs)
         return self.finding(
             after,
@@ -175,6 +175,10 @@ class ForceNewAttributeChanged(Check):
                           help="revert the attribute(s) that force the replacement, or back up and migrate deliberately"
                           if paths else "make sure the replacement is intended; back up the data first",
                           severity=severity, extra={"replace_paths": paths, "action_reason": p.reason, "attr": p.attr})
+
+
+def _change(change, path: str, before_v, after_v) -> str:
+    return f"{shown_value(change.before, path, before_v)} → {shown_value(change.after, path, after_v)}"
 
 
 def _fmt_instances(keys: list[str]) -> str:

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from iaclint.checks.common import moved_block, severity_for, what_holds
+from iaclint.checks.replacement.logical_id_rename import outcome
 from iaclint.engine.check import Check, Context
 from iaclint.core.model import Category, ChangeKind, Finding, Severity, StackDiff
 
@@ -32,7 +33,12 @@ class ResourceRenamedWithoutMoved(Check):
     }
     ```
     For CloudFormation, keep the logical ID, or use stack refactoring
-    (`aws cloudformation create-stack-refactor`) to rename it without replacement.
+    (`aws cloudformation create-stack-refactor`) to rename it without replacement. What happens
+    to the old resource follows its `DeletionPolicy`: `Delete` (the default but for RDS) deletes
+    it, `Snapshot` deletes it after a final snapshot, `Retain` and `RetainExceptOnCreate` keep it
+    outside the stack (a warning: nothing is destroyed, but the stack now holds a new, empty
+    resource). A new resource with the same physical name (`BucketName`, `TableName`) cannot be
+    created beside the old one: the update fails and rolls back.
     """
 
     code = "IAC103"
@@ -45,16 +51,13 @@ class ResourceRenamedWithoutMoved(Check):
             if change.kind is not ChangeKind.RENAMED or change.before.type != change.after.type:
                 continue
             old, new = change.before, change.after
+            severity = severity_for(ctx, old)
             if new.language == "cloudformation":
-                msg = (f"logical ID {old.address} renamed to {new.address}: CloudFormation deletes the old "
-                       f"{old.type} and creates a new one{what_holds(ctx, old)}")
-                help = (f"keep the logical ID {old.address}, or rename it with CloudFormation stack refactoring "
-                        f"(no replacement); if a new resource is intended, set `DeletionPolicy: Retain` on the old one first")
+                msg, help, severity = outcome(ctx, old, new)
                 fix = None
             elif new.language == "cdk":
-                msg = (f"logical ID {old.address} ({old.meta.get('construct_path')}) becomes {new.address} "
-                       f"({new.meta.get('construct_path')}): CloudFormation deletes the old {old.type} and creates a "
-                       f"new one{what_holds(ctx, old)}")
+                msg, _, severity = outcome(ctx, old, new, f"logical ID {old.address} ({old.meta.get('construct_path')}) "
+                                                          f"becomes {new.address} ({new.meta.get('construct_path')})")
                 help = (f"keep the construct id and scope, or pin the old ID: "
                         f"`<construct>.node.default_child.override_logical_id(\"{old.address}\")` "
                         f"(or use CDK's refactor support)")
@@ -74,7 +77,7 @@ class ResourceRenamedWithoutMoved(Check):
                 old,
                 msg,
                 help=help,
-                severity=severity_for(ctx, old),
+                severity=severity,
                 pos=new.pos,
                 path=new.path,
                 resources=[old.address, new.address],

@@ -2,10 +2,13 @@
 
 Templates are recognised by content, in any file name. A template that cannot be read after
 the change is a parse-error finding and its stack is not compared: an unreadable template
-must not read as "every resource removed".
+must not read as "every resource removed". A template that vanished and one that appeared
+with the same logical IDs and types (converted from YAML to JSON, or back) are one stack.
 """
 
 from __future__ import annotations
+
+import posixpath
 
 from iaclint.core.facts import CloudFormationFacts
 from iaclint.core.model import Pos, Problem, Severity, StackDiff
@@ -58,12 +61,18 @@ def analyze_templates(before, after, paths, renames, result: Loaded, store=None)
         jobs += [(before, old_path, b.text, path)] if b_is else []
         jobs += [(after, path, a.text, path)] if a_is else []
     parsed = _parse_all(jobs, store)
+    converted = _converted(pending, parsed, before, after)
+    converted_from = set(converted.values())
 
     for path, old_path, a, b, a_is, b_is in pending:
+        if path in converted_from:
+            continue  # compared with the template it became
         if a.text is None and a.problem is not None and a.problem.fatal:
             continue  # AFTER cannot be read at all: reported; never "every resource removed"
         if not a_is and not b_is:
             continue
+        if path in converted:
+            old_path, b_is = converted[path], True
         b_parsed = parsed[(id(before), old_path)] if b_is else None
         a_parsed = parsed[(id(after), path)] if a_is else None
         if a_parsed is not None and a_parsed.fatal:
@@ -93,6 +102,40 @@ def analyze_templates(before, after, paths, renames, result: Loaded, store=None)
             stack_comments=_allow_comments(a.text or "", path),
         ))
         result.files += 1
+
+
+def _converted(pending: list, parsed: dict, before, after) -> dict[str, str]:
+    """new path -> old path: a template that vanished and one that appeared with the same
+    logical IDs and types, as when a template is converted from YAML to JSON (or back) or
+    moved and reformatted. Their bytes differ, so no content rename pairs them; compared apart,
+    every resource would read as deleted and created again. Paired, they are compared resource
+    by resource, so a real change made in the same edit is still seen. Ties go to the same
+    directory and file stem, then to path order: the result never depends on set order."""
+    gone: dict[frozenset, list[str]] = {}
+    for path, old_path, _, _, a_is, b_is in sorted(pending, key=lambda e: e[0]):
+        if b_is and not a_is and old_path == path and not after.exists(path):
+            _group(gone, parsed[(id(before), path)], path)
+    out: dict[str, str] = {}
+    for path, old_path, _, _, a_is, b_is in sorted(pending, key=lambda e: e[0]):
+        if not (a_is and not b_is and old_path == path and not before.exists(path)):
+            continue
+        template = parsed[(id(after), path)]
+        candidates = gone.get(_signature(template)) if not template.fatal else None
+        if candidates:
+            stem, folder = posixpath.splitext(path)[0], posixpath.dirname(path)
+            pick = min(candidates, key=lambda old: (posixpath.splitext(old)[0] != stem, posixpath.dirname(old) != folder, old))
+            candidates.remove(pick)
+            out[path] = pick
+    return out
+
+
+def _group(groups: dict, template, path: str) -> None:
+    if not template.fatal and template.resources:
+        groups.setdefault(_signature(template), []).append(path)
+
+
+def _signature(template) -> frozenset:
+    return frozenset((logical_id, r.type) for logical_id, r in template.resources.items())
 
 
 def _no_echo_defaults(parsed) -> set[str]:

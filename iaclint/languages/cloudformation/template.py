@@ -33,7 +33,11 @@ What a `Resource` holds:
   absent), `update_policy` (normalised like the body, None when absent), `condition` (name or
   None), `depends_on` (list of names), `allow`
   (`[{"rule", "reason", "line"}]` from `Metadata: {iaclint: {allow: [...]}}`), `end_line`,
-  `foreach` (the `Fn::ForEach::Name` loop that made the resource, else None).
+  `foreach` (the `Fn::ForEach::Name` loop that made the resource, else None), `resolved`
+  (property path → the plain string an intrinsic there resolves to, for messages; never
+  through a NoEcho parameter).
+- `sources` = property path → the intrinsic as the template writes it (`!Sub "${Env}-x"` in
+  YAML, its JSON in JSON), for messages (`shown.py`).
 - `comments`: YAML comments mentioning `iaclint` directly above the logical ID or inside the
   block, as (Pos of `#`, text from `#`).
 
@@ -57,6 +61,7 @@ from typing import Any
 
 from iaclint.core.model import Expr, Pos, Problem, Resource
 from iaclint.languages import json_reader as cfn_json
+from iaclint.languages.cloudformation import shown
 from iaclint.languages.json_reader import LoadError, Mapping, Sequence, to_plain
 
 RESOURCE_ATTRIBUTES = (
@@ -322,9 +327,12 @@ class _Template:
                 value = spec[attribute]
                 end = value.end_line if isinstance(value, (Mapping, Sequence)) else None
                 positions["@" + attribute] = Pos(line, column, end)
+        written: dict[str, str] = {}
+        resolved: dict[str, str] = {}
         if isinstance(properties, Mapping):
             body = values.value(properties)
             _positions(properties, "", positions)
+            written, resolved = shown.annotate(body, self.result.format, values.noecho)
         elif properties is not None:
             self.problem(_where(spec, "Properties"), f"the Properties of {name} are not a mapping")
 
@@ -346,6 +354,7 @@ class _Template:
             condition=condition if isinstance(condition, str) else None,
             depends_on=depends_on,
             allow=self.allow(name, spec.get("Metadata")),
+            resolved=resolved,
         )
         return Resource(
             address=name,
@@ -358,6 +367,7 @@ class _Template:
             language="cloudformation",
             meta=meta,
             comments=self.comments(where[0], end_line),
+            sources=written,
         )
 
     def allow(self, name: str, metadata: Any) -> list[dict[str, Any]]:
@@ -429,6 +439,7 @@ def _meta(end_line: int, **facts: Any) -> dict[str, Any]:
         "depends_on": [],
         "allow": [],
         "foreach": None,
+        "resolved": {},
     }
     meta.update(facts)
     meta["end_line"] = end_line
@@ -445,6 +456,12 @@ class _Values:
             if isinstance(spec, dict) and "Default" in spec
         }
         self.mappings = _strings(mappings)
+        # never resolved for a message: CloudFormation masks them
+        self.noecho = {
+            _text(name)
+            for name, spec in parameters.items()
+            if isinstance(spec, dict) and str(spec.get("NoEcho", "")).lower() == "true"
+        }
 
     def policy(self, value: Any) -> str | Expr | None:
         """A DeletionPolicy / UpdateReplacePolicy: its name, or an `Expr` when it is computed.

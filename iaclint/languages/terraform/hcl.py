@@ -884,6 +884,19 @@ def _to_str(v: Any) -> str:
     return str(v)
 
 
+# A value whose source says nothing more than the value itself
+_PLAIN_LITERAL = re.compile(rb'"[^"\\$%\n]*"|-?\d+(\.\d+)?([eE][+-]?\d+)?|true|false|null')
+
+
+def written(node) -> str | None:
+    """The expression exactly as written (the source's bytes for its range), or None when it is
+    a plain literal: a reviewer reads `"${var.env}-queue"`, not the parser's tokens."""
+    if node is None:
+        return None
+    text = node.text.strip()  # matched as bytes: most values are literals, never decoded
+    return None if _PLAIN_LITERAL.fullmatch(text) else text.decode("utf-8", "replace")
+
+
 def normalized_text(node, resolve: Resolver | None = None) -> str:
     """The expression's tokens joined by single spaces: formatting and comments do not count.
 

@@ -367,7 +367,8 @@ class _Loader:
         rtype, rname = b.labels[0], b.labels[1]
         address = f"{prefix}{rtype}.{rname}"
         positions: dict[str, Pos] = {}
-        body = _body(b, scope, positions, "", top=True)
+        sources: dict[str, str] = {}
+        body = _body(b, scope, positions, "", top=True, sources=sources)
         meta: dict[str, Any] = {"end_line": b.end_line}
         for name in ("count", "for_each"):
             if name in b.attributes:
@@ -399,6 +400,7 @@ class _Loader:
             meta=meta,
             module=prefix,
             comments=_comments_for(comments, b.pos.line, b.end_line),
+            sources=sources,
         )
         self.out.resources[address] = res
 
@@ -537,20 +539,25 @@ def _expand(block, scope, meta: dict[str, Any], body: dict[str, Any]) -> dict[st
     return None
 
 
-def _body(block, scope: _Scope, positions: dict[str, Pos], prefix: str, top: bool = False) -> dict[str, Any]:
+def _body(block, scope: _Scope, positions: dict[str, Pos], prefix: str, top: bool = False,
+          sources: dict[str, str] | None = None) -> dict[str, Any]:
     body: dict[str, Any] = {}
     for name, attr in block.attributes.items():
         if top and name in META_ATTRS:
             continue
         body[name] = hcl.evaluate(attr.node, scope.resolve)
         positions[prefix + name] = attr.pos
+        if sources is not None:
+            written = hcl.written(attr.node)
+            if written is not None:
+                sources[prefix + name] = written
     for sub in block.blocks:
         if top and sub.type in META_BLOCKS:
             continue
         if sub.type == "dynamic" and sub.labels:
             key = sub.labels[0]
             content = sub.block("content")
-            inner = _body(content, scope, positions, prefix + key + ".") if content else {}
+            inner = _body(content, scope, positions, prefix + key + ".", sources=sources) if content else {}
             for_each = sub.attributes.get("for_each")
             each = hcl.evaluate(for_each.node, scope.resolve) if for_each else None
             if each is None or each == [] or each == {}:
@@ -561,7 +568,7 @@ def _body(block, scope: _Scope, positions: dict[str, Pos], prefix: str, top: boo
             continue
         key = sub.type
         positions.setdefault(prefix + key, sub.pos)
-        body.setdefault(key, Blocks()).append(_body(sub, scope, positions, prefix + key + "."))
+        body.setdefault(key, Blocks()).append(_body(sub, scope, positions, prefix + key + ".", sources=sources))
     return body
 
 
