@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from iaclint.languages.terraform.module import LoadedModule, ParseCache, is_tfvars_file, load_module
+from iaclint.languages.terraform.module import LoadedModule, ParseCache, load_module, tfvars_files
 
 @dataclass
 class Side:
@@ -25,8 +25,7 @@ class Side:
     cache: ParseCache
 
     def own_files(self, directory: str) -> list[str]:
-        tfvars = sorted(p for p in self.tree.files() if p.endswith(("tfvars", "tfvars.json")) and is_tfvars_file(p, directory))
-        return self.dirs.get(directory, []) + tfvars
+        return self.dirs.get(directory, []) + tfvars_files(self.dirs, self.tree, directory)
 
     def fingerprint(self, directory: str, files: list[str] | None = None) -> tuple | None:
         out = []
@@ -58,11 +57,17 @@ def load_all(jobs: list[tuple[str, str]], sides: dict[str, Side], store=None, wo
 
     n = _workers(misses, sides, workers)
     loaded: dict[tuple[str, str], LoadedModule] = _load_parallel(misses, sides, n) if n > 1 else {}
-    for job in misses:
-        if job not in loaded:  # serial, or a worker could not load it
-            side_name, directory = job
-            side = sides[side_name]
-            loaded[job] = load_module(side.tree, directory, side.cache, side.dirs)
+    # Serially, both sides of one directory one after the other, and then its own files'
+    # parses dropped: a root module's files are read by no other load (shared child modules'
+    # are kept), so memory follows the largest module, not the whole tree.
+    serial = sorted((job for job in misses if job not in loaded), key=lambda job: (job[1], job[0] != "before"))
+    for i, job in enumerate(serial):
+        side_name, directory = job
+        side = sides[side_name]
+        loaded[job] = load_module(side.tree, directory, side.cache, side.dirs)
+        if i + 1 == len(serial) or serial[i + 1][1] != directory:
+            for name in {s for s, d in serial if d == directory}:
+                sides[name].cache.forget(sides[name].own_files(directory))
 
     for job in misses:
         module = out[job] = loaded[job]
