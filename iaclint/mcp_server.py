@@ -2,8 +2,11 @@
 
 Tools (each read-only; nothing here writes a file or runs anything but iaclint's git plumbing):
 
-- `check_patch(patch, root=".")`: lint a unified diff applied in memory to the tree at `root`.
-- `check_change(base="HEAD", paths=[])`: lint the working tree against a git ref.
+- `check_patch(patch, root=".", scope=None)`: lint a unified diff applied in memory to the tree at `root`.
+- `check_change(base="HEAD", paths=[], scope=None)`: lint the working tree against a git ref.
+
+`scope`, a list of globs on resource addresses (logical IDs, CDK construct paths), declares what
+the change means to touch: anything else it touches is IAC410 out-of-scope (`--scope` on the CLI).
 - `explain_rule(code)`: a rule's documentation.
 
 `check_patch` and `check_change` return the short agent verdict as the first text block, the
@@ -30,6 +33,7 @@ MAX_PATCH_BYTES = 5 * 1024 * 1024
 MAX_PATHS = 1000
 MAX_PATH_CHARS = 4096
 MAX_REF_CHARS = 256
+MAX_SCOPE = 1000  # globs in a declared scope
 INSTALL_HINT = "pip install 'iaclint[mcp]'"
 
 INSTRUCTIONS = (
@@ -140,7 +144,20 @@ def patch_paths(patch: str) -> list[str]:
     return [p for fp in files for p in (fp.old, fp.new) if p]
 
 
-def check_patch(conf: Confinement, patch: str, root: str = ".") -> dict[str, Any]:
+def scope_of(scope: Any) -> list[str] | None:
+    """A declared scope as given by a client: None (undeclared) or a bounded list of globs."""
+    if scope is None:
+        return None
+    if isinstance(scope, str):  # one glob: a client's shorthand, not a list of its characters
+        scope = [scope]
+    if not isinstance(scope, list) or not all(isinstance(g, str) and g and len(g) <= MAX_PATH_CHARS for g in scope):
+        raise Refused("scope: a list of globs (non-empty strings) is expected")
+    if len(scope) > MAX_SCOPE:
+        raise Refused(f"scope: too many globs ({len(scope)}; at most {MAX_SCOPE})")
+    return list(scope)
+
+
+def check_patch(conf: Confinement, patch: str, root: str = ".", scope: list[str] | None = None) -> dict[str, Any]:
     from iaclint.pipeline import RunOptions
 
     if not isinstance(patch, str):
@@ -156,11 +173,12 @@ def check_patch(conf: Confinement, patch: str, root: str = ".") -> dict[str, Any
             raise Refused(f"the patch names {p!r}, which is outside root {root!r}")
     if "patch_text" not in getattr(RunOptions, "__dataclass_fields__", {}):
         raise Refused("this iaclint cannot read patches yet (no patch input)")
-    opts = RunOptions(patch_text=patch, cwd=str(full_root), paths=[str(full_root)])
+    opts = RunOptions(patch_text=patch, cwd=str(full_root), paths=[str(full_root)], scope=scope_of(scope))
     return lint_result(opts)
 
 
-def check_change(conf: Confinement, base: str = "HEAD", paths: list[str] | None = None) -> dict[str, Any]:
+def check_change(conf: Confinement, base: str = "HEAD", paths: list[str] | None = None,
+                 scope: list[str] | None = None) -> dict[str, Any]:
     from iaclint.pipeline import RunOptions
 
     paths = list(paths or [])
@@ -171,7 +189,7 @@ def check_change(conf: Confinement, base: str = "HEAD", paths: list[str] | None 
     for p in paths:
         conf.resolve(p, "path")
     # Nothing named: the start directory, not the whole repository it may sit in.
-    opts = RunOptions(base=base, paths=paths or ["."], cwd=str(conf.start), confine=str(conf.start))
+    opts = RunOptions(base=base, paths=paths or ["."], cwd=str(conf.start), confine=str(conf.start), scope=scope_of(scope))
     return lint_result(opts)
 
 
@@ -222,18 +240,22 @@ def build_server(start: str | os.PathLike):
 
     CallToolResult = types.CallToolResult
 
-    def tool_check_patch(patch: str, root: str = ".") -> CallToolResult:
+    def tool_check_patch(patch: str, root: str = ".", scope: list[str] | None = None) -> CallToolResult:
         """Lint a unified diff (as `git diff` or you would write it) applied in memory to the tree at `root`
         (relative to the server's directory), before you apply it. Returns what the change would destroy
         (replacements, removed deletion protection, deleted stateful resources), why, and the edit that avoids
-        it, then the findings as JSON. Nothing is written."""
-        return lint_reply(_guarded(ToolError, lambda: check_patch(conf, patch, root)))
+        it, then the findings as JSON. Nothing is written. `scope`: globs naming the resources you mean to touch
+        (`aws_s3_bucket.logs`, `module.app.*`, a CloudFormation logical ID, a CDK construct path); any other
+        resource the patch creates, changes, replaces or removes is reported (IAC410)."""
+        return lint_reply(_guarded(ToolError, lambda: check_patch(conf, patch, root, scope)))
 
-    def tool_check_change(base: str = "HEAD", paths: list[str] = []) -> CallToolResult:  # noqa: B006 (the schema default)
+    def tool_check_change(base: str = "HEAD", paths: list[str] = [],  # noqa: B006 (the schema default)
+                          scope: list[str] | None = None) -> CallToolResult:
         """Lint the working tree against the git revision `base` (default HEAD: your uncommitted edits).
         `paths` limits it to these files or directories (a .tf file stands for its module directory);
-        empty means the server's whole directory. Returns the verdict, then the findings as JSON."""
-        return lint_reply(_guarded(ToolError, lambda: check_change(conf, base, paths)))
+        empty means the server's whole directory. `scope`: globs naming the resources you mean to touch; any
+        other resource the change touches is reported (IAC410). Returns the verdict, then the findings as JSON."""
+        return lint_reply(_guarded(ToolError, lambda: check_change(conf, base, paths, scope)))
 
     def tool_explain_rule(code: str) -> CallToolResult:
         """The documentation of one iaclint rule, by code (IAC101) or name (force-new-attribute-changed):

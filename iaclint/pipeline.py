@@ -44,6 +44,7 @@ class RunOptions:
     cache: bool = True  # the on-disk parse cache (also off with IACLINT_NO_CACHE=1)
     no_config: bool = False  # the tests: built-in defaults, whatever the working directory holds
     confine: str | None = None  # a directory no read may leave (the MCP server's root)
+    scope: list[str] | None = None  # `--scope` globs: what the change declares it touches (IAC410); None: undeclared
 
 
 @dataclass
@@ -101,7 +102,8 @@ def lint(opts: RunOptions, inputs=None) -> LintResult:
     cwd = Path(opts.cwd or os.getcwd())
     cfg = _config(opts, cwd)
     check_selectors(opts, cfg)
-    settings = {"broad_deletion_threshold": cfg.get("broad_deletion_threshold", BROAD_DELETION_THRESHOLD)}
+    settings = {"broad_deletion_threshold": cfg.get("broad_deletion_threshold", BROAD_DELETION_THRESHOLD),
+                "scope": opts.scope}
     ctx = Context(packs=_packs(cfg), settings=settings)
     selection = Selection(
         select=opts.select or cfg.get("select", []),

@@ -25,11 +25,12 @@ def tree_of(path: str | Path | None) -> Tree:
     return DirTree(path)
 
 
-def lint_trees(before_dir: str | Path | None, after_dir: str | Path) -> list[Finding]:
+def lint_trees(before_dir: str | Path | None, after_dir: str | Path, **options) -> list[Finding]:
+    """`options` are `RunOptions` fields (a case's options.json), e.g. `scope=["aws_s3_bucket.*"]`."""
     before, after = tree_of(before_dir), tree_of(after_dir)
     changed = changed_files(before, after)
     inputs = Inputs(before, after, changed, content_renames(before, after, changed), Path(after_dir))
-    return lint(RunOptions(no_config=True, cache=False), inputs=inputs).findings
+    return lint(RunOptions(no_config=True, cache=False, **options), inputs=inputs).findings
 
 
 def identity(f: Finding) -> dict:

@@ -2,6 +2,8 @@
 
     tests/cases/<RULE>/<case>/{before/,after/,expected.json}
     tests/cases/benign/<case>/...                 realistic edits that must stay silent
+    tests/cases/<RULE>/<case>/options.json        optional: what the command line would add,
+                                                  as `RunOptions` fields (`{"scope": ["module.app.*"]}`)
 
 expected.json is `{"findings": [{"rule", "resource", "path", "line"[, "severity"]}, ...]}`: the
 identity of each finding, never its wording (wording lives in the output snapshots). The
@@ -32,10 +34,17 @@ UPDATE = os.environ.get("UPDATE_SNAPSHOTS") == "1"
 # (covered below all the same), IAC005 is emitted for templates only.
 NOT_REQUIRED = {"IAC002", "IAC005"}
 KEYS = ("rule", "resource", "path", "line")
+# the RunOptions fields a case may set: only those that change what is found, never where it is read from
+CASE_OPTIONS = {"scope"}
 
 
 def _case_dirs() -> list[Path]:
     return sorted(p.parent for p in CASES.glob("*/*/expected.json"))
+
+
+def _options(case: Path) -> dict:
+    path = case / "options.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
 
 
 def _load(case: Path) -> list[dict]:
@@ -65,7 +74,7 @@ def _write(case: Path, found: list, old: list[dict]) -> None:
 
 @pytest.mark.parametrize("case", _case_dirs(), ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_case(case: Path) -> None:
-    found = lint_trees(case / "before", case / "after")
+    found = lint_trees(case / "before", case / "after", **_options(case))
     expected = _load(case)
     if UPDATE:
         _write(case, found, expected)
@@ -100,6 +109,7 @@ def test_expected_files_are_well_formed() -> None:
             assert set(KEYS) <= set(e), f"{case}: an entry lacks one of {KEYS}: {e}"
             assert isinstance(e["line"], int) and e["line"] >= 1, f"{case}: bad line in {e}"
         assert (case / "after").is_dir(), f"{case}: no after/ directory"
+        assert set(_options(case)) <= CASE_OPTIONS, f"{case}: options.json may set only {sorted(CASE_OPTIONS)}"
 
 
 def test_every_rule_has_a_firing_and_a_silent_case() -> None:

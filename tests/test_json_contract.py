@@ -39,14 +39,16 @@ CHANGES = {
         {"main.tf": 'module "db" {\n  source = "./db"\n}\n', "db/main.tf": DB_PROTECTED},
         {"main.tf": "# gone\n", "db/main.tf": DB_PROTECTED},
     ),
+    # a third element: options the command line adds
+    "out-of-scope": ({"main.tf": BUCKET + QUEUE}, {"main.tf": QUEUE}, ["--scope", "aws_sqs_queue.*"]),
 }
 
 
 def report(tmp_path, name) -> dict:
-    before, after = CHANGES[name]
+    before, after, *extra = CHANGES[name]
     write(tmp_path / "before", before)
     write(tmp_path / "after", after)
-    result = run_cli(["diff", tmp_path / "before", tmp_path / "after", "--format", "json"])
+    result = run_cli(["diff", tmp_path / "before", tmp_path / "after", "--format", "json", *(extra[0] if extra else [])])
     assert result.exit_code in (0, 1), result.output
     assert result.stderr == ""
     return json.loads(result.stdout)

@@ -255,3 +255,30 @@ def test_input_sizes_are_bounded(tmp_path):
         mcp_server.check_change(conf, "HEAD", ["x.tf"] * (mcp_server.MAX_PATHS + 1))
     with pytest.raises(mcp_server.Refused):
         mcp_server.check_change(conf, "-x")
+
+
+@needs_patch_input
+def test_the_lint_tools_take_a_declared_scope(repo):
+    patch = diff_of(repo, {"db.tf": DB_RETAGGED})  # a tag: in place, nothing destructive
+    repo.write({"db.tf": DB_RETAGGED})  # the same edit made, for check_change
+    _, (outside, inside, change_outside, bad) = session(repo.path, [
+        ("check_patch", {"patch": patch, "scope": ["aws_s3_bucket.*"]}),
+        ("check_patch", {"patch": patch, "scope": ["aws_db_instance.main"]}),
+        ("check_change", {"scope": ["module.app.*"]}),
+        ("check_change", {"scope": [""]}),
+    ])
+    assert rules_of(outside) == ["IAC410"] and structured(outside)["exit_code"] == 1
+    finding = structured(outside)["report"]["findings"][0]
+    assert finding["category"] == "out-of-scope" and finding["resource"] == "aws_db_instance.main"
+    assert rules_of(inside) == []
+    assert rules_of(change_outside) == ["IAC410"]
+    assert is_error(bad) and "scope" in text(bad)
+
+
+def test_scope_arguments_are_checked_in_process():
+    assert mcp_server.scope_of(None) is None
+    assert mcp_server.scope_of("module.app.*") == ["module.app.*"]
+    assert mcp_server.scope_of([]) == []
+    for bad in ([1], [""], {"a": 1}, ["x"] * (mcp_server.MAX_SCOPE + 1)):
+        with pytest.raises(mcp_server.Refused):
+            mcp_server.scope_of(bad)

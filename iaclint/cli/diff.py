@@ -17,8 +17,12 @@ from iaclint.cli.options import EXIT_USAGE, csv, guard, report_options, use_colo
 @click.option("--patch", "patch", metavar="FILE|-", help="Apply this unified diff to ROOT in memory and lint the result.")
 @click.option("--plan", "plan", metavar="FILE|-", help="Terraform plan JSON or change set: keep the static findings it confirms, drop those it refutes, add what it finds.")
 @click.option("--explain-disagreements", is_flag=True, help="With --plan: list on standard error where static analysis and the plan disagree.")
+@click.option("--scope", "scope", multiple=True, metavar="GLOB",
+              help="Declare what the change means to touch (repeatable): a glob on resource addresses, logical IDs or "
+                   "CDK construct paths. Anything else it creates, changes, replaces or removes is IAC410 out-of-scope.")
+@click.option("--scope-file", "scope_file", metavar="FILE", help="Declared scope globs, one per line (`#` comments).")
 @report_options
-def diff(paths, base, head, staged, patch, plan, explain_disagreements, fmt, fail_on, select, ignore, config_path, output, no_color, debug, no_cache) -> None:
+def diff(paths, base, head, staged, patch, plan, explain_disagreements, scope, scope_file, fmt, fail_on, select, ignore, config_path, output, no_color, debug, no_cache) -> None:
     """Lint a change: BEFORE AFTER (files or directories), --base REF [PATH...], --staged [PATH...],
     or --patch FILE|- [ROOT].
 
@@ -32,9 +36,28 @@ def diff(paths, base, head, staged, patch, plan, explain_disagreements, fmt, fai
         paths=list(paths), base=base, head=head, staged=staged, patch=patch, fmt=fmt, fail_on=fail_on,
         select=csv(select), ignore=csv(ignore), config=config_path, output=output,
         color=use_color(no_color, output), debug=debug, plan=plan, explain_disagreements=explain_disagreements,
-        cache=not no_cache,
+        cache=not no_cache, scope=_scope(scope, scope_file, debug),
     )
     if explain_disagreements and not plan:
         click.echo("iaclint: --explain-disagreements needs --plan FILE", err=True)
         sys.exit(EXIT_USAGE)
     sys.exit(guard(lambda: run(opts), debug))
+
+
+def _scope(globs: tuple[str, ...], scope_file: str | None, debug: bool) -> list[str] | None:
+    """The declared scope, or None when none is declared (an empty scope file declares nothing in scope)."""
+    if not globs and scope_file is None:
+        return None
+    patterns = list(globs)
+    if scope_file is not None:
+        from pathlib import Path
+
+        from iaclint.core.scope import parse_scope_text
+
+        try:
+            text = Path(scope_file).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            click.echo(f"iaclint: cannot read --scope-file {scope_file}: {getattr(exc, 'strerror', None) or exc}", err=True)
+            sys.exit(EXIT_USAGE)
+        patterns += parse_scope_text(text)
+    return patterns

@@ -26,6 +26,7 @@ class Category(str, enum.Enum):
     PROTECTION = "protection-removed"
     DELETION = "deletion"
     PARSE_ERROR = "parse-error"
+    OUT_OF_SCOPE = "out-of-scope"  # a resource the change touches outside its declared scope
 
 
 @dataclass(frozen=True)

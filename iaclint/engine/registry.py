@@ -27,6 +27,7 @@ from iaclint.checks.replacement.module_renamed_without_moved import ModuleRename
 from iaclint.checks.replacement.replacement_cascade import ReplacementCascade
 from iaclint.checks.replacement.resource_renamed_without_moved import ResourceRenamedWithoutMoved
 from iaclint.checks.replacement.resource_type_changed import ResourceTypeChanged
+from iaclint.checks.scope.out_of_scope import OutOfScope
 from iaclint.engine.check import Check
 
 # Run in this order: the replacement rules before IAC107 (ReplacementCascade), which follows
@@ -61,6 +62,7 @@ RULES: list[type[Check]] = [
     ModuleCallRemoved,
     InstancesRemoved,
     BroadDeletion,
+    OutOfScope,  # last: reads every replacement found (`Context.replaced`) to say "replaced"
 ]
 
 BY_CODE = {r.code: r for r in RULES}

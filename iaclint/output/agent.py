@@ -22,6 +22,7 @@ _WHAT = {
     Category.REPLACEMENT: "will be replaced (destroyed and re-created)",
     Category.DELETION: "will be destroyed",
     Category.PROTECTION: "loses its protection against destruction",
+    Category.OUT_OF_SCOPE: "is touched outside the declared scope",
 }
 
 

@@ -1,0 +1,20 @@
+resource "aws_s3_bucket" "logs" {
+  bucket = "acme-logs"
+  tags = {
+    team = "platform"
+  }
+}
+
+resource "aws_security_group" "web" {
+  name        = "web"
+  description = "web servers"
+}
+
+resource "aws_sqs_queue" "jobs" {
+  name = "jobs"
+}
+
+module "app" {
+  source = "./modules/app"
+  name   = "app-v2"
+}

@@ -1,0 +1,17 @@
+resource "aws_s3_bucket" "logs" {
+  bucket = "acme-logs"
+}
+
+resource "aws_security_group" "web" {
+  name        = "web"
+  description = "web servers"
+}
+
+resource "aws_sqs_queue" "jobs" {
+  name = "jobs"
+}
+
+module "app" {
+  source = "./modules/app"
+  name   = "app"
+}
