@@ -215,6 +215,8 @@ def test_every_format_renders_the_same_findings(mixed_change, fmt):
     elif fmt == "github":
         assert "::error " in out and "::warning " in out
         assert "file=db.tf" in out
+    elif fmt == "dot":  # the blast-radius graph: only cascades are drawn; the counts are in a comment
+        assert out.startswith("digraph blast_radius {") and "// iaclint: 1 error, 1 warning" in out
     else:  # text, markdown
         assert "IAC201" in out and "IAC002" in out
         assert "db.tf" in out and "broken.tf" in out

@@ -8,7 +8,7 @@ import sys
 import click
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
-FORMAT_NAMES = ["text", "json", "sarif", "github", "gitlab", "markdown", "agent"]
+FORMAT_NAMES = ["text", "json", "sarif", "github", "gitlab", "markdown", "agent", "dot"]
 
 
 def csv(values: tuple[str, ...]) -> list[str]:

@@ -42,6 +42,7 @@ FORMATTERS: dict[str, str] = {
     "gitlab": "gitlab",
     "markdown": "markdown",
     "agent": "agent",
+    "dot": "dot",
 }
 
 

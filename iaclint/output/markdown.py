@@ -29,7 +29,23 @@ _CODE_SPAN = re.compile(r"(`+)(.+?)\1", re.S)
 
 
 def render(report: Report) -> str:
-    return build(report, COMMENT_LIMIT)
+    text = build(report, COMMENT_LIMIT - _size(_graph_section(report)) - 2)
+    return _with_graph(text, report)
+
+
+def _graph_section(report: Report) -> str:
+    # only a cascade draws a graph: a change without one never imports the graph code
+    if not any(f.rule == "IAC107" for f in report.findings):
+        return ""
+    from iaclint.output.blast_graph import markdown_section
+
+    return markdown_section(report.findings)
+
+
+def _with_graph(text: str, report: Report) -> str:
+    """The comment with the blast-radius graph (Mermaid) appended, when a replacement cascades."""
+    section = _graph_section(report)
+    return f"{text}\n\n{section}" if section else text
 
 
 def build(report: Report, max_bytes: int) -> str:

@@ -111,7 +111,16 @@ class ReplacementCascade(Check):
                 help=f"dependents: {', '.join(sorted(cascade.dependents))}",
                 severity=Severity.ERROR if stateful else Severity.WARNING,
                 resources=[root, *sorted(cascade.dependents)],
-                extra={"root": root, "dependents": sorted(cascade.dependents), "stateful": sorted(stateful)},
+                extra={"root": root, "dependents": sorted(cascade.dependents), "stateful": sorted(stateful),
+                       # what the blast-radius graph draws (output/blast_graph.py); not in the JSON contract
+                       "graph": {
+                           "stack": diff.stack,
+                           "deleted": cascade.deleted,
+                           "root_stateful": root_stateful,
+                           "edges": [(parent, dep, ref.attr) for dep, (parent, ref) in cascade.dependents.items()],
+                           "modules": {root: anchor.module,
+                                       **{d: resources[d].module for d in cascade.dependents}},
+                       }},
             )
 
     def _roots(self, diff: StackDiff, ctx: Context, resources: dict[str, Resource]):
