@@ -49,7 +49,9 @@ def test_is_a_composite_action():
 
 
 def test_declared_inputs():
-    assert set(ACTION["inputs"]) == {"base", "paths", "fail-on", "sarif", "cache", "version"}
+    assert set(ACTION["inputs"]) == {"base", "paths", "fail-on", "sarif", "cache", "version", "comment", "github-token"}
+    assert ACTION["inputs"]["comment"]["default"] == "true"
+    assert ACTION["inputs"]["github-token"]["default"] == "${{ github.token }}"
     assert ACTION["inputs"]["fail-on"]["default"] == "warning"
     assert ACTION["inputs"]["sarif"]["default"] == "false"
     for name, spec in ACTION["inputs"].items():
@@ -136,9 +138,10 @@ _INSTALLED: dict[str, dict[str, str]] = {}  # `version` input -> the install ste
 class Runner:
     """Runs the action's `run:` steps the way a GitHub runner does, in one workspace."""
 
-    def __init__(self, workspace: Path, action_path: Path, temp: Path, env: dict[str, str]) -> None:
+    def __init__(self, workspace: Path, action_path: Path, temp: Path, env: dict[str, str], token: str = "") -> None:
         self.workspace, self.action_path, self.temp = workspace, action_path, temp
         self.env = env
+        self.token = token  # `github.token`: the runner gives it to expressions, not to the environment
         self.summary = temp / "step_summary.md"
         self.summary.touch()
 
@@ -151,6 +154,8 @@ class Runner:
             return outputs.get(step_id, {}).get(out, "")
         if rest == "action_path":
             return str(self.action_path)
+        if rest == "token":
+            return self.token
         if rest.startswith("event."):
             return event.get(rest[len("event."):], "")
         raise AssertionError(f"unexpected reference {ref}")
@@ -169,10 +174,11 @@ class Runner:
         return bool(eval(py, {"__builtins__": {}}))  # only comparisons of literals are left
 
     def run(self, inputs: dict[str, str], event: dict[str, str] | None = None) -> dict:
-        values = {k: str(v.get("default", "")) for k, v in ACTION["inputs"].items()}
-        values.update(inputs)
         event = event or {}
         outputs: dict[str, dict[str, str]] = {}
+        # a default may itself be an expression (`${{ github.token }}`)
+        values = {k: self._expand(str(v.get("default", "")), {}, outputs, event) for k, v in ACTION["inputs"].items()}
+        values.update(inputs)
         log, failed_at, skipped = [], None, []
         for i, step in enumerate(STEPS):
             cond = step.get("if")
@@ -242,12 +248,12 @@ def pull_request(tmp_path):
     return make
 
 
-def _runner(ws: Path, action_copy: Path, tmp_path: Path, **env) -> Runner:
+def _runner(ws: Path, action_copy: Path, tmp_path: Path, token: str = "", **env) -> Runner:
     temp = tmp_path / "runner-temp"
     temp.mkdir(exist_ok=True)
     base_env = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "GITHUB_", "PYTHON"))}
     base_env.update({"GITHUB_ACTIONS": "true", "CI": "true", **env})
-    return Runner(ws, action_copy, temp, base_env)
+    return Runner(ws, action_copy, temp, base_env, token)
 
 
 @pytest.mark.slow
@@ -299,3 +305,53 @@ def test_action_inputs_and_fallbacks(pull_request, action_copy, tmp_path):
     assert push.run({}, event={"before": first})["exit"] == 1
     nothing = push.run({}, event={"before": "0" * 40})
     assert nothing["exit"] == 2 and "set the 'base' input" in nothing["log"]
+
+
+def test_comments_only_on_pull_requests_and_never_fails_for_it():
+    run = next(s for s in STEPS if s.get("id") == "run")["run"]
+    assert "pull_request|pull_request_target" in run and "--fail-on note --format markdown" in run
+    step = next(s for s in STEPS if s["name"] == "Comment on the pull request")
+    assert "always()" in step["if"] and "inputs.comment == 'true'" in step["if"]
+    assert step["env"]["GITHUB_TOKEN"] == "${{ inputs.github-token }}"
+    assert "-m iaclint.github_comment" in step["run"] and "|| echo" in step["run"]
+    assert STEPS.index(step) < len(STEPS) - 1  # before the step that fails the job
+
+
+@pytest.mark.slow
+def test_action_keeps_one_pull_request_comment_current(pull_request, action_copy, tmp_path):
+    from github_api_standin import StandIn
+
+    ws = pull_request(DB_UNPROTECTED)
+    event = tmp_path / "event.json"
+    event.write_text(json.dumps({"pull_request": {"number": 7}}), encoding="utf-8")
+    with StandIn() as api:
+        env = {"GITHUB_BASE_REF": "main", "GITHUB_EVENT_NAME": "pull_request", "GITHUB_EVENT_PATH": str(event),
+               "GITHUB_API_URL": api.url, "GITHUB_REPOSITORY": "acme/infra"}
+        runner = _runner(ws, action_copy, tmp_path, token="t0ken", **env)
+        first = runner.run({})
+        assert first["failed_at"] == "Result" and first["exit"] == 1, first["log"]  # the verdict still fails the job
+        assert api.methods() == ["GET", "POST"] and api.calls[-1]["auth"] == "Bearer t0ken"
+        assert len(api.comments) == 1 and "IAC201" in api.comments[0]["body"]
+        assert api.comments[0]["body"].startswith("<!-- iaclint -->\n**iaclint:")
+        assert "posted the iaclint comment" in first["log"]
+
+        # the token cannot comment: a warning, and the job's result is iaclint's alone
+        api.fail["PATCH"] = 403
+        api.comments[0]["body"] += " (stale)"
+        refused = runner.run({})
+        assert refused["failed_at"] == "Result" and refused["exit"] == 1
+        assert "could not update the pull-request comment" in refused["log"] and "HTTP 403" in refused["log"]
+        api.fail.clear()
+
+        # the change made clean: the comment goes
+        (ws / "infra" / "db.tf").write_text(DB_PROTECTED, encoding="utf-8")
+        subprocess.run(["git", "commit", "-qam", "fix"], cwd=ws, check=True, capture_output=True,
+                       env={**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t",
+                            "GIT_COMMITTER_EMAIL": "t@t"})
+        clean = runner.run({})
+        assert clean["failed_at"] is None, clean["log"]
+        assert api.comments == [] and api.methods()[-1] == "DELETE"
+
+        # comment: 'false' leaves the pull request alone
+        api.calls.clear()
+        assert runner.run({"comment": "false"})["failed_at"] is None and api.calls == []
