@@ -113,3 +113,20 @@ def test_an_out_of_scope_replacement_says_replaced(tmp_path):
     protection = run_cli(["diff", *_trees(tmp_path / "p", {"main.tf": DB_PROTECTED}, {"main.tf": DB_UNPROTECTED}),
                           "--format", "json", "--scope", "aws_db_instance.main"])
     assert [f["rule"] for f in json.loads(protection.stdout)["findings"]] == ["IAC201"]
+
+
+def test_a_plan_neither_confirms_nor_refutes_the_scope(tmp_path):
+    """An in-place update the plan confirms as an update is still outside the declared scope."""
+    tf = 'resource "aws_sqs_queue" "q" {\n  name = "jobs"\n  delay_seconds = %d\n}\n'
+    trees = _trees(tmp_path, {"main.tf": tf % 0}, {"main.tf": tf % 5})
+    plan = {
+        "format_version": "1.2",
+        "resource_changes": [{
+            "address": "aws_sqs_queue.q", "mode": "managed", "type": "aws_sqs_queue", "name": "q",
+            "change": {"actions": ["update"], "before": {"name": "jobs", "delay_seconds": 0},
+                       "after": {"name": "jobs", "delay_seconds": 5}, "after_unknown": {}},
+        }],
+    }
+    (tmp_path / "plan.json").write_text(json.dumps(plan), encoding="utf-8")
+    result = run_cli(["diff", *trees, "--plan", tmp_path / "plan.json", "--format", "json", "--scope", "aws_s3_bucket.*"])
+    assert [f["rule"] for f in json.loads(result.stdout)["findings"]] == ["IAC410"], result.stderr

@@ -266,7 +266,8 @@ def combine(static: list[Finding], result: PlanResult) -> tuple[list[Finding], l
     disagreements: list[Disagreement] = []
     matched: set[int] = set()
     for f in static:
-        if f.category is Category.PARSE_ERROR or _language(f) != result.kind:
+        # out of scope is about what the change touches, which a plan neither confirms nor refutes
+        if f.category in (Category.PARSE_ERROR, Category.OUT_OF_SCOPE) or _language(f) != result.kind:
             kept.append(f)
             continue
         related = [p for a in [f.resource, *f.resources] if a for p in plan_keys.get((f.category, strip_keys(a)), [])]
