@@ -269,3 +269,19 @@ def test_the_comment_with_a_large_graph_stays_within_the_limit():
     text = get_formatter("markdown")(Report(many, {"files": 1}))
     assert len(text.encode("utf-8")) <= COMMENT_LIMIT
     parse_mermaid(mermaid_block(text))
+
+
+def test_the_job_summary_carries_the_graph_too(tmp_path, monkeypatch):
+    from iaclint.output.github import write_step_summary
+
+    findings = lint_trees(VPC_CASE / "before", VPC_CASE / "after")
+    summary = tmp_path / "summary.md"
+    assert write_step_summary(Report(findings, {"files": 1}), str(summary)) is None
+    parse_mermaid(mermaid_block(summary.read_text(encoding="utf-8")))
+
+
+def test_a_graph_too_large_for_a_small_budget_is_left_out():
+    from iaclint.output.markdown import with_graph
+
+    text = with_graph(Report([_big()], {"files": 1}), 4096)
+    assert len(text.encode("utf-8")) <= 4096 and "mermaid" not in text

@@ -65,7 +65,7 @@ def write_step_summary(report: Report, path: str) -> str | None:
     budget = SUMMARY_LIMIT - used - 2  # the blank line that separates it from earlier content
     if budget < 1024:
         return "the step summary is already near GitHub's 1 MiB limit"
-    text = markdown.build(report, budget) + "\n"
+    text = markdown.with_graph(report, budget) + "\n"
     if used:
         text = "\n" + text
     try:

@@ -29,8 +29,18 @@ _CODE_SPAN = re.compile(r"(`+)(.+?)\1", re.S)
 
 
 def render(report: Report) -> str:
-    text = build(report, COMMENT_LIMIT - _size(_graph_section(report)) - 2)
-    return _with_graph(text, report)
+    return with_graph(report, COMMENT_LIMIT)
+
+
+def with_graph(report: Report, max_bytes: int) -> str:
+    """`build` with the blast-radius graph (Mermaid) appended when a replacement cascades: the
+    comment, and the github format's job summary. The tables give up rows to make room; the
+    graph never takes more than half the space."""
+    section = _graph_section(report)
+    if section and _size(section) + 2 > max_bytes // 2:
+        section = ""
+    text = build(report, max_bytes - (_size(section) + 2 if section else 0))
+    return f"{text}\n\n{section}" if section else text
 
 
 def _graph_section(report: Report) -> str:
@@ -40,12 +50,6 @@ def _graph_section(report: Report) -> str:
     from iaclint.output.blast_graph import markdown_section
 
     return markdown_section(report.findings)
-
-
-def _with_graph(text: str, report: Report) -> str:
-    """The comment with the blast-radius graph (Mermaid) appended, when a replacement cascades."""
-    section = _graph_section(report)
-    return f"{text}\n\n{section}" if section else text
 
 
 def build(report: Report, max_bytes: int) -> str:
