@@ -35,7 +35,7 @@ def build_inputs(opts) -> Inputs:
     if opts.patch is not None or opts.patch_text is not None:
         return _patch_inputs(opts, cwd)
     if opts.base or opts.staged:
-        root = trees.repo_root(cwd)
+        root = trees.repo_root(cwd, need_head=not opts.staged)
         rel_paths = _repo_relative(opts.paths, cwd, root)
         # The trees are whole revisions: a module directory is judged with all its files and
         # callers. PATH filters only choose which changed files are looked at.
