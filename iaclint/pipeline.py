@@ -149,6 +149,7 @@ def lint(opts: RunOptions, inputs=None) -> LintResult:
 
 def _static_findings(inputs, changed: set[str], ctx, store) -> tuple[list[Finding], Analysis]:
     from iaclint.engine.problems import to_findings
+    from iaclint.engine.removed_positions import relocate_removed
     from iaclint.engine.runner import run_checks
 
     from iaclint.cache.store import collector_paused
@@ -157,7 +158,9 @@ def _static_findings(inputs, changed: set[str], ctx, store) -> tuple[list[Findin
         analysis = analyze(inputs.before, inputs.after, changed, inputs.renames, store)
     if store is not None:
         store.prune()
-    return run_checks(analysis.diffs, ctx) + to_findings(analysis.problems, changed), analysis
+    findings = run_checks(analysis.diffs, ctx)
+    relocate_removed(findings, inputs.before, inputs.after, inputs.renames, analysis.diffs)
+    return findings + to_findings(analysis.problems, changed), analysis
 
 
 SENSITIVE = "(sensitive value)"

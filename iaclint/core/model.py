@@ -155,6 +155,10 @@ class Finding:
     # The resource (its address after the change) this finding says will be replaced: what the
     # cascade rule (IAC107) follows from. Not part of the output.
     replaces: str | None = None
+    # Where a removed resource was, in the file before the change: a finding about it points at
+    # the line of the new file where it was removed (`engine.removed_positions`), and keeps this.
+    before_path: str | None = None
+    before_line: int | None = None
 
     def identity(self) -> tuple:
         return (self.rule, self.path, self.line, self.resource, self.message)

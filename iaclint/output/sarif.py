@@ -101,13 +101,13 @@ def _info_from(f: Finding) -> RuleInfo:
 
 def _result(f: Finding, rule_index: int, basis: str) -> dict:
     text = f"{f.message} — {f.help}" if f.help else f.message
-    start = max(f.line, 1)
-    region: dict = {"startLine": start, "startColumn": max(f.column, 1)}
-    if f.end_line is not None and f.end_line >= start:
-        region["endLine"] = f.end_line
-    location: dict = {
-        "physicalLocation": {"artifactLocation": _artifact(f.path), "region": region},
-    }
+    physical: dict = {"artifactLocation": _artifact(f.path)}
+    if f.line > 0:  # line 0: the file as a whole (a deleted file, a removal with no free line)
+        region: dict = {"startLine": f.line, "startColumn": max(f.column, 1)}
+        if f.end_line is not None and f.end_line >= f.line:
+            region["endLine"] = f.end_line
+        physical["region"] = region
+    location: dict = {"physicalLocation": physical}
     addresses = list(dict.fromkeys(a for a in [f.resource, *f.resources] if a))
     if addresses:
         location["logicalLocations"] = [

@@ -58,4 +58,5 @@ class ModuleCallRemoved(Check):
                 f"{call.address} is removed: {what}",
                 help=f"to keep its resources, use `removed {{ from = {call.address}  lifecycle {{ destroy = false }} }}`",
                 severity=severity,
+                removed=True,
             )

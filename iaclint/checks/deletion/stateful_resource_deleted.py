@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from iaclint.checks.common import removed_from
 from iaclint.engine.check import Check, Context, is_true
 from iaclint.core.model import Category, ChangeKind, Finding, Severity, StackDiff
 
@@ -49,28 +50,31 @@ class StatefulResourceDeleted(Check):
             policy = r.meta.get("deletion_policy")
             if r.language == "pulumi" and is_true(r.meta.get("retain_on_delete")):
                 yield self.finding(
-                    r,
+                    removed_from(diff, r),
                     f"{r.address} ({r.type}) is removed; `retain_on_delete` keeps it in the cloud, but it leaves "
                     f"the stack's management",
                     help="make sure this is intended; the retained resource keeps costing and must be managed by hand",
                     severity=Severity.WARNING,
+                    removed=True,
                 )
                 continue
             if r.language in ("cloudformation", "cdk") and policy in RETAINING:
                 yield self.finding(
-                    r,
+                    removed_from(diff, r),
                     f"{r.address} ({r.type}) is removed; its DeletionPolicy {policy} keeps the data, but the "
                     f"resource leaves the stack's management",
                     help="make sure this is intended; the retained resource keeps costing and must be managed by hand",
                     severity=Severity.WARNING,
+                    removed=True,
                 )
                 continue
             if r.language in ("cloudformation", "cdk") and policy == "Snapshot":
                 yield self.finding(
-                    r,
+                    removed_from(diff, r),
                     f"{r.address} ({r.type}) is removed and deleted; DeletionPolicy Snapshot keeps a final snapshot",
                     help="confirm the snapshot is enough; use DeletionPolicy: Retain to keep the resource itself",
                     severity=Severity.WARNING,
+                    removed=True,
                 )
                 continue
             how = ("`removal_policy=RemovalPolicy.RETAIN` (deploy it before removing the construct)" if r.language == "cdk"
@@ -78,7 +82,8 @@ class StatefulResourceDeleted(Check):
                    if r.language == "pulumi" else None) or (f"`removed {{ from = {r.address} lifecycle {{ destroy = false }} }}`" if r.language == "terraform"
                    else "DeletionPolicy: Retain (deploy it before removing the resource)")
             yield self.finding(
-                r,
+                removed_from(diff, r),
                 f"{r.address} ({r.type}) is removed: it will be destroyed with its data ({fact.value})",
                 help=f"to keep the data but stop managing it, use {how}; if it must go, back it up first",
+                removed=True,
             )

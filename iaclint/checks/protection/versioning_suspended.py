@@ -54,6 +54,7 @@ class VersioningSuspended(Check):
                             change.before,
                             f"{r.address} is removed: removing aws_s3_bucket_versioning suspends versioning on the bucket",
                             help="keep the resource with status = \"Enabled\"",
+                            removed=True,
                         )
                     continue
                 if change.kind not in (ChangeKind.MODIFIED, ChangeKind.MOVED):
