@@ -170,7 +170,7 @@ def redact(findings: list[Finding], secrets: set[str]) -> list[Finding]:
     """Every value a source marks sensitive, wherever a message, help or fix would show it."""
     if not secrets:
         return findings
-    ordered = sorted(secrets, key=len, reverse=True)  # a secret inside a longer one: the longer first
+    ordered = sorted(secrets, key=lambda s: (-len(s), s))  # a secret inside a longer one: the longer first
 
     def clean(text):
         if not text:

@@ -191,7 +191,7 @@ def diff_resources(
     same_thing = {new: old for old, new in move_pairs}
     same_thing.update(_instance_moves(moved))
 
-    for addr in before.keys() & after.keys():
+    for addr in [a for a in before if a in after]:  # the loader's order, never a set's
         b, a = before[addr], after[addr]
         if b.type != a.type:
             removed[addr] = b
