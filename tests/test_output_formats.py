@@ -469,11 +469,24 @@ def test_gitlab_code_quality_shape():
 def test_markdown_verdict_and_sections():
     text = render("markdown")
     lines = text.splitlines()
-    # the db instance (twice), the renamed instance, the bucket, the queue; not the parse error
-    assert lines[0] == "**iaclint: this change will destroy or replace 4 resources**"
+    # the db instance (twice), the renamed instance, the bucket; the queue only may be (a note);
+    # not the parse error
+    assert lines[0] == "**iaclint: this change will destroy or replace 3 resources, and may destroy or replace 1 more (`Queue`)**"
     assert [line for line in lines if line.startswith("### ")] == ["### Errors (2)", "### Warnings (2)", "### Notes (2)"]
     assert lines[-1] == "iaclint: 2 errors, 2 warnings, 2 notes in 3 files"
     assert text.count("| Resource | Rule | Where | What | How to avoid |") == 3
+
+
+def test_markdown_headline_counts_only_certain_findings_as_will():
+    text = render("markdown", make_report([FINDINGS[5]]))
+    assert text.splitlines()[0] == "**iaclint: this change may destroy or replace 1 resource (`Queue`)**"
+    assert "will destroy" not in text.splitlines()[0]
+
+
+def test_markdown_headline_does_not_count_a_resource_twice_when_certain_and_may():
+    queue_error = dataclasses.replace(FINDINGS[5], severity=Severity.ERROR)
+    text = render("markdown", make_report([queue_error, FINDINGS[5]]))
+    assert text.splitlines()[0] == "**iaclint: this change will destroy or replace 1 resource**"
 
 
 def test_markdown_no_findings():

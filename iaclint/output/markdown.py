@@ -75,15 +75,25 @@ _TRUNCATION_ROOM = 160  # bytes kept free for the "N more findings not shown" li
 
 
 def verdict(findings: list[Finding]) -> str:
-    """The bold first line: how many resources the change destroys or replaces."""
-    destroyed = {
-        (f.path, f.resource or (f.resources[0] if f.resources else id(f)))
-        for f in findings
-        if f.category in _DESTRUCTIVE
-    }
-    if destroyed:
-        what = _plural(len(destroyed), "resource")
-        return f"**iaclint: this change will destroy or replace {what}**"
+    """The bold first line: how many resources the change will destroy or replace, and, apart,
+    how many it may (note level: iaclint cannot tell, the plan can)."""
+
+    def key(f: Finding):
+        return (f.path, f.resource or (f.resources[0] if f.resources else id(f)))
+
+    destructive = [f for f in findings if f.category in _DESTRUCTIVE]
+    certain = {key(f) for f in destructive if f.severity is not Severity.NOTE}
+    maybe = {key(f): f for f in destructive if f.severity is Severity.NOTE and key(f) not in certain}
+    if certain or maybe:
+        parts = []
+        if certain:
+            parts.append(f"will destroy or replace {_plural(len(certain), 'resource')}")
+        if maybe:
+            what = f"{len(maybe)} more" if certain else _plural(len(maybe), "resource")
+            names = sorted({f.resource or ", ".join(f.resources) for f in maybe.values()} - {""})
+            shown = ", ".join(_code(n) for n in names[:5]) + (" ..." if len(names) > 5 else "")
+            parts.append(f"may destroy or replace {what}" + (f" ({shown})" if shown else ""))
+        return f"**iaclint: this change {', and '.join(parts)}**"
     if findings:
         return (
             "**iaclint: no resource found to be destroyed or replaced; "
