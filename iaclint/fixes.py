@@ -160,6 +160,7 @@ def run_fix(opts, write: bool = False, stack_name: str | None = None) -> int:
     """`iaclint fix`: print the plan; with `write`, apply it to the AFTER side on disk."""
     import click
 
+    from iaclint.core.model import Severity
     from iaclint.errors import InputError
     from iaclint.pipeline import lint
 
@@ -181,7 +182,25 @@ def run_fix(opts, write: bool = False, stack_name: str | None = None) -> int:
 
         resolve(plan, opts)
     click.echo(render_plan(plan))
-    if write and not plan.empty:
-        for path in write_plan(plan, Path(result.root)):
-            click.echo(f"iaclint: wrote {path}", err=True)
-    return 0
+    if not write or plan.empty:
+        return 0
+    for path in write_plan(plan, Path(result.root)):
+        click.echo(f"iaclint: wrote {path}", err=True)
+    # A move keeps an object's identity, not its arguments: a moved instance whose name changes
+    # is still replaced. Only the change as written now says what the edits did not cure.
+    # a refactor mapping cures its renames when the stack is refactored, not in the template
+    refactored = {(m["Source"]["LogicalResourceId"], m["Destination"]["LogicalResourceId"]) for m in plan.mappings}
+    remaining = [f for f in lint(opts).findings if f.severity in (Severity.ERROR, Severity.WARNING)
+                 and not (f.rule == "IAC103" and tuple(f.resources) in refactored)]
+    click.echo(render_remaining(remaining))
+    return 1 if remaining else 0
+
+
+def render_remaining(findings) -> str:
+    if not findings:
+        return "# after these edits, iaclint finds nothing destroyed, replaced or unprotected"
+    out = [f"# after these edits, {len(findings)} finding(s) remain (the edits do not avoid them):"]
+    for f in findings:
+        where = f"{f.path}:{f.line}" if f.line > 0 else f.path
+        out.append(f"#   {where}: {f.rule} [{f.severity.value}] {f.message}")
+    return "\n".join(out)

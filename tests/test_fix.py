@@ -68,13 +68,40 @@ def test_rename_round_trip(tmp_path):
 
 
 def test_count_to_for_each_round_trip(tmp_path):
-    b, a = _change(tmp_path, {"q.tf": QUEUES_COUNT}, {"q.tf": QUEUES_FOR_EACH, "moved.tf": "# moves\n"})
+    # the keys are the old indexes as strings: each moved queue keeps its name
+    same_names = QUEUES_FOR_EACH.replace('["a", "b"]', '["0", "1"]')
+    b, a = _change(tmp_path, {"q.tf": QUEUES_COUNT}, {"q.tf": same_names, "moved.tf": "# moves\n"})
     assert "IAC105" in _replacements(b, a)
-    assert run_cli(["fix", b, a, "--write"]).exit_code == 0
+    written = run_cli(["fix", b, a, "--write"])
+    assert written.exit_code == 0, written.output
+    assert "iaclint finds nothing destroyed" in written.stdout
     moved = (a / "moved.tf").read_text()
     assert moved.startswith("# moves\n")  # appended, not overwritten
-    assert 'from = aws_sqs_queue.q[0]' in moved and 'to   = aws_sqs_queue.q["a"]' in moved
+    assert 'from = aws_sqs_queue.q[0]' in moved and 'to   = aws_sqs_queue.q["0"]' in moved
     assert _replacements(b, a) == []
+
+
+def test_write_says_what_the_moves_did_not_cure(tmp_path):
+    # the issue's example: the moves keep the queues' identities, but `name` forces new queues
+    b, a = _change(tmp_path, {"q.tf": QUEUES_COUNT}, {"q.tf": QUEUES_FOR_EACH})
+    written = run_cli(["fix", b, a, "--write"])
+    assert 'to   = aws_sqs_queue.q["a"]' in (a / "moved.tf").read_text()
+    assert written.exit_code == 1, written.output
+    assert "remain" in written.stdout and "IAC101" in written.stdout
+    assert '"queue-0" → "queue-a"' in written.stdout
+    assert "nothing destroyed" not in written.stdout
+    assert _replacements(b, a) == ["IAC101"]
+
+
+def test_a_moved_instance_whose_force_new_argument_changes_is_still_replaced(tmp_path):
+    moves = "".join(f'moved {{\n  from = aws_sqs_queue.q[{i}]\n  to   = aws_sqs_queue.q["{k}"]\n}}\n'
+                    for i, k in enumerate("ab"))
+    b, a = _change(tmp_path, {"q.tf": QUEUES_COUNT}, {"q.tf": QUEUES_FOR_EACH, "moved.tf": moves})
+    result = run_cli(["diff", b, a, "--format", "json"])
+    (f,) = json.loads(result.stdout)["findings"]
+    assert f["rule"] == "IAC101" and f["severity"] == "error"
+    assert 'aws_sqs_queue.q["a"]' in f["message"] and 'aws_sqs_queue.q["b"]' in f["message"]
+    assert "moved from aws_sqs_queue.q[0]" in f["message"]
 
 
 def test_protection_is_never_re_added(tmp_path):

@@ -204,5 +204,6 @@ class StackDiff:
     before_resources: dict[str, Resource] = field(default_factory=dict)  # what was there (module losses)
     after_resources: dict[str, Resource] = field(default_factory=dict)  # what is there after (cascades)
     moved_from: set[str] = field(default_factory=set)  # addresses an explicit move or alias covers
+    moves: dict[str, str] = field(default_factory=dict)  # old address -> new, from explicit `moved` blocks
     changed_files: set[str] = field(default_factory=set)  # an unused suppression is reported only here
     stack_comments: list[tuple[str, Pos, str]] = field(default_factory=list)  # (path, pos, text) not on a resource

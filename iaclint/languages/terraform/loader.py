@@ -265,6 +265,7 @@ def _stack_diff(stack: str, b_mod, a_mod, changed: set[str], result: Loaded) -> 
         before_resources=before_res,  # what a removed or re-keyed module call destroys
         after_resources=after_res,  # every resource of the stack after the change (IAC107)
         moved_from=set(moved),
+        moves=dict(moved),
         changed_files=changed,
         stack_comments=comments,
     )
