@@ -550,3 +550,20 @@ def test_markdown_html_is_not_interpreted_outside_code_spans():
     finding = dataclasses.replace(FINDINGS[0], message="value <script> & `<kept>` changed", help="")
     (row,) = [line for line in render("markdown", make_report([finding])).splitlines() if line.startswith("| `")]
     assert "| value &lt;script&gt; &amp; `<kept>` changed |" in row
+
+
+def test_rule_links_go_where_docs_url_says(tmp_path):
+    from conftest import run_cli, write
+
+    from iaclint.output import project_docs_url
+    from iaclint.output.markdown import DOCS_URL
+
+    write(tmp_path / "before", {"main.tf": 'resource "aws_db_instance" "a" {\n  engine = "postgres"\n}\n'})
+    write(tmp_path / "after", {"main.tf": 'resource "aws_db_instance" "a" {\n  engine = "mysql"\n}\n'})
+    default = run_cli(["diff", "before", "after", "--format", "markdown"], cwd=tmp_path).stdout
+    assert f"({project_docs_url() or DOCS_URL}#iac101-force-new-attribute-changed)" in default
+    (tmp_path / ".iaclint.toml").write_text('docs_url = "https://example.test/fork/rules.md"\n')
+    for fmt in ("markdown", "sarif"):
+        configured = run_cli(["diff", "before", "after", "--format", fmt], cwd=tmp_path).stdout
+        assert "https://example.test/fork/rules.md#iac101-force-new-attribute-changed" in configured
+        assert DOCS_URL not in configured

@@ -51,7 +51,7 @@ def build(report: Report, max_bytes: int) -> str:
         out.append(block)
         used += _size(block)
         for finding in group:
-            row = _row(finding)
+            row = _row(finding, report.docs_url)
             if used + _size(row) + _TRUNCATION_ROOM > max_bytes:
                 full = True
                 break
@@ -118,19 +118,20 @@ def summary_line(report: Report) -> str:
     return f"iaclint: {', '.join(counts)} in {_plural(s.get('files', 0), 'file')}"
 
 
-def rule_doc_url(code: str, name: str) -> str:
-    """Link to the rule's heading `CODE name` in docs/rules.md (GitHub's heading anchor)."""
+def rule_doc_url(code: str, name: str, docs_url: str = "") -> str:
+    """Link to the rule's heading `CODE name` in docs/rules.md (GitHub's heading anchor), in
+    the rules page at `docs_url` (see `iaclint.output.docs_url`)."""
     anchor = re.sub(r"[^\w\- ]", "", f"{code} {name}".strip().lower()).replace(" ", "-")
-    return f"{DOCS_URL}#{anchor}"
+    return f"{(docs_url or DOCS_URL).split('#')[0]}#{anchor}"
 
 
-def _row(f: Finding) -> str:
+def _row(f: Finding, docs_url: str = "") -> str:
     # a rename lists [old, new] in `resources`: show "old → new"
     addresses = list(dict.fromkeys(a for a in (f.resources or [f.resource]) if a))
     if f.resource and f.resource not in addresses:
         addresses.insert(0, f.resource)
     resource = " → ".join(_code(a) for a in addresses) or "—"
-    rule = f"[{_cell(f.rule + ' ' + f.name)}]({rule_doc_url(f.rule, f.name)})"
+    rule = f"[{_cell(f.rule + ' ' + f.name)}]({rule_doc_url(f.rule, f.name, docs_url)})"
     where = _code(f"{f.path}:{f.line}" if f.line > 0 else f.path)
     return f"| {resource} | {rule} | {where} | {_cell(f.message)} | {_cell(f.help)} |\n"
 

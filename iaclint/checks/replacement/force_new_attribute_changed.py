@@ -208,5 +208,13 @@ def _help(language: str, hits: list[str]) -> str:
     if language == "cloudformation":
         return ("keep the old value; if a new resource is intended, add it under a new logical ID, migrate, "
                 "then remove the old one (set DeletionPolicy: Retain or Snapshot first)")
+    if language == "cdk":
+        return ("keep the old value; if a new resource is intended, add it under a new construct id, migrate, "
+                "then remove the old one (set `removal_policy=RemovalPolicy.RETAIN` first)")
+    if language == "pulumi":
+        # Pulumi already creates the replacement before deleting the old one (unless
+        # delete_before_replace): Terraform's create_before_destroy means nothing here
+        return ("keep the old value; if a new resource is intended, declare it beside the old one under a new "
+                "name, migrate, then remove the old one; `protect=True` makes Pulumi refuse the replacement")
     return ("keep the old value; if a new resource is intended, create it beside the old one and migrate, or add "
             "`lifecycle { create_before_destroy = true }` for stateless resources")

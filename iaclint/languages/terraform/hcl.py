@@ -78,6 +78,8 @@ def parse(data: bytes) -> HclFile:
         _collect_errors(root, out.errors)
     body = next((c for c in root.children if c.type == "body"), None)
     too_deep = _scan(root, out.comments, out.errors)
+    if out.errors:
+        out.errors = _conflict_markers(data) or out.errors
     if body is not None and not too_deep:
         out.blocks = [_block(c) for c in body.children if c.type == "block"]
         for c in body.children:
@@ -86,6 +88,21 @@ def parse(data: bytes) -> HclFile:
                 name = c.children[0].text.decode("utf-8", "replace")
                 out.top_attributes[name] = Attribute(name, expr, _pos(c))
     return out
+
+
+_CONFLICT_MARKER = re.compile(rb"^(<{7}|={7}|>{7}|\|{7})(?:[ \t].*)?\r?$", re.M)
+
+
+def _conflict_markers(data: bytes) -> list[tuple[Pos, str]]:
+    """An unresolved git merge conflict, said as such: the syntax errors it causes name some
+    unrelated token. Only asked of a file that does not parse (a heredoc may hold `=======`)."""
+    out = []
+    for m in _CONFLICT_MARKER.finditer(data):
+        line = data.count(b"\n", 0, m.start()) + 1
+        marker = m.group(1).decode()
+        out.append((Pos(line, 1, line), f"merge conflict marker `{marker}`: the file still holds an unresolved "
+                                        f"merge conflict"))
+    return out[:1] if out else []
 
 
 # `1e3` is a valid HCL number, but tree-sitter-hcl only reads an exponent after a fraction
