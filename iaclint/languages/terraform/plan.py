@@ -168,9 +168,19 @@ def _deletion(result, packs, address, rtype, reason, before, before_sensitive, b
     result.findings.append(plan_finding(
         "IAC301", result, address,
         f"the plan destroys {address} ({rtype}){': ' + why if why else ''}, with its data ({fact.value}){guard}",
-        help="to keep the data but stop managing it, use removed { lifecycle { destroy = false } }; "
-             "if it must go, back it up first",
+        help=_keep_help(address, reason),
         extra={"action_reason": reason}))
+
+
+def _keep_help(address: str, reason: str | None) -> str:
+    """How to keep what the plan destroys: a `removed` block names what it forgets in `from`,
+    without instance keys; a lost instance is kept by its key, not by `removed`."""
+    if reason in ("delete_because_count_index", "delete_because_each_key"):
+        return ("to keep it, keep its index or key, or add a `moved` block to one that stays; "
+                "if it must go, back it up first")
+    whole = _module_of(address) if reason == "delete_because_no_module" else strip_keys(address)
+    return (f"to keep the data but stop managing it, use `removed {{ from = {whole}  lifecycle {{ destroy = false }} }}`; "
+            "if it must go, back it up first")
 
 
 def _protection(result, code, address, attr, state, shown, replaced) -> None:
