@@ -43,7 +43,14 @@ def plan_fixes(findings, stack_name: str | None = None) -> FixPlan:
     from iaclint.core.model import Severity
 
     plan = FixPlan()
+    # a cascade from a replacement that only a move causes ends with the move
+    moved_to = {f.resources[-1] for f in findings
+                if f.rule in _MOVED_RULES and f.fix and f.fix.lstrip().startswith("moved") and f.resources}
+    replaced_otherwise = {f.resource for f in findings
+                          if f.category.value == "replacement" and f.rule not in (*_MOVED_RULES, "IAC107")}
     for f in findings:
+        if f.rule == "IAC107" and f.resource in moved_to and f.resource not in replaced_otherwise:
+            continue
         if f.rule in _MOVED_RULES and f.fix and f.fix.lstrip().startswith("moved"):
             blocks = plan.moved.setdefault(posixpath.dirname(f.path), [])
             if f.fix not in blocks:
@@ -85,7 +92,8 @@ def render_plan(plan: FixPlan) -> str:
     if plan.manual:
         out.append("# needs a human (no safe automatic edit):")
         for f in plan.manual:
-            out.append(f"#   {f.path}:{f.line}: {f.rule} {f.resource or ''}".rstrip())
+            where = f"{f.path}:{f.line}" if f.line > 0 else f.path
+            out.append(f"#   {where}: {f.rule} {f.message}")
         out.extend(f"#     {note}" for note in plan.python_notes)
     if not out:
         out.append("# nothing to fix")

@@ -126,3 +126,22 @@ def test_write_refuses_patch_and_staged(tmp_path):
     result = run_cli(["fix", "--staged", "--write"], cwd=tmp_path)
     assert result.exit_code == 2
     assert "--write" in result.stderr
+
+
+EXAMPLE = __import__("pathlib").Path(__file__).resolve().parent.parent / "examples" / "terraform"
+
+
+def test_the_bundled_example_moves_the_versioning_with_its_bucket_and_says_it_is_suspended(tmp_path):
+    import shutil
+
+    shutil.copytree(EXAMPLE, tmp_path / "example")
+    b, a = tmp_path / "example" / "before", tmp_path / "example" / "after"
+    printed = run_cli(["fix", b, a])
+    assert "from = aws_s3_bucket_versioning.invoices\n  to   = aws_s3_bucket_versioning.invoice_archive" in printed.stdout
+    assert 'switched to "Suspended"' in printed.stdout  # the one edit a move cannot keep
+    assert "IAC107" not in printed.stdout  # the bucket's cascade ends with its move
+    written = run_cli(["fix", b, a, "--write"])
+    assert written.exit_code == 1  # the database is still replaced, the versioning still suspended
+    remaining = written.stdout[written.stdout.index("# after these edits"):]
+    assert 'switched to "Suspended"' in remaining and "IAC205" in remaining
+    assert "IAC103" not in remaining
