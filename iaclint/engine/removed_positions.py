@@ -85,15 +85,17 @@ def _blocks_after(diffs) -> dict[str, list[tuple[int, int]]]:
 def _lines(tree, path: str) -> list[str] | None:
     try:
         return tree.read(path).decode("utf-8", errors="replace").splitlines()
-    except OSError:
+    except Exception:  # noqa: BLE001 - too large or unreadable: reported where it is parsed
         return None
 
 
 def _opcodes(before, after, old_path: str, new_path: str) -> list | None:
     old, new = _lines(before, old_path), _lines(after, new_path)
-    if old is None or new is None:
+    if not old or new is None:
         return None
-    return difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
+    # autojunk (difflib's default): a line as common as `}` does not anchor a match in a large
+    # file, which keeps this fast and aligns blocks by their distinctive lines
+    return difflib.SequenceMatcher(None, old, new).get_opcodes()
 
 
 def _new_length(opcodes) -> int:
