@@ -30,14 +30,14 @@ def relocate_removed(findings: list[Finding], before, after, renames: dict[str, 
         if not after.exists(new_path):
             new_path = _successor(f.path, diffs) or new_path
         if not after.exists(new_path):
-            _at_file(f, f.path, f"{f.path} is deleted with it")
+            _at_file(f, f.path, f"the whole file {f.path} is deleted; it was at line {f.before_line}")
             continue
         key = (f.path, new_path)
         if key not in maps:
             maps[key] = _opcodes(before, after, f.path, new_path)
         opcodes = maps[key]
         if opcodes is None:
-            _at_file(f, new_path, "removed from this file")
+            _at_file(f, new_path, f"removed from this file; it was at {f.before_path}:{f.before_line}")
             continue
         index, kept = _where_removed(opcodes, f.line)
         if kept:
@@ -47,7 +47,7 @@ def relocate_removed(findings: list[Finding], before, after, renames: dict[str, 
             continue
         line = _free_line(index, _new_length(opcodes), spans.get(new_path, []))
         if line is None:
-            _at_file(f, new_path, "removed from this file")
+            _at_file(f, new_path, f"removed from this file; it was at {f.before_path}:{f.before_line}")
             continue
         f.path, f.line, f.column, f.end_line = new_path, line, 1, line
         f.message += f" (removed here; it was at {f.before_path}:{f.before_line})"
@@ -69,7 +69,7 @@ def _successor(path: str, diffs) -> str | None:
 
 def _at_file(f: Finding, path: str, why: str) -> None:
     f.path, f.line, f.column, f.end_line = path, NO_LINE, NO_LINE, NO_LINE
-    f.message += f" ({why}; it was at {f.before_path}:{f.before_line})"
+    f.message += f" ({why})"
 
 
 def _blocks_after(diffs) -> dict[str, list[tuple[int, int]]]:
