@@ -12,7 +12,10 @@ class ForceNewAttributeChanged(Check):
     """## What it does
     Flags a change to an attribute (or CloudFormation property) that the provider cannot update
     in place, so the resource is destroyed and created again. Values are evaluated as Terraform
-    evaluates them, and resources with `count`/`for_each` instance by instance. When a value
+    evaluates them, and resources with `count`/`for_each` instance by instance (an instance a
+    `moved` block carries to a new key against the one it moved from: a move keeps the object,
+    not its arguments, so `name = "q-${count.index}"` becoming `"q-${each.key}"` still replaces
+    it). When a value
     cannot be known (a variable without a value, an argument set where it was unset and the
     provider may compute it), the finding is a note: the resource *may* be replaced.
 
