@@ -102,6 +102,7 @@ def lint(opts: RunOptions, inputs=None) -> LintResult:
     """Read the inputs (or use `inputs`, already built), run every rule, apply suppressions
     and configuration."""
     from iaclint.engine.check import Context
+    from iaclint.engine.removed_positions import relocate_removed
     from iaclint.engine.runner import Selection, finalize
 
     cwd = Path(opts.cwd or os.getcwd())
@@ -129,18 +130,21 @@ def lint(opts: RunOptions, inputs=None) -> LintResult:
     excludes = cfg.get("exclude", [])
     if excludes:
         changed = {p for p in changed if not excluded(p, excludes)}
+    disagreements: list = []
     try:
         findings, analysis = _static_findings(inputs, changed, ctx, _cache_store(opts))
+        findings = finalize(findings, selection)
+        if opts.plan:
+            from iaclint.plan import with_plan
+
+            findings, disagreements = with_plan(findings, opts, ctx, analysis, selection, inputs.after)
+        # once, after the plan's findings are located too: both sides' texts are still readable
+        relocate_removed(findings, inputs.before, inputs.after, inputs.renames, analysis.diffs)
     finally:
         from iaclint.inputs.trees import close_readers
 
         close_readers()
     findings = finalize(findings, selection)
-    disagreements: list = []
-    if opts.plan:
-        from iaclint.plan import with_plan
-
-        findings, disagreements = with_plan(findings, opts, ctx, analysis, selection, inputs.after)
     # a touched module may hold an excluded file: say nothing about it either
     findings = redact(_excluding(findings, cfg), analysis.secrets)
     summary = summarize(findings, analysis.files, analysis.resources_before, analysis.resources_after)
@@ -149,7 +153,6 @@ def lint(opts: RunOptions, inputs=None) -> LintResult:
 
 def _static_findings(inputs, changed: set[str], ctx, store) -> tuple[list[Finding], Analysis]:
     from iaclint.engine.problems import to_findings
-    from iaclint.engine.removed_positions import relocate_removed
     from iaclint.engine.runner import run_checks
 
     from iaclint.cache.store import collector_paused
@@ -158,9 +161,7 @@ def _static_findings(inputs, changed: set[str], ctx, store) -> tuple[list[Findin
         analysis = analyze(inputs.before, inputs.after, changed, inputs.renames, store)
     if store is not None:
         store.prune()
-    findings = run_checks(analysis.diffs, ctx)
-    relocate_removed(findings, inputs.before, inputs.after, inputs.renames, analysis.diffs)
-    return findings + to_findings(analysis.problems, changed), analysis
+    return run_checks(analysis.diffs, ctx) + to_findings(analysis.problems, changed), analysis
 
 
 SENSITIVE = "(sensitive value)"

@@ -224,3 +224,52 @@ def test_a_deleted_file_is_a_file_level_annotation_in_github_and_sarif(tmp_path)
     assert "region" not in result["locations"][0]["physicalLocation"]
     text = run_cli(["diff", "before", "after", "--no-cache", "--no-color"], cwd=tmp_path).stdout
     assert any(ln.startswith("db.tf: IAC301") for ln in text.splitlines()), text
+
+
+PLAN_DELETES_LOGS = {
+    "format_version": "1.2",
+    "terraform_version": "1.9.5",
+    "planned_values": {"root_module": {"resources": []}},
+    "resource_changes": [
+        {"address": "aws_s3_bucket.logs", "mode": "managed", "type": "aws_s3_bucket", "name": "logs",
+         "provider_name": "registry.terraform.io/hashicorp/aws",
+         "change": {"actions": ["delete"], "before": {"bucket": "acme-logs"}, "after": None,
+                    "after_unknown": {}, "before_sensitive": {}, "after_sensitive": False},
+         "action_reason": "delete_because_no_resource_config"},
+    ],
+}
+
+
+def test_a_plan_finding_about_a_removed_resource_points_where_it_was_removed(tmp_path):
+    queue = 'resource "aws_sqs_queue" "jobs" {\n  name = "jobs"\n}\n'
+    before = {"main.tf": queue + '\nresource "aws_s3_bucket" "logs" {\n  bucket = "acme-logs"\n}\n\n'
+                         'resource "aws_instance" "app" {\n  ami = "ami-1"\n}\n'}
+    after = {"main.tf": queue + '\nresource "aws_instance" "app" {\n  ami = "ami-1"\n}\n'}
+    write(tmp_path / "before", before)
+    write(tmp_path / "after", after)
+    (tmp_path / "plan.json").write_text(json.dumps(PLAN_DELETES_LOGS))
+    result = run_cli(["diff", "before", "after", "--plan", "plan.json", "--format", "json", "--no-cache"], cwd=tmp_path)
+    found = [f for f in json.loads(result.stdout)["findings"] if f["resource"] == "aws_s3_bucket.logs"]
+    assert found
+    for f in found:
+        assert (f["before_path"], f["before_line"]) == ("main.tf", 5), f
+        assert f["line"] == 4 and "removed here" in f["message"], f  # the blank line between queue and instance
+
+
+def test_a_plan_only_finding_located_at_a_removed_block_is_moved_like_a_static_one(tmp_path):
+    from iaclint.core.model import Finding, Severity
+    from iaclint.engine.removed_positions import relocate_removed
+    from iaclint.inputs.trees import DirTree
+    from iaclint.plan.combine import SourceIndex, locate
+
+    queue = 'resource "aws_sqs_queue" "jobs" {\n  name = "jobs"\n}\n'
+    write(tmp_path / "before", {"main.tf": queue + '\nresource "aws_s3_bucket" "logs" {\n  bucket = "acme-logs"\n}\n\n'
+                                             'resource "aws_instance" "app" {\n  ami = "ami-1"\n}\n'})
+    write(tmp_path / "after", {"main.tf": queue + '\nresource "aws_instance" "app" {\n  ami = "ami-1"\n}\n'})
+    result = _lint_case(tmp_path)
+    f = Finding("IAC301", "stateful-resource-deleted", Category.DELETION, Severity.ERROR, "plan.json", 1,
+                "the plan destroys aws_s3_bucket.logs", resource="aws_s3_bucket.logs", source="plan")
+    locate([f], None, SourceIndex.from_diffs(result.analysis.diffs))
+    assert (f.path, f.line, f.before_path, f.before_line) == ("main.tf", 5, "main.tf", 5)
+    relocate_removed([f], DirTree(tmp_path / "before"), DirTree(tmp_path / "after"), {}, result.analysis.diffs)
+    assert (f.path, f.line) == ("main.tf", 4) and "removed here" in f.message
