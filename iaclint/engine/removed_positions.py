@@ -21,6 +21,8 @@ NEAR = 8  # lines from the removal within which a free line still shows it
 
 def relocate_removed(findings: list[Finding], before, after, renames: dict[str, str], diffs) -> None:
     """Rewrites, in place, the findings whose position is one of the file before the change."""
+    if not any(f.before_path is not None for f in findings):
+        return
     spans = _blocks_after(diffs)
     maps: dict[tuple[str, str], list | None] = {}
     for f in findings:
