@@ -78,7 +78,8 @@ def build_inputs(opts) -> Inputs:
         return Inputs(before, after, changed, renames, root)
 
     if len(opts.paths) != 2:
-        raise InputError("give BEFORE and AFTER (two files or two directories), or --base REF, or --staged")
+        raise InputError("give BEFORE and AFTER (two files or two directories), --base REF, --staged, "
+                         "or --patch FILE|- [ROOT] (a unified diff against the tree)")
     b, a = (Path(p) for p in opts.paths)
     for p in (b, a):
         if not p.exists():

@@ -179,6 +179,33 @@ class Subset(Tree):
         return self.tree.size(path) if self.keep(path) else None
 
 
+class Overlay(Tree):
+    """Another tree with some files added or replaced in memory: the tree `iaclint fix` would
+    leave, linted before anything is written."""
+
+    def __init__(self, tree: Tree, files: dict[str, bytes]) -> None:
+        self.tree = tree
+        self.overrides = files
+        self.label = tree.label
+        self.root_dir = tree.root_dir
+        self.has_blobs = tree.has_blobs
+
+    def files(self) -> list[str]:
+        return sorted(set(self.tree.files()) | set(self.overrides))
+
+    def read(self, path: str) -> bytes:
+        return self.overrides[path] if path in self.overrides else self.tree.read(path)
+
+    def blob(self, path: str) -> str | None:
+        return None if path in self.overrides else self.tree.blob(path)
+
+    def prefetch(self, paths: list[str]) -> None:
+        self.tree.prefetch([p for p in paths if p not in self.overrides])
+
+    def size(self, path: str) -> int | None:
+        return len(self.overrides[path]) if path in self.overrides else self.tree.size(path)
+
+
 class EmptyTree(Tree):
     label = "(nothing)"
 
