@@ -20,6 +20,7 @@ KNOWN: dict[str, type | tuple] = {
     "broad_deletion_threshold": int,
     "packs": list,
     "format": str,
+    "docs_url": str,  # where docs/rules.md is published: the rule links of markdown and SARIF
 }
 
 

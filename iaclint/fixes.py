@@ -43,7 +43,14 @@ def plan_fixes(findings, stack_name: str | None = None) -> FixPlan:
     from iaclint.core.model import Severity
 
     plan = FixPlan()
+    # a cascade from a replacement that only a move causes ends with the move
+    moved_to = {f.resources[-1] for f in findings
+                if f.rule in _MOVED_RULES and f.fix and f.fix.lstrip().startswith("moved") and f.resources}
+    replaced_otherwise = {f.resource for f in findings
+                          if f.category.value == "replacement" and f.rule not in (*_MOVED_RULES, "IAC107")}
     for f in findings:
+        if f.rule == "IAC107" and f.resource in moved_to and f.resource not in replaced_otherwise:
+            continue
         if f.rule in _MOVED_RULES and f.fix and f.fix.lstrip().startswith("moved"):
             blocks = plan.moved.setdefault(posixpath.dirname(f.path), [])
             if f.fix not in blocks:
@@ -85,7 +92,8 @@ def render_plan(plan: FixPlan) -> str:
     if plan.manual:
         out.append("# needs a human (no safe automatic edit):")
         for f in plan.manual:
-            out.append(f"#   {f.path}:{f.line}: {f.rule} {f.resource or ''}".rstrip())
+            where = f"{f.path}:{f.line}" if f.line > 0 else f.path
+            out.append(f"#   {where}: {f.rule} {f.message}")
         out.extend(f"#     {note}" for note in plan.python_notes)
     if not out:
         out.append("# nothing to fix")
@@ -98,6 +106,14 @@ def write_plan(plan: FixPlan, root: Path) -> list[Path]:
     Every target is checked first (inside `root`, no symbolic link on the way, a regular file
     or nothing): a repository whose moved.tf links to ~/.bashrc gets an error, not an append.
     Each file is written whole and renamed into place."""
+    targets = planned_files(plan, root)
+    for target, data in targets:
+        _write_atomically(target, data)
+    return [t for t, _ in targets]
+
+
+def planned_files(plan: FixPlan, root: Path) -> list[tuple[Path, bytes]]:
+    """Each file the plan writes, with its whole new content; nothing is written."""
     targets: list[tuple[Path, bytes]] = []
     for d in sorted(plan.moved):
         target = _safe_target(root, posixpath.join(d, MOVED_FILE) if d else MOVED_FILE)
@@ -114,9 +130,7 @@ def write_plan(plan: FixPlan, root: Path) -> list[Path]:
         targets.append((_safe_target(root, REFACTOR_FILE), (json.dumps(plan.mappings, indent=2) + "\n").encode()))
     for path in sorted(plan.python_edits):
         targets.append((_safe_target(root, path), plan.python_edits[path][1].encode("utf-8", "surrogateescape")))
-    for target, data in targets:
-        _write_atomically(target, data)
-    return [t for t, _ in targets]
+    return targets
 
 
 def _safe_target(root: Path, rel: str) -> Path:
@@ -160,6 +174,7 @@ def run_fix(opts, write: bool = False, stack_name: str | None = None) -> int:
     """`iaclint fix`: print the plan; with `write`, apply it to the AFTER side on disk."""
     import click
 
+    from iaclint.core.model import Severity
     from iaclint.errors import InputError
     from iaclint.pipeline import lint
 
@@ -181,7 +196,54 @@ def run_fix(opts, write: bool = False, stack_name: str | None = None) -> int:
 
         resolve(plan, opts)
     click.echo(render_plan(plan))
-    if write and not plan.empty:
+    if plan.empty:
+        return 0
+    if write:
         for path in write_plan(plan, Path(result.root)):
             click.echo(f"iaclint: wrote {path}", err=True)
-    return 0
+        after_edits = lint(opts).findings
+    else:
+        try:
+            after_edits = _lint_as_if_written(opts, plan, Path(result.root))
+        except InputError as exc:  # a target --write would refuse: printing the edits is still safe
+            click.echo(f"# with these edits written: not checked ({exc})")
+            return 0
+    # A move keeps an object's identity, not its arguments: a moved instance whose name changes
+    # is still replaced. Only the change with the edits in it says what they did not cure.
+    # A refactor mapping cures its renames when the stack is refactored, not in the template.
+    refactored = {(m["Source"]["LogicalResourceId"], m["Destination"]["LogicalResourceId"]) for m in plan.mappings}
+    remaining = [f for f in after_edits if f.severity in (Severity.ERROR, Severity.WARNING)
+                 and not (f.rule == "IAC103" and tuple(f.resources) in refactored)]
+    click.echo(render_remaining(remaining, plan.manual, written=write))
+    return 1 if write and remaining else 0
+
+
+def _lint_as_if_written(opts, plan: FixPlan, root: Path) -> list:
+    """The findings of the change with the plan's files in its AFTER side, in memory."""
+    from iaclint.inputs.build import build_inputs
+    from iaclint.inputs.trees import Overlay
+    from iaclint.languages import is_relevant
+    from iaclint.pipeline import lint
+
+    inputs = build_inputs(opts)
+    files = {target.relative_to(root).as_posix(): data for target, data in planned_files(plan, root)}
+    inputs.after = Overlay(inputs.after, files)
+    inputs.changed = inputs.changed | {p for p in files if is_relevant(p)}
+    return lint(opts, inputs=inputs).findings
+
+
+def render_remaining(findings, manual, written: bool) -> str:
+    """What still destroys, replaces or unprotects with the edits in: first what they were
+    meant to avoid and did not, then how many of those already listed for a human remain."""
+    when = "after these edits" if written else "with these edits written"
+    if not findings:
+        return f"# {when}, iaclint finds nothing destroyed, replaced or unprotected"
+    listed = {(f.rule, f.resource) for f in manual}
+    news = [f for f in findings if (f.rule, f.resource) not in listed]
+    out = [f"# {when}, {len(findings)} finding(s) remain:"]
+    for f in news:
+        where = f"{f.path}:{f.line}" if f.line > 0 else f.path
+        out.append(f"#   {where}: {f.rule} [{f.severity.value}] {f.message}")
+    if len(news) < len(findings):
+        out.append(f"#   and the {len(findings) - len(news)} listed above as needing a human")
+    return "\n".join(out)

@@ -222,13 +222,29 @@ def _guarded(ToolError, action):
         raise ToolError(f"iaclint: internal error: {exc.__class__.__name__}: {exc}") from None
 
 
+def _named_server(Server):
+    """The server, introduced to clients as iaclint with iaclint's version (not an empty one)."""
+    from iaclint import __version__
+
+    server = None
+    for settings in ({"instructions": INSTRUCTIONS, "log_level": "WARNING", "version": __version__},
+                     {"instructions": INSTRUCTIONS, "log_level": "WARNING"}, {}):
+        try:
+            server = Server("iaclint", **settings)
+            break
+        except TypeError:  # an SDK without one of these settings
+            continue
+    # mcp 1.x takes no version: its low-level server, which answers `initialize`, does
+    lowlevel = getattr(server, "_mcp_server", None) or getattr(server, "_lowlevel_server", None)
+    if lowlevel is not None and not getattr(lowlevel, "version", None):
+        lowlevel.version = __version__
+    return server
+
+
 def build_server(start: str | os.PathLike):
     Server, ToolError, types = _import_sdk()
     conf = Confinement(start)
-    try:
-        server = Server("iaclint", instructions=INSTRUCTIONS, log_level="WARNING")
-    except TypeError:  # an SDK without these settings
-        server = Server("iaclint")
+    server = _named_server(Server)
     try:
         read_only = {"annotations": types.ToolAnnotations(
             readOnlyHint=True, destructiveHint=False, idempotentHint=True, openWorldHint=False)}

@@ -97,6 +97,7 @@ def lint(opts: RunOptions, inputs=None) -> LintResult:
     """Read the inputs (or use `inputs`, already built), run every rule, apply suppressions
     and configuration."""
     from iaclint.engine.check import Context
+    from iaclint.engine.removed_positions import relocate_removed
     from iaclint.engine.runner import Selection, finalize
 
     cwd = Path(opts.cwd or os.getcwd())
@@ -125,18 +126,21 @@ def lint(opts: RunOptions, inputs=None) -> LintResult:
     excludes = cfg.get("exclude", [])
     if excludes:
         changed = {p for p in changed if not excluded(p, excludes)}
+    disagreements: list = []
     try:
         findings, analysis = _static_findings(inputs, changed, ctx, _cache_store(opts))
+        findings = finalize(findings, selection)
+        if opts.plan:
+            from iaclint.plan import with_plan
+
+            findings, disagreements = with_plan(findings, opts, ctx, analysis, selection, inputs.after)
+        # once, after the plan's findings are located too: both sides' texts are still readable
+        relocate_removed(findings, inputs.before, inputs.after, inputs.renames, analysis.diffs)
     finally:
         from iaclint.inputs.trees import close_readers
 
         close_readers()
     findings = finalize(findings, selection)
-    disagreements: list = []
-    if opts.plan:
-        from iaclint.plan import with_plan
-
-        findings, disagreements = with_plan(findings, opts, ctx, analysis, selection, inputs.after)
     # a touched module may hold an excluded file: say nothing about it either
     findings = redact(_excluding(findings, cfg), analysis.secrets)
     summary = summarize(findings, analysis.files, analysis.resources_before, analysis.resources_after)
@@ -163,7 +167,7 @@ def redact(findings: list[Finding], secrets: set[str]) -> list[Finding]:
     """Every value a source marks sensitive, wherever a message, help or fix would show it."""
     if not secrets:
         return findings
-    ordered = sorted(secrets, key=len, reverse=True)  # a secret inside a longer one: the longer first
+    ordered = sorted(secrets, key=lambda s: (-len(s), s))  # a secret inside a longer one: the longer first
 
     def clean(text):
         if not text:

@@ -107,7 +107,8 @@ def test_expected_files_are_well_formed() -> None:
         for e in entries:
             assert set(e) <= {*KEYS, "severity"}, f"{case}: unknown keys in {e}"
             assert set(KEYS) <= set(e), f"{case}: an entry lacks one of {KEYS}: {e}"
-            assert isinstance(e["line"], int) and e["line"] >= 1, f"{case}: bad line in {e}"
+            # line 0: the file as a whole (a removed resource whose file is deleted)
+            assert isinstance(e["line"], int) and e["line"] >= 0, f"{case}: bad line in {e}"
         assert (case / "after").is_dir(), f"{case}: no after/ directory"
         assert set(_options(case)) <= CASE_OPTIONS, f"{case}: options.json may set only {sorted(CASE_OPTIONS)}"
 

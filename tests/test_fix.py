@@ -68,13 +68,44 @@ def test_rename_round_trip(tmp_path):
 
 
 def test_count_to_for_each_round_trip(tmp_path):
-    b, a = _change(tmp_path, {"q.tf": QUEUES_COUNT}, {"q.tf": QUEUES_FOR_EACH, "moved.tf": "# moves\n"})
+    # the keys are the old indexes as strings: each moved queue keeps its name
+    same_names = QUEUES_FOR_EACH.replace('["a", "b"]', '["0", "1"]')
+    b, a = _change(tmp_path, {"q.tf": QUEUES_COUNT}, {"q.tf": same_names, "moved.tf": "# moves\n"})
     assert "IAC105" in _replacements(b, a)
-    assert run_cli(["fix", b, a, "--write"]).exit_code == 0
+    written = run_cli(["fix", b, a, "--write"])
+    assert written.exit_code == 0, written.output
+    assert "iaclint finds nothing destroyed" in written.stdout
     moved = (a / "moved.tf").read_text()
     assert moved.startswith("# moves\n")  # appended, not overwritten
-    assert 'from = aws_sqs_queue.q[0]' in moved and 'to   = aws_sqs_queue.q["a"]' in moved
+    assert 'from = aws_sqs_queue.q[0]' in moved and 'to   = aws_sqs_queue.q["0"]' in moved
     assert _replacements(b, a) == []
+
+
+def test_write_says_what_the_moves_did_not_cure(tmp_path):
+    # the issue's example: the moves keep the queues' identities, but `name` forces new queues
+    b, a = _change(tmp_path, {"q.tf": QUEUES_COUNT}, {"q.tf": QUEUES_FOR_EACH})
+    printed = run_cli(["fix", b, a])
+    assert printed.exit_code == 0 and not (a / "moved.tf").exists()
+    assert "# with these edits written, 1 finding(s) remain:" in printed.stdout  # said before anything is written
+    assert "= \"queue-0\" → " in printed.stdout and "= \"queue-a\")" in printed.stdout  # values as written, then evaluated
+    written = run_cli(["fix", b, a, "--write"])
+    assert 'to   = aws_sqs_queue.q["a"]' in (a / "moved.tf").read_text()
+    assert written.exit_code == 1, written.output
+    assert "remain" in written.stdout and "IAC101" in written.stdout
+    assert "= \"queue-0\" → " in written.stdout and "= \"queue-a\")" in written.stdout
+    assert "nothing destroyed" not in written.stdout
+    assert _replacements(b, a) == ["IAC101"]
+
+
+def test_a_moved_instance_whose_force_new_argument_changes_is_still_replaced(tmp_path):
+    moves = "".join(f'moved {{\n  from = aws_sqs_queue.q[{i}]\n  to   = aws_sqs_queue.q["{k}"]\n}}\n'
+                    for i, k in enumerate("ab"))
+    b, a = _change(tmp_path, {"q.tf": QUEUES_COUNT}, {"q.tf": QUEUES_FOR_EACH, "moved.tf": moves})
+    result = run_cli(["diff", b, a, "--format", "json"])
+    (f,) = json.loads(result.stdout)["findings"]
+    assert f["rule"] == "IAC101" and f["severity"] == "error"
+    assert 'aws_sqs_queue.q["a"]' in f["message"] and 'aws_sqs_queue.q["b"]' in f["message"]
+    assert "moved from aws_sqs_queue.q[0]" in f["message"]
 
 
 def test_protection_is_never_re_added(tmp_path):
@@ -99,3 +130,23 @@ def test_write_refuses_patch_and_staged(tmp_path):
     result = run_cli(["fix", "--staged", "--write"], cwd=tmp_path)
     assert result.exit_code == 2
     assert "--write" in result.stderr
+
+
+EXAMPLE = __import__("pathlib").Path(__file__).resolve().parent.parent / "examples" / "terraform"
+
+
+def test_the_bundled_example_moves_the_versioning_with_its_bucket_and_says_it_is_suspended(tmp_path):
+    import shutil
+
+    shutil.copytree(EXAMPLE, tmp_path / "example")
+    b, a = tmp_path / "example" / "before", tmp_path / "example" / "after"
+    printed = run_cli(["fix", b, a])
+    assert "from = aws_s3_bucket_versioning.invoices\n  to   = aws_s3_bucket_versioning.invoice_archive" in printed.stdout
+    assert 'switched to "Suspended"' in printed.stdout  # the one edit a move cannot keep
+    assert "IAC107" not in printed.stdout  # the bucket's cascade ends with its move
+    # the moves cure the renames; what they leave is what was already listed for a human
+    assert printed.stdout.endswith("# with these edits written, 7 finding(s) remain:\n#   and the 7 listed above as needing a human\n")
+    written = run_cli(["fix", b, a, "--write"])
+    assert written.exit_code == 1  # the database is still replaced, the versioning still suspended
+    assert "# after these edits, 7 finding(s) remain" in written.stdout
+    assert run_cli(["diff", b, a, "--select", "IAC205"]).stdout.count('switched to "Suspended"') == 1

@@ -98,6 +98,25 @@ def diff_of(repo, files: dict[str, str]) -> str:
 
 # ---------------------------------------------------------------- over the wire
 
+
+def test_the_server_introduces_itself_with_iaclints_version(tmp_path):
+    mcp = pytest.importorskip("mcp")
+    from mcp.client.stdio import StdioServerParameters, stdio_client
+
+    from iaclint import __version__
+
+    params = StdioServerParameters(command=sys.executable, args=["-m", "iaclint", "mcp"], cwd=str(tmp_path),
+                                   env=_server_env())
+
+    async def talk():
+        async with stdio_client(params) as (read, write):
+            async with mcp.ClientSession(read, write) as client:
+                return await client.initialize()
+
+    init = asyncio.run(asyncio.wait_for(talk(), SESSION_TIMEOUT))
+    info = getattr(init, "server_info", None) or init.serverInfo
+    assert (info.name, info.version) == ("iaclint", __version__)
+
 @needs_patch_input
 def test_lists_tools_and_check_patch_finds_the_removed_protection_and_nothing_in_a_benign_patch(repo):
     destructive = diff_of(repo, {"db.tf": DB_UNPROTECTED})

@@ -469,11 +469,24 @@ def test_gitlab_code_quality_shape():
 def test_markdown_verdict_and_sections():
     text = render("markdown")
     lines = text.splitlines()
-    # the db instance (twice), the renamed instance, the bucket, the queue; not the parse error
-    assert lines[0] == "**iaclint: this change will destroy or replace 4 resources**"
+    # the db instance (twice), the renamed instance, the bucket; the queue only may be (a note);
+    # not the parse error
+    assert lines[0] == "**iaclint: this change will destroy or replace 3 resources, and may destroy or replace 1 more (`Queue`)**"
     assert [line for line in lines if line.startswith("### ")] == ["### Errors (2)", "### Warnings (2)", "### Notes (2)"]
     assert lines[-1] == "iaclint: 2 errors, 2 warnings, 2 notes in 3 files"
     assert text.count("| Resource | Rule | Where | What | How to avoid |") == 3
+
+
+def test_markdown_headline_counts_only_certain_findings_as_will():
+    text = render("markdown", make_report([FINDINGS[5]]))
+    assert text.splitlines()[0] == "**iaclint: this change may destroy or replace 1 resource (`Queue`)**"
+    assert "will destroy" not in text.splitlines()[0]
+
+
+def test_markdown_headline_does_not_count_a_resource_twice_when_certain_and_may():
+    queue_error = dataclasses.replace(FINDINGS[5], severity=Severity.ERROR)
+    text = render("markdown", make_report([queue_error, FINDINGS[5]]))
+    assert text.splitlines()[0] == "**iaclint: this change will destroy or replace 1 resource**"
 
 
 def test_markdown_no_findings():
@@ -537,3 +550,20 @@ def test_markdown_html_is_not_interpreted_outside_code_spans():
     finding = dataclasses.replace(FINDINGS[0], message="value <script> & `<kept>` changed", help="")
     (row,) = [line for line in render("markdown", make_report([finding])).splitlines() if line.startswith("| `")]
     assert "| value &lt;script&gt; &amp; `<kept>` changed |" in row
+
+
+def test_rule_links_go_where_docs_url_says(tmp_path):
+    from conftest import run_cli, write
+
+    from iaclint.output import project_docs_url
+    from iaclint.output.markdown import DOCS_URL
+
+    write(tmp_path / "before", {"main.tf": 'resource "aws_db_instance" "a" {\n  engine = "postgres"\n}\n'})
+    write(tmp_path / "after", {"main.tf": 'resource "aws_db_instance" "a" {\n  engine = "mysql"\n}\n'})
+    default = run_cli(["diff", "before", "after", "--format", "markdown"], cwd=tmp_path).stdout
+    assert f"({project_docs_url() or DOCS_URL}#iac101-force-new-attribute-changed)" in default
+    (tmp_path / ".iaclint.toml").write_text('docs_url = "https://example.test/fork/rules.md"\n')
+    for fmt in ("markdown", "sarif"):
+        configured = run_cli(["diff", "before", "after", "--format", fmt], cwd=tmp_path).stdout
+        assert "https://example.test/fork/rules.md#iac101-force-new-attribute-changed" in configured
+        assert DOCS_URL not in configured

@@ -60,4 +60,4 @@ def test_a_listed_pack_that_is_missing_is_a_one_line_error(tmp_path, monkeypatch
 def test_the_shipped_packs_give_the_example_its_findings(tmp_path):
     result = run_cli(["diff", str(EXAMPLE / "before"), str(EXAMPLE / "after")], cwd=tmp_path)
     assert result.exit_code == 1
-    assert "7 errors, 1 warning" in result.stdout
+    assert "7 errors, 3 warnings" in result.stdout

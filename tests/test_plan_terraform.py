@@ -70,6 +70,17 @@ def test_every_delete_reason():
     assert set(module.resources) >= {"module.db.aws_db_instance.this", "module.db.aws_security_group.db"}
 
 
+def test_iac301_help_gives_a_removed_block_that_terraform_accepts():
+    by = {f.resource: f for f in analyze("deletes.json").findings if f.rule == "IAC301"}
+    assert "`removed { from = aws_s3_bucket.logs  lifecycle { destroy = false } }`" in by["aws_s3_bucket.logs"].help
+    assert "removed { from = module.db  lifecycle" in by["module.db.aws_db_instance.this"].help
+    # one instance of many is kept by its key: `removed` takes no instance keys
+    tenant = by['aws_dynamodb_table.tenant["acme"]'].help
+    assert "removed {" not in tenant and "key" in tenant
+    for f in by.values():
+        assert "removed { lifecycle" not in f.help
+
+
 def test_broad_deletion_threshold_from_settings():
     assert "IAC305" not in {f.rule for f in analyze("deletes.json", {"broad_deletion_threshold": 7}).findings}
 

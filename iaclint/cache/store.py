@@ -28,7 +28,6 @@ import io
 import os
 import pickle
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -155,7 +154,7 @@ class Store:
             path.parent.mkdir(parents=True, exist_ok=True)
             if path.parent.is_symlink() or (self.root / f"v{FORMAT}").is_symlink():
                 return  # never write through a link placed in the cache
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+            fd, tmp = _new_file(path.parent)
             try:
                 with os.fdopen(fd, "wb") as fh:
                     fh.write(_header(key))
@@ -332,3 +331,15 @@ def _unlink(path: Path) -> int:
         return 1
     except OSError:
         return 0
+
+
+def _new_file(directory: Path) -> tuple[int, str]:
+    """A new private file, created exclusively (what `tempfile.mkstemp` does, without its import
+    of shutil and random: 6 ms of every hook run)."""
+    for _ in range(16):
+        tmp = str(directory / f".tmp-{os.urandom(8).hex()}")
+        try:
+            return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0), 0o600), tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(str(directory))

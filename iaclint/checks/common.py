@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from iaclint.engine.check import Context, is_true
-from iaclint.core.model import Expr, Resource, Severity
+from iaclint.core.facts import TerraformFacts
+from iaclint.core.model import Expr, Location, Resource, Severity, StackDiff
 
 MISSING = object()
 
@@ -228,3 +229,15 @@ def leaf_changes(changed_paths: list[str], path: str) -> list[str]:
     """The deepest changed paths at or under `path` (where the values actually differ)."""
     under = [p for p in changed_paths if p == path or p.startswith(path + ".")]
     return [p for p in under if not any(q != p and q.startswith(p + ".") for q in under)] or [path]
+
+
+def removed_from(diff: StackDiff, r: Resource) -> Resource | Location:
+    """Where a removed resource was removed: its own block, or the removed module call it went
+    with (the module's block is still there, and other callers still use it)."""
+    if not r.module or not isinstance(diff.facts, TerraformFacts):
+        return r
+    calls = [c for c in diff.facts.module_calls_removed if r.module.startswith((c.address + ".", c.address + "["))]
+    if not calls:
+        return r
+    call = min(calls, key=lambda c: len(c.address))
+    return Location(r.address, call.path, call.pos)

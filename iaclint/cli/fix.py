@@ -25,6 +25,9 @@ def fix(paths, base, head, staged, patch, write, stack_name, config_path, debug)
     Same inputs as `diff`. Terraform renames, module renames and count/for_each key changes get
     `moved` blocks; CloudFormation renames a stack-refactor mapping; CDK/Pulumi renames an
     `override_logical_id` or alias in the program (printed as a diff). Protection is never re-added.
+    The change is then linted with the edits in (in memory, or after --write on disk): what they
+    do not avoid (a moved instance whose name still changes is still replaced) is listed, and
+    after --write the exit status is 1.
     """
     from iaclint.fixes import run_fix
     from iaclint.pipeline import RunOptions

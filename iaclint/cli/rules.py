@@ -17,7 +17,7 @@ def rules(fmt: str, pack: bool) -> None:
     from iaclint.engine import docs
 
     if pack:
-        click.echo(docs.pack_coverage())
+        click.echo(docs.pack_coverage(fmt))
         return
     click.echo(docs.rules_markdown() if fmt == "markdown" else docs.rules_table())
 

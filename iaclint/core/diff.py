@@ -191,7 +191,7 @@ def diff_resources(
     same_thing = {new: old for old, new in move_pairs}
     same_thing.update(_instance_moves(moved))
 
-    for addr in before.keys() & after.keys():
+    for addr in [a for a in before if a in after]:  # the loader's order, never a set's
         b, a = before[addr], after[addr]
         if b.type != a.type:
             removed[addr] = b
@@ -221,6 +221,10 @@ def diff_resources(
             b, a = removed.pop(old), added.pop(new)
             renamed[new] = old
             changes.append(Change(ChangeKind.RENAMED, b, a, changed_paths(b.body, a.body)))
+
+    for old, new in _pair_attachments(removed, added, renamed):
+        b, a = removed.pop(old), added.pop(new)
+        changes.append(Change(ChangeKind.RENAMED, b, a, changed_paths(b.body, a.body)))
 
     for old, new in _pair_type_changes(removed, added):
         b, a = removed.pop(old), added.pop(new)
@@ -340,6 +344,36 @@ def _pair_renames(removed: dict[str, Resource], added: dict[str, Resource], rena
         used_old.add(old)
         used_new.add(new)
         pairs.append((old, new))
+    return pairs
+
+
+def _pair_attachments(removed: dict[str, Resource], added: dict[str, Resource], renamed: dict[str, str]) -> list[tuple[str, str]]:
+    """A resource that only hangs on a renamed one (`aws_s3_bucket_versioning` whose `bucket`
+    is the renamed bucket's id), renamed with it and edited: the one of its type on each side
+    that names the renamed resource in the same argument is the same object, whatever else
+    changed (its status is the point of the edit)."""
+    if not renamed:
+        return []
+    before_by: dict[tuple, list[str]] = {}
+    for old in sorted(removed):
+        b = removed[old]
+        for key, value in b.body.items():
+            if isinstance(value, Expr):
+                before_by.setdefault((b.type, key, value.text), []).append(old)
+    after_by: dict[tuple, list[str]] = {}
+    for new in sorted(added):
+        a = added[new]
+        rewritten = rewrite_references(a.body, renamed)
+        for key, value in rewritten.items():
+            if isinstance(value, Expr) and value != a.body.get(key):  # it names a renamed resource
+                after_by.setdefault((a.type, key, value.text), []).append(new)
+    pairs, used_old, used_new = [], set(), set()
+    for group in sorted(after_by):
+        olds, news = before_by.get(group, []), after_by[group]
+        if len(olds) == 1 and len(news) == 1 and olds[0] not in used_old and news[0] not in used_new:
+            used_old.add(olds[0])
+            used_new.add(news[0])
+            pairs.append((olds[0], news[0]))
     return pairs
 
 

@@ -159,6 +159,10 @@ class Finding:
     # The resource (its address after the change) this finding says will be replaced: what the
     # cascade rule (IAC107) follows from. Not part of the output.
     replaces: str | None = None
+    # Where a removed resource was, in the file before the change: a finding about it points at
+    # the line of the new file where it was removed (`engine.removed_positions`), and keeps this.
+    before_path: str | None = None
+    before_line: int | None = None
 
     def identity(self) -> tuple:
         return (self.rule, self.path, self.line, self.resource, self.message)
@@ -204,5 +208,6 @@ class StackDiff:
     before_resources: dict[str, Resource] = field(default_factory=dict)  # what was there (module losses)
     after_resources: dict[str, Resource] = field(default_factory=dict)  # what is there after (cascades)
     moved_from: set[str] = field(default_factory=set)  # addresses an explicit move or alias covers
+    moves: dict[str, str] = field(default_factory=dict)  # old address -> new, from explicit `moved` blocks
     changed_files: set[str] = field(default_factory=set)  # an unused suppression is reported only here
     stack_comments: list[tuple[str, Pos, str]] = field(default_factory=list)  # (path, pos, text) not on a resource

@@ -62,15 +62,20 @@ class Check:
         fix: str | None = None,
         extra: dict[str, Any] | None = None,
         replaces: str | None = None,
+        removed: bool = False,
     ) -> Finding:
-        """A finding of this rule at a resource, or at a `Location` (a module call, a stack)."""
+        """A finding of this rule at a resource, or at a `Location` (a module call, a stack).
+
+        `removed`: the position is one of the file before the change (a removed resource); the
+        pipeline moves the finding to where the block was removed in the new file."""
         pos = pos or where.pos
+        path = path or pos.path or where.path
         return Finding(
             rule=self.code,
             name=self.name,
             category=self.category,
             severity=severity or self.severity,
-            path=path or pos.path or where.path,
+            path=path,
             line=pos.line,
             column=pos.column,
             end_line=pos.end_line if pos.end_line and pos.end_line >= pos.line else pos.line,
@@ -81,6 +86,8 @@ class Check:
             fix=fix,
             extra=extra or {},
             replaces=replaces,
+            before_path=path if removed else None,
+            before_line=pos.line if removed else None,
         )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from iaclint.engine.registry import RULES
 
 HEADER = (
@@ -32,12 +34,14 @@ def rules_markdown() -> str:
     return "".join(out)
 
 
-def pack_coverage() -> str:
-    """Resource types and facts per pack, with the source versions from each pack's header."""
+def pack_coverage(fmt: str = "text") -> str:
+    """Resource types and facts per pack, with the source versions from each pack's header:
+    a terminal table (whole sentences of the source, as many as fit) or a Markdown table (all
+    of it)."""
     from iaclint.knowledge.packs import rules_dir
 
     root = rules_dir()
-    lines = [f"{'pack':<42} {'types':>6} {'rows':>7}  source"]
+    rows_out = []
     for path in sorted(root.rglob("*.tsv")):
         types, rows, header = set(), 0, ""
         for line in path.read_text(encoding="utf-8").splitlines():
@@ -49,6 +53,29 @@ def pack_coverage() -> str:
                 continue
             rows += 1
             types.add(line.split("\t", 1)[0])
-        rel = path.relative_to(root).as_posix()
-        lines.append(f"{rel:<42} {len(types):>6} {rows:>7}  {header[:100]}")
+        rows_out.append((path.relative_to(root).as_posix(), len(types), rows, header))
+    if fmt == "markdown":
+        lines = ["| pack | types | rows | source |", "| --- | ---: | ---: | --- |"]
+        lines += [f"| `{rel}` | {n_types} | {n_rows} | {_cell(header)} |" for rel, n_types, n_rows, header in rows_out]
+        return "\n".join(lines)
+    lines = [f"{'pack':<42} {'types':>6} {'rows':>7}  source"]
+    lines += [f"{rel:<42} {n_types:>6} {n_rows:>7}  {_sentences(header, SOURCE_WIDTH)}" for rel, n_types, n_rows, header in rows_out]
     return "\n".join(lines)
+
+
+SOURCE_WIDTH = 100
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def _sentences(text: str, width: int) -> str:
+    """The whole sentences of `text` that fit in `width` (at least the first one, whole)."""
+    sentences = re.split(r"(?<=[.!?])\s+", text)
+    out = sentences[0]
+    for sentence in sentences[1:]:
+        if len(out) + 1 + len(sentence) > width:
+            break
+        out += " " + sentence
+    return out

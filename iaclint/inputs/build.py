@@ -35,7 +35,7 @@ def build_inputs(opts) -> Inputs:
     if opts.patch is not None or opts.patch_text is not None:
         return _patch_inputs(opts, cwd)
     if opts.base or opts.staged:
-        root = trees.repo_root(cwd)
+        root = trees.repo_root(cwd, need_head=not opts.staged)
         rel_paths = _repo_relative(opts.paths, cwd, root)
         # The trees are whole revisions: a module directory is judged with all its files and
         # callers. PATH filters only choose which changed files are looked at.
@@ -78,7 +78,8 @@ def build_inputs(opts) -> Inputs:
         return Inputs(before, after, changed, renames, root)
 
     if len(opts.paths) != 2:
-        raise InputError("give BEFORE and AFTER (two files or two directories), or --base REF, or --staged")
+        raise InputError("give BEFORE and AFTER (two files or two directories), --base REF, --staged, "
+                         "or --patch FILE|- [ROOT] (a unified diff against the tree)")
     b, a = (Path(p) for p in opts.paths)
     for p in (b, a):
         if not p.exists():

@@ -33,9 +33,13 @@ def _content_id(tree: Tree, path: str) -> str:
 
 
 def content_renames(before: Tree, after: Tree, changed: set[str]) -> dict[str, str]:
-    """Files that vanished on one side and appear with the same content elsewhere."""
-    gone = [p for p in changed if before.exists(p) and not after.exists(p)]
-    new = [p for p in changed if after.exists(p) and not before.exists(p)]
+    """Files that vanished on one side and appear with the same content elsewhere.
+
+    Boilerplate (`versions.tf`) has the same bytes in many directories: of the candidates, the
+    one with the same name whose path shares most with the old one, then the first by name, so
+    that the pairing never depends on the order of a set."""
+    gone = sorted(p for p in changed if before.exists(p) and not after.exists(p))
+    new = sorted(p for p in changed if after.exists(p) and not before.exists(p))
     if not gone or not new:
         return {}
     by_id: dict[str, list[str]] = {}
@@ -45,8 +49,14 @@ def content_renames(before: Tree, after: Tree, changed: set[str]) -> dict[str, s
     for p in gone:
         candidates = by_id.get(_content_id(before, p))
         if candidates:
-            same_name = [c for c in candidates if c.rpartition("/")[2] == p.rpartition("/")[2]]
-            target = (same_name or candidates)[0]
+            target = min(candidates, key=lambda c: _closeness(p, c))
             candidates.remove(target)
             out[p] = target
     return out
+
+
+def _closeness(old: str, new: str) -> tuple:
+    """Smaller is closer: the same file name, then the most path components in common."""
+    old_parts, new_parts = old.split("/"), new.split("/")
+    shared = len(set(old_parts[:-1]) & set(new_parts[:-1]))
+    return (old_parts[-1] != new_parts[-1], -shared, new)

@@ -6,6 +6,7 @@ whole list; an unknown name is a usage error in the CLI, never a silent fallback
 
 from __future__ import annotations
 
+import functools
 import importlib
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -31,6 +32,7 @@ class Report:
     root: str = "."  # what paths are relative to
     color: bool = False
     version: str = ""
+    docs_url: str = ""  # the rules page rule links point into; "" for the project's own
 
 
 # name -> module under iaclint.output; imported only when that format is asked for
@@ -44,6 +46,8 @@ FORMATTERS: dict[str, str] = {
     "agent": "agent",
     "dot": "dot",
 }
+
+LINKING = ("markdown", "sarif", "github")  # the formats that link to the rules' documentation
 
 
 def get_formatter(name: str) -> Callable[[Report], str]:
@@ -66,8 +70,30 @@ def render(result, fmt: str | None, color: bool = False) -> str:
 
     fmt = fmt or result.config.get("format") or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
     findings = [_printable(f) for f in result.findings]
-    report = Report(findings, result.summary, rule_infos() if fmt == "sarif" else [], _text(str(result.root)), color, __version__)
+    docs_url = result.config.get("docs_url") or os.environ.get("IACLINT_DOCS_URL") or (
+        project_docs_url() if fmt in LINKING else "")  # reading the package metadata costs a scan of sys.path
+    report = Report(findings, result.summary, rule_infos() if fmt == "sarif" else [], _text(str(result.root)), color,
+                    __version__, docs_url)
     return get_formatter(fmt)(report)
+
+
+@functools.lru_cache(maxsize=1)
+def project_docs_url() -> str:
+    """The rules page of the installed iaclint: its `Project-URL: Rules` (or the repository's
+    docs/rules.md), as declared in pyproject's [project.urls]; else the project's home."""
+    from importlib import metadata
+
+    try:
+        entries = metadata.metadata("iaclint").get_all("Project-URL") or []
+    except metadata.PackageNotFoundError:
+        entries = []
+    urls = {label.strip().lower(): url.strip() for label, _, url in (e.partition(",") for e in entries)}
+    if urls.get("rules"):
+        return urls["rules"]
+    for label in ("repository", "source", "homepage"):
+        if urls.get(label, "").startswith("https://github.com/"):
+            return urls[label].rstrip("/") + "/blob/main/docs/rules.md"
+    return ""  # the formatters' own default
 
 
 def _text(value):

@@ -45,7 +45,7 @@ def _lines(f: Finding) -> list[str]:
     why = _one_line(f.message).rstrip(".")
     fix = f.fix.strip() if f.fix else ""
     help_text = _one_line(f.help).rstrip(":") if f.help else ""
-    head = f"- {what} at {f.path}:{f.line}. Why: {why} ({f.rule})."
+    head = f"- {what} at {f.path}{f':{f.line}' if f.line > 0 else ''}. Why: {why} ({f.rule})."
     if fix and "\n" not in fix:
         return [f"{head} Fix: {fix}"]
     if fix:

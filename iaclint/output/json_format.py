@@ -27,6 +27,9 @@ def finding_dict(f) -> dict:
     }
     if f.fix:
         d["fix"] = f.fix
+    if f.before_path is not None:
+        d["before_path"] = f.before_path
+        d["before_line"] = f.before_line
     return d
 
 

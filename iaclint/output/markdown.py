@@ -71,7 +71,7 @@ def build(report: Report, max_bytes: int) -> str:
         out.append(block)
         used += _size(block)
         for finding in group:
-            row = _row(finding)
+            row = _row(finding, report.docs_url)
             if used + _size(row) + _TRUNCATION_ROOM > max_bytes:
                 full = True
                 break
@@ -95,15 +95,25 @@ _TRUNCATION_ROOM = 160  # bytes kept free for the "N more findings not shown" li
 
 
 def verdict(findings: list[Finding]) -> str:
-    """The bold first line: how many resources the change destroys or replaces."""
-    destroyed = {
-        (f.path, f.resource or (f.resources[0] if f.resources else id(f)))
-        for f in findings
-        if f.category in _DESTRUCTIVE
-    }
-    if destroyed:
-        what = _plural(len(destroyed), "resource")
-        return f"**iaclint: this change will destroy or replace {what}**"
+    """The bold first line: how many resources the change will destroy or replace, and, apart,
+    how many it may (note level: iaclint cannot tell, the plan can)."""
+
+    def key(f: Finding):
+        return (f.path, f.resource or (f.resources[0] if f.resources else id(f)))
+
+    destructive = [f for f in findings if f.category in _DESTRUCTIVE]
+    certain = {key(f) for f in destructive if f.severity is not Severity.NOTE}
+    maybe = {key(f): f for f in destructive if f.severity is Severity.NOTE and key(f) not in certain}
+    if certain or maybe:
+        parts = []
+        if certain:
+            parts.append(f"will destroy or replace {_plural(len(certain), 'resource')}")
+        if maybe:
+            what = f"{len(maybe)} more" if certain else _plural(len(maybe), "resource")
+            names = sorted({f.resource or ", ".join(f.resources) for f in maybe.values()} - {""})
+            shown = ", ".join(_code(n) for n in names[:5]) + (" ..." if len(names) > 5 else "")
+            parts.append(f"may destroy or replace {what}" + (f" ({shown})" if shown else ""))
+        return f"**iaclint: this change {', and '.join(parts)}**"
     if findings:
         return (
             "**iaclint: no resource found to be destroyed or replaced; "
@@ -128,19 +138,20 @@ def summary_line(report: Report) -> str:
     return f"iaclint: {', '.join(counts)} in {_plural(s.get('files', 0), 'file')}"
 
 
-def rule_doc_url(code: str, name: str) -> str:
-    """Link to the rule's heading `CODE name` in docs/rules.md (GitHub's heading anchor)."""
+def rule_doc_url(code: str, name: str, docs_url: str = "") -> str:
+    """Link to the rule's heading `CODE name` in docs/rules.md (GitHub's heading anchor), in
+    the rules page at `docs_url` (see `iaclint.output.docs_url`)."""
     anchor = re.sub(r"[^\w\- ]", "", f"{code} {name}".strip().lower()).replace(" ", "-")
-    return f"{DOCS_URL}#{anchor}"
+    return f"{(docs_url or DOCS_URL).split('#')[0]}#{anchor}"
 
 
-def _row(f: Finding) -> str:
+def _row(f: Finding, docs_url: str = "") -> str:
     # a rename lists [old, new] in `resources`: show "old → new"
     addresses = list(dict.fromkeys(a for a in (f.resources or [f.resource]) if a))
     if f.resource and f.resource not in addresses:
         addresses.insert(0, f.resource)
     resource = " → ".join(_code(a) for a in addresses) or "—"
-    rule = f"[{_cell(f.rule + ' ' + f.name)}]({rule_doc_url(f.rule, f.name)})"
+    rule = f"[{_cell(f.rule + ' ' + f.name)}]({rule_doc_url(f.rule, f.name, docs_url)})"
     where = _code(f"{f.path}:{f.line}" if f.line > 0 else f.path)
     return f"| {resource} | {rule} | {where} | {_cell(f.message)} | {_cell(f.help)} |\n"
 

@@ -31,13 +31,13 @@ _URI_UNSAFE = re.compile(r"[^A-Za-z0-9\-._~/]")
 
 
 def render(report: Report) -> str:
-    rules = [_rule(r) for r in report.rules]
+    rules = [_rule(r, report.docs_url) for r in report.rules]
     index = {r.code: i for i, r in enumerate(report.rules)}
     results = []
     for finding, basis in zip(report.findings, fingerprint_bases(report.findings)):
         if finding.rule not in index:  # not registered (a user pack?): describe it from the finding
             index[finding.rule] = len(rules)
-            rules.append(_rule(_info_from(finding)))
+            rules.append(_rule(_info_from(finding), report.docs_url))
         results.append(_result(finding, index[finding.rule], basis))
 
     driver: dict = {"name": "iaclint"}
@@ -72,14 +72,14 @@ def fingerprint_bases(findings: list[Finding]) -> list[str]:
     return bases
 
 
-def _rule(r: RuleInfo) -> dict:
+def _rule(r: RuleInfo, docs_url: str = "") -> dict:
     return {
         "id": r.code,
         "name": r.name,
         "shortDescription": {"text": r.summary},
         "fullDescription": {"text": r.summary},
         "help": {"text": r.doc, "markdown": r.doc},
-        "helpUri": rule_doc_url(r.code, r.name),
+        "helpUri": rule_doc_url(r.code, r.name, docs_url),
         "defaultConfiguration": {"level": r.severity},
         "properties": {
             "tags": [r.category, "iac"],
@@ -101,13 +101,13 @@ def _info_from(f: Finding) -> RuleInfo:
 
 def _result(f: Finding, rule_index: int, basis: str) -> dict:
     text = f"{f.message} — {f.help}" if f.help else f.message
-    start = max(f.line, 1)
-    region: dict = {"startLine": start, "startColumn": max(f.column, 1)}
-    if f.end_line is not None and f.end_line >= start:
-        region["endLine"] = f.end_line
-    location: dict = {
-        "physicalLocation": {"artifactLocation": _artifact(f.path), "region": region},
-    }
+    physical: dict = {"artifactLocation": _artifact(f.path)}
+    if f.line > 0:  # line 0: the file as a whole (a deleted file, a removal with no free line)
+        region: dict = {"startLine": f.line, "startColumn": max(f.column, 1)}
+        if f.end_line is not None and f.end_line >= f.line:
+            region["endLine"] = f.end_line
+        physical["region"] = region
+    location: dict = {"physicalLocation": physical}
     addresses = list(dict.fromkeys(a for a in [f.resource, *f.resources] if a))
     if addresses:
         location["logicalLocations"] = [

@@ -13,10 +13,11 @@ def render(report: Report) -> str:
     lines: list[str] = []
     for f in report.findings:
         sev = f.severity.value
+        where = f"{f.path}:{f.line}:{f.column}" if f.line > 0 else f.path
         if report.color:
-            head = f"{_BOLD}{f.path}:{f.line}:{f.column}:{_RESET} {f.rule} {_COLORS[sev]}[{sev}]{_RESET} {f.message}"
+            head = f"{_BOLD}{where}:{_RESET} {f.rule} {_COLORS[sev]}[{sev}]{_RESET} {f.message}"
         else:
-            head = f"{f.path}:{f.line}:{f.column}: {f.rule} [{sev}] {f.message}"
+            head = f"{where}: {f.rule} [{sev}] {f.message}"
         lines.append(head)
         if f.help:
             lines.append(f"  {_DIM if report.color else ''}help:{_RESET if report.color else ''} {f.help}")

@@ -83,6 +83,7 @@ class SourceIndex:
     def __init__(self, resources: dict[str, Resource] | None = None, comments: list | None = None) -> None:
         self.resources = resources or {}
         self.comments = comments or []  # (path, Pos, text) with "iaclint" in it
+        self.removed: set[str] = set()  # addresses whose position is one of the file before the change
 
     @classmethod
     def from_dir(cls, directory: str | Path, kind: str, result: PlanResult, prefix: str = "") -> "SourceIndex":
@@ -140,7 +141,10 @@ class SourceIndex:
                     if r is not None:
                         res[r.address] = r
             comments.extend(d.stack_comments)
-        return cls(res, comments)
+        index = cls(res, comments)
+        gone = {id(c.before) for d in diffs for c in d.changes if c.after is None and c.before is not None}
+        index.removed = {a for a, r in res.items() if id(r) in gone}
+        return index
 
     def find(self, address: str) -> Resource | None:
         key = strip_keys(address)
@@ -160,6 +164,8 @@ def locate(findings: list[Finding], result: PlanResult, index: SourceIndex) -> N
             pos = r.pos_of(attr) if attr else r.pos
             f.path, f.line, f.column = r.path, pos.line, pos.column
             f.end_line = pos.end_line if pos.end_line and pos.end_line >= pos.line else pos.line
+            if strip_keys(f.resource) in index.removed:  # the pipeline moves it to where it was removed
+                f.before_path, f.before_line = f.path, f.line
             continue
         if lines is None:
             lines = _plan_lines(result)

@@ -50,6 +50,7 @@ class BroadDeletion(Check):
                      "configuration (`import` blocks there) before deleting this one",
                 severity=Severity.NOTE,
                 resources=[r.address for r in gone],
+                removed=True,
             )
             return
         threshold = int(ctx.setting("broad_deletion_threshold", DEFAULT_THRESHOLD))
@@ -58,7 +59,9 @@ class BroadDeletion(Check):
         if threshold <= 0 or len(gone) < threshold:
             return
         gone.sort(key=lambda r: (r.path, r.pos.line))
-        first = gone[0]
+        # a removed block is where the reviewer sees red lines; a renamed one is still there
+        removed = {id(c.before) for c in diff.changes if c.kind is ChangeKind.REMOVED}
+        first = next((r for r in gone if id(r) in removed), gone[0])
         anchor = Location(diff.stack or ".", first.path, first.pos)
         names = ", ".join(r.address for r in gone[:5]) + (" ..." if len(gone) > 5 else "")
         where = f"module directory {diff.stack!r}" if first.language == "terraform" else f"stack {diff.stack!r}"
@@ -69,6 +72,7 @@ class BroadDeletion(Check):
             f"{len(gone)} resources are destroyed at once in {where}: {names}",
             help="split the removal into reviewed steps, or suppress with a reason if it is intended",
             resources=[r.address for r in gone],
+            removed=True,
         )
 
     def _planned(self, facts: PlanFacts, ctx: Context) -> Iterator[Finding]:

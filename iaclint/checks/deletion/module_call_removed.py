@@ -64,6 +64,7 @@ class ModuleCallRemoved(Check):
                 f"{call.address} is removed: {what}",
                 help=f"to keep its resources, use `removed {{ from = {call.address}  lifecycle {{ destroy = false }} }}`",
                 severity=severity,
+                removed=True,
             )
 
     def _planned(self, facts: PlanFacts, ctx: Context) -> Iterator[Finding]:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from iaclint.checks.common import removed_from
 from iaclint.engine.check import Check, Context, is_true
 from iaclint.core.model import Category, ChangeKind, Finding, Severity, StackDiff
 
@@ -42,9 +43,10 @@ class ProtectedResourceDeleted(Check):
                 # Pulumi keeps `protect` in its state: deleting a protected resource fails the update
                 continue
             yield self.finding(
-                r,
+                removed_from(diff, r),
                 f"{r.address} had `prevent_destroy = true` and is removed: Terraform does not protect a "
                 f"removed block, so it will be destroyed",
                 help=f"use `removed {{ from = {r.address}  lifecycle {{ destroy = false }} }}` to keep it, or remove "
                      f"prevent_destroy in a separate reviewed change first",
+                removed=True,
             )

@@ -2,10 +2,12 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from iaclint.checks.common import removed_from
 from iaclint.engine.check import Check, Context, is_true
 from iaclint.core.model import Category, ChangeKind, Finding, Severity, StackDiff
 from iaclint.core.facts import PlanFacts
 from iaclint.checks.planned import DELETE_REASONS, guard_on, planned
+from iaclint.core.addresses import module_of, strip_keys
 
 RETAINING = {"Retain", "RetainExceptOnCreate"}
 
@@ -54,28 +56,31 @@ class StatefulResourceDeleted(Check):
             policy = r.meta.get("deletion_policy")
             if r.language == "pulumi" and is_true(r.meta.get("retain_on_delete")):
                 yield self.finding(
-                    r,
+                    removed_from(diff, r),
                     f"{r.address} ({r.type}) is removed; `retain_on_delete` keeps it in the cloud, but it leaves "
                     f"the stack's management",
                     help="make sure this is intended; the retained resource keeps costing and must be managed by hand",
                     severity=Severity.WARNING,
+                    removed=True,
                 )
                 continue
             if r.language in ("cloudformation", "cdk") and policy in RETAINING:
                 yield self.finding(
-                    r,
+                    removed_from(diff, r),
                     f"{r.address} ({r.type}) is removed; its DeletionPolicy {policy} keeps the data, but the "
                     f"resource leaves the stack's management",
                     help="make sure this is intended; the retained resource keeps costing and must be managed by hand",
                     severity=Severity.WARNING,
+                    removed=True,
                 )
                 continue
             if r.language in ("cloudformation", "cdk") and policy == "Snapshot":
                 yield self.finding(
-                    r,
+                    removed_from(diff, r),
                     f"{r.address} ({r.type}) is removed and deleted; DeletionPolicy Snapshot keeps a final snapshot",
                     help="confirm the snapshot is enough; use DeletionPolicy: Retain to keep the resource itself",
                     severity=Severity.WARNING,
+                    removed=True,
                 )
                 continue
             how = ("`removal_policy=RemovalPolicy.RETAIN` (deploy it before removing the construct)" if r.language == "cdk"
@@ -83,9 +88,10 @@ class StatefulResourceDeleted(Check):
                    if r.language == "pulumi" else None) or (f"`removed {{ from = {r.address} lifecycle {{ destroy = false }} }}`" if r.language == "terraform"
                    else "DeletionPolicy: Retain (deploy it before removing the resource)")
             yield self.finding(
-                r,
+                removed_from(diff, r),
                 f"{r.address} ({r.type}) is removed: it will be destroyed with its data ({fact.value})",
                 help=f"to keep the data but stop managing it, use {how}; if it must go, back it up first",
+                removed=True,
             )
 
     def _planned(self, facts: PlanFacts, ctx: Context) -> Iterator[Finding]:
@@ -110,6 +116,15 @@ class StatefulResourceDeleted(Check):
             why = DELETE_REASONS.get(p.reason or "", "")
             yield planned(self, facts, p.address,
                           f"the plan destroys {p.address} ({p.type}){': ' + why if why else ''}, with its data ({fact.value}){guard}",
-                          help="to keep the data but stop managing it, use removed { lifecycle { destroy = false } }; "
-                               "if it must go, back it up first",
-                          extra={"action_reason": p.reason})
+                          help=_keep_help(p.address, p.reason), extra={"action_reason": p.reason})
+
+
+def _keep_help(address: str, reason: str | None) -> str:
+    """How to keep what a plan destroys: a `removed` block names what it forgets in `from`,
+    without instance keys; a lost instance is kept by its key, not by `removed`."""
+    if reason in ("delete_because_count_index", "delete_because_each_key"):
+        return ("to keep it, keep its index or key, or add a `moved` block to one that stays; "
+                "if it must go, back it up first")
+    whole = module_of(address) if reason == "delete_because_no_module" else strip_keys(address)
+    return (f"to keep the data but stop managing it, use `removed {{ from = {whole}  lifecycle {{ destroy = false }} }}`; "
+            "if it must go, back it up first")

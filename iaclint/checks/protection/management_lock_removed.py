@@ -41,6 +41,7 @@ class ManagementLockRemoved(Check):
                     change.before,
                     f"{r.address}: management lock removed; the resources it guarded can now be deleted",
                     help="keep the lock; remove it in its own reviewed change if needed",
+                    removed=True,
                 )
             elif change.kind is ChangeKind.MODIFIED and "lock_level" in change.changed_paths:
                 before = change.before.body.get("lock_level")

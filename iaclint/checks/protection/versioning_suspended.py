@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from iaclint.checks.common import MISSING, get_path
+from iaclint.checks.common import MISSING, fmt_value, get_path
 from iaclint.engine.check import Check, Context, is_true
 from iaclint.core.model import Category, ChangeKind, Finding, Severity, StackDiff
 
@@ -54,9 +54,11 @@ class VersioningSuspended(Check):
                             change.before,
                             f"{r.address} is removed: removing aws_s3_bucket_versioning suspends versioning on the bucket",
                             help="keep the resource with status = \"Enabled\"",
+                            removed=True,
                         )
                     continue
-                if change.kind not in (ChangeKind.MODIFIED, ChangeKind.MOVED):
+                # a rename too: with a `moved` block added, what remains is the suspension
+                if change.kind not in (ChangeKind.MODIFIED, ChangeKind.MOVED, ChangeKind.RENAMED):
                     continue
                 before_v = get_path(change.before.body, path)
                 after_v = get_path(change.after.body, path)
@@ -64,7 +66,8 @@ class VersioningSuspended(Check):
                     a = change.after
                     yield self.finding(
                         a,
-                        f"{a.address}: versioning turned off (`{path}` {'removed' if after_v is MISSING else 'changed'})",
+                        f"{a.address}: versioning turned off (`{path}` "
+                        f"{'removed' if after_v is MISSING else f'switched to {fmt_value(after_v)}'})",
                         help="keep versioning enabled; expire old versions with lifecycle rules instead",
                         pos=a.pos_of(path) if after_v is not MISSING else a.pos,
                     )

@@ -14,7 +14,10 @@ class ForceNewAttributeChanged(Check):
     """## What it does
     Flags a change to an attribute (or CloudFormation property) that the provider cannot update
     in place, so the resource is destroyed and created again. Values are evaluated as Terraform
-    evaluates them, and resources with `count`/`for_each` instance by instance. When a value
+    evaluates them, and resources with `count`/`for_each` instance by instance (an instance a
+    `moved` block carries to a new key against the one it moved from: a move keeps the object,
+    not its arguments, so `name = "q-${count.index}"` becoming `"q-${each.key}"` still replaces
+    it). When a value
     cannot be known (a variable without a value, an argument set where it was unset and the
     provider may compute it), the finding is a note: the resource *may* be replaced.
 
@@ -53,7 +56,7 @@ class ForceNewAttributeChanged(Check):
             facts = ctx.packs.force_new_keys(after.type)
             if not facts:
                 continue
-            per = _instance_hits(change.before, after, [f for f in sorted(facts) if not ignored(after, f)])
+            per = _instance_hits(change.before, after, [f for f in sorted(facts) if not ignored(after, f)], diff.moves)
             if per is not None:  # judged instance by instance, as Terraform expands them
                 if per:
                     yield self._instances_finding(ctx, change, per)
@@ -123,14 +126,16 @@ class ForceNewAttributeChanged(Check):
                 replaces=after.address,
             )
 
-    def _instances_finding(self, ctx: Context, change, per: dict[str, list[str]]) -> Finding:
+    def _instances_finding(self, ctx: Context, change, per: dict[str, tuple[str, list[str]]]) -> Finding:
         after = change.after
         keys = list(per)
-        attrs = sorted({h for hs in per.values() for h in hs})
-        first_key, first = keys[0], per[keys[0]][0]
-        b_v = get_path(change.before.meta["instances"][first_key], first)
+        attrs = sorted({h for _, hs in per.values() for h in hs})
+        first_key = keys[0]
+        was_key, (first, *_) = per[first_key]
+        b_v = get_path(change.before.meta["instances"][was_key], first)
         a_v = get_path(after.meta["instances"][first_key], first)
-        detail = f" ({after.address}{first_key}: {_change(change, first, b_v, a_v)})"
+        moved = f" (moved from {change.before.address}{was_key})" if was_key != first_key else ""
+        detail = f" ({after.address}{first_key}{moved}: {_change(change, first, b_v, a_v)})"
         names = ", ".join(f"`{h}`" for h in attrs)
         return self.finding(
             after,
@@ -185,24 +190,32 @@ def _fmt_instances(keys: list[str]) -> str:
     return ", ".join(keys[:5]) + (" ..." if len(keys) > 5 else "")
 
 
-def _instance_hits(before, after, hits: list[str]) -> dict[str, list[str]] | None:
-    """Instance key -> the force-new arguments that certainly change for it, comparing the
-    instances both sides have (`[0]`, `["a"]`); None when the instances are not known on both
-    sides (the resource is then judged as a whole)."""
+def _instance_hits(before, after, hits: list[str], moves: dict[str, str]) -> dict[str, tuple[str, list[str]]] | None:
+    """Instance key after -> (its key before, the force-new arguments that certainly change for
+    it), comparing the instances both sides have (`[0]`, `["a"]`) and those a `moved` block
+    carries from one key to another (`[0]` -> `["a"]`: the same object, whose `name` may still
+    change); None when the instances are not known on both sides (the resource is then judged
+    as a whole)."""
     from iaclint.core.diff import changed_paths
 
     bi, ai = before.meta.get("instances"), after.meta.get("instances")
     if not isinstance(bi, dict) or not isinstance(ai, dict):
         return None
-    out: dict[str, list[str]] = {}
-    for key in sorted(bi.keys() & ai.keys()):
-        paths = changed_paths(bi[key], ai[key])
+    pairs = {key: key for key in bi if key in ai}
+    for was in bi:
+        now = moves.get(before.address + was, "")
+        if now.startswith(after.address + "[") and now[len(after.address):] in ai:
+            pairs[now[len(after.address):]] = was
+    out: dict[str, tuple[str, list[str]]] = {}
+    for key in sorted(pairs):
+        b, a = bi[pairs[key]], ai[key]
+        paths = changed_paths(b, a)
         mine = [h for h in hits if any(
-            (p == h or p.startswith(h + ".")) and certainly_changed(get_path(bi[key], p), get_path(ai[key], p))
-            and not _zero_for_unset(bi[key], ai[key], p)
+            (p == h or p.startswith(h + ".")) and certainly_changed(get_path(b, p), get_path(a, p))
+            and not _zero_for_unset(b, a, p)
             for p in paths)]
         if mine:
-            out[key] = mine
+            out[key] = (pairs[key], mine)
     return out
 
 
@@ -240,5 +253,13 @@ def _help(language: str, hits: list[str]) -> str:
     if language == "cloudformation":
         return ("keep the old value; if a new resource is intended, add it under a new logical ID, migrate, "
                 "then remove the old one (set DeletionPolicy: Retain or Snapshot first)")
+    if language == "cdk":
+        return ("keep the old value; if a new resource is intended, add it under a new construct id, migrate, "
+                "then remove the old one (set `removal_policy=RemovalPolicy.RETAIN` first)")
+    if language == "pulumi":
+        # Pulumi already creates the replacement before deleting the old one (unless
+        # delete_before_replace): Terraform's create_before_destroy means nothing here
+        return ("keep the old value; if a new resource is intended, declare it beside the old one under a new "
+                "name, migrate, then remove the old one; `protect=True` makes Pulumi refuse the replacement")
     return ("keep the old value; if a new resource is intended, create it beside the old one and migrate, or add "
             "`lifecycle { create_before_destroy = true }` for stateless resources")

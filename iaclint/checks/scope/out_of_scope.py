@@ -67,6 +67,7 @@ class OutOfScope(Check):
                 help=f"revert this edit and make it in its own change, or declare it: --scope '{outside.address}'",
                 resources=addresses,
                 extra={"scope": list(patterns), "action": verb},
+                removed=change.after is None,
             )
 
     @staticmethod

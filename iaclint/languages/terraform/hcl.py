@@ -80,6 +80,8 @@ def parse(data: bytes) -> HclFile:
     too_deep = _scan(root, out.comments, out.errors)
     if b"\r" in data:
         _lone_carriage_returns(data, root, out.errors)
+    if out.errors:
+        out.errors = _conflict_markers(data) or out.errors
     if body is not None and not too_deep:
         out.blocks = [_block(c) for c in body.children if c.type == "block"]
         for c in body.children:
@@ -104,6 +106,21 @@ def _lone_carriage_returns(data: bytes, root, errors: list) -> None:
         errors.append((Pos(row + 1, m.start() - data.rfind(b"\n", 0, m.start())), "syntax error: a carriage return "
                        "not followed by a newline is not a valid character"))
         return
+
+
+_CONFLICT_MARKER = re.compile(rb"^(<{7}|={7}|>{7}|\|{7})(?:[ \t].*)?\r?$", re.M)
+
+
+def _conflict_markers(data: bytes) -> list[tuple[Pos, str]]:
+    """An unresolved git merge conflict, said as such: the syntax errors it causes name some
+    unrelated token. Only asked of a file that does not parse (a heredoc may hold `=======`)."""
+    out = []
+    for m in _CONFLICT_MARKER.finditer(data):
+        line = data.count(b"\n", 0, m.start()) + 1
+        marker = m.group(1).decode()
+        out.append((Pos(line, 1, line), f"merge conflict marker `{marker}`: the file still holds an unresolved "
+                                        f"merge conflict"))
+    return out[:1] if out else []
 
 
 # `1e3` is a valid HCL number, but tree-sitter-hcl only reads an exponent after a fraction

@@ -140,10 +140,10 @@ def _terraform(before: Tree, after: Tree, changed: set[str], renames: dict[str, 
     roots_before = _roots_for({d for d in touched if d in before_dirs}, b_graph)
     # a root that moved is compared under its new name
     pairs: dict[str, tuple[str | None, str | None]] = {}
-    for r in roots_after:
+    for r in sorted(roots_after):
         old = reverse_moves.get(r, r)
         pairs[r] = (old if old in before_dirs else None, r)
-    for r in roots_before:
+    for r in sorted(roots_before):
         new = dir_moves.get(r, r)
         if new in pairs:
             continue
@@ -268,6 +268,7 @@ def _stack_diff(stack: str, b_mod, a_mod, changed: set[str], result: Loaded) -> 
         before_resources=before_res,  # what a removed or re-keyed module call destroys
         after_resources=after_res,  # every resource of the stack after the change (IAC107)
         moved_from=set(moved),
+        moves=dict(moved),
         changed_files=changed,
         stack_comments=comments,
     )

@@ -1,0 +1,134 @@
+"""A finding about a removed resource, moved to where a reviewer sees it removed.
+
+Its block is gone from the new file, so the old line number there points at whatever now sits
+on that line, often another resource: an annotation on it sends the reviewer to the wrong
+block. The old position is mapped through the change to the line of the new file where the
+removed lines were (the red lines of the diff), outside every block still there; the old path
+and line stay in the finding (`before_path`, `before_line`). A deleted file has no new line:
+the finding names the deleted path, at line 0 (a file-level annotation).
+"""
+
+from __future__ import annotations
+
+import difflib
+from bisect import bisect_right
+
+from iaclint.core.model import Finding
+
+NO_LINE = 0
+NEAR = 8  # lines from the removal within which a free line still shows it
+
+
+def relocate_removed(findings: list[Finding], before, after, renames: dict[str, str], diffs) -> None:
+    """Rewrites, in place, the findings whose position is one of the file before the change."""
+    if not any(f.before_path is not None for f in findings):
+        return
+    spans = _blocks_after(diffs)
+    maps: dict[tuple[str, str], list | None] = {}
+    for f in findings:
+        if f.before_path is None or (f.path, f.line) != (f.before_path, f.before_line):
+            continue
+        new_path = renames.get(f.path, f.path)
+        if not after.exists(new_path):
+            new_path = _successor(f.path, diffs) or new_path
+        if not after.exists(new_path):
+            _at_file(f, f.path, f"the whole file {f.path} is deleted; it was at line {f.before_line}")
+            continue
+        key = (f.path, new_path)
+        if key not in maps:
+            maps[key] = _opcodes(before, after, f.path, new_path)
+        opcodes = maps[key]
+        if opcodes is None:
+            _at_file(f, new_path, f"removed from this file; it was at {f.before_path}:{f.before_line}")
+            continue
+        index, kept = _where_removed(opcodes, f.line)
+        if kept:
+            # the block's text is still there (a module no longer called, a construct no longer
+            # reached): it is the place to look, and nothing was removed at it
+            f.path, f.line, f.end_line = new_path, index + 1, index + 1
+            continue
+        line = _free_line(index, _new_length(opcodes), spans.get(new_path, []))
+        if line is None:
+            _at_file(f, new_path, f"removed from this file; it was at {f.before_path}:{f.before_line}")
+            continue
+        f.path, f.line, f.column, f.end_line = new_path, line, 1, line
+        f.message += f" (removed here; it was at {f.before_path}:{f.before_line})"
+
+
+def _successor(path: str, diffs) -> str | None:
+    """The file most of a vanished file's other resources went to: a rename with edits, which
+    only git's rename detection (not two directories) would have named."""
+    went: dict[str, int] = {}
+    for diff in diffs:
+        for address, r in diff.before_resources.items():
+            now = diff.after_resources.get(address)
+            if r.path == path and now is not None and now.path != path:
+                went[now.path] = went.get(now.path, 0) + 1
+    if not went:
+        return None
+    return min(went, key=lambda p: (-went[p], p))
+
+
+def _at_file(f: Finding, path: str, why: str) -> None:
+    f.path, f.line, f.column, f.end_line = path, NO_LINE, NO_LINE, NO_LINE
+    f.message += f" ({why})"
+
+
+def _blocks_after(diffs) -> dict[str, list[tuple[int, int]]]:
+    """The line spans of every resource the new files still declare, by path."""
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for diff in diffs:
+        for r in diff.after_resources.values():
+            end = r.pos.end_line if r.pos.end_line and r.pos.end_line >= r.pos.line else r.pos.line
+            spans.setdefault(r.pos.path or r.path, []).append((r.pos.line, end))
+    return spans
+
+
+def _lines(tree, path: str) -> list[str] | None:
+    try:
+        return tree.read(path).decode("utf-8", errors="replace").splitlines()
+    except Exception:  # noqa: BLE001 - too large or unreadable: reported where it is parsed
+        return None
+
+
+def _opcodes(before, after, old_path: str, new_path: str) -> list | None:
+    old, new = _lines(before, old_path), _lines(after, new_path)
+    if not old or new is None:
+        return None
+    # autojunk (difflib's default): a line as common as `}` does not anchor a match in a large
+    # file, which keeps this fast and aligns blocks by their distinctive lines
+    return difflib.SequenceMatcher(None, old, new).get_opcodes()
+
+
+def _new_length(opcodes) -> int:
+    return opcodes[-1][4] if opcodes else 0
+
+
+def _where_removed(opcodes, old_line: int) -> tuple[int, bool]:
+    """The new file's 0-based index before which the old line's text went, and whether the
+    text is still there (at that index)."""
+    i = old_line - 1
+    starts = [op[1] for op in opcodes]
+    tag, i1, i2, j1, j2 = opcodes[max(bisect_right(starts, i) - 1, 0)]
+    if tag == "equal" and i < i2:
+        return j1 + (i - i1), True
+    return j1, False
+
+
+def _free_line(index: int, length: int, blocks: list[tuple[int, int]]) -> int | None:
+    """The line just after the removed lines, or the nearest line inside no remaining block.
+
+    A line far from the removal would send the reviewer elsewhere again: then there is none
+    (a JSON template's blocks touch each other)."""
+    if length == 0:
+        return None
+    first = min(index + 1, length)
+
+    def free(line: int) -> bool:
+        return not any(start <= line <= end for start, end in blocks)
+
+    for distance in range(NEAR):
+        for line in (first + distance, first - 1 - distance):
+            if 1 <= line <= length and free(line):
+                return line
+    return None
