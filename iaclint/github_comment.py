@@ -31,6 +31,7 @@ PER_PAGE = 100
 MAX_PAGES = 50  # 5,000 comments: a pull request with more is not worth reading through
 TIMEOUT = 30  # seconds per request
 API_VERSION = "2022-11-28"
+COMMENT_LIMIT = 65_536  # GitHub refuses a longer comment body
 DEFAULT_API = "https://api.github.com"
 
 
@@ -136,6 +137,9 @@ def sync(client: Client, report: str | None, marker: str = MARKER) -> str:
         client.delete(keep["id"])
         return f"clean: removed the iaclint comment ({keep.get('html_url', keep['id'])})"
     body = f"{marker}\n{report}"
+    if len(body) > COMMENT_LIMIT:  # the report was sized for the limit before the marker was added
+        note = "\n\n_Cut to fit GitHub's comment limit; the job summary has the whole report._"
+        body = body[: COMMENT_LIMIT - len(note)].rsplit("\n", 1)[0] + note
     if keep is None:
         made = client.create(body) or {}
         return f"posted the iaclint comment ({made.get('html_url', made.get('id', 'new'))})"

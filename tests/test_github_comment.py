@@ -164,3 +164,11 @@ def test_the_module_is_standard_library_only_and_imports_nothing_of_iaclint():
     names = {a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
     names |= {n.module.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
     assert names <= {"__future__", "argparse", "json", "os", "sys", "urllib", "dataclasses", "typing"}, names
+
+
+def test_a_report_at_the_limit_still_fits_with_the_marker(api, event, tmp_path):
+    report = "\n".join("| row |" + "x" * 90 for _ in range(github_comment.COMMENT_LIMIT // 97 + 10))
+    code, _ = _post(api, event, tmp_path, report)
+    body = api.comments[0]["body"]
+    assert code == 0 and body.startswith(MARKER) and len(body) <= github_comment.COMMENT_LIMIT
+    assert body.endswith("the job summary has the whole report._")

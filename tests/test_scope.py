@@ -130,3 +130,12 @@ def test_a_plan_neither_confirms_nor_refutes_the_scope(tmp_path):
     (tmp_path / "plan.json").write_text(json.dumps(plan), encoding="utf-8")
     result = run_cli(["diff", *trees, "--plan", tmp_path / "plan.json", "--format", "json", "--scope", "aws_s3_bucket.*"])
     assert [f["rule"] for f in json.loads(result.stdout)["findings"]] == ["IAC410"], result.stderr
+
+
+def test_a_long_scope_is_named_in_short(tmp_path):
+    trees = _trees(tmp_path, {"main.tf": QUEUE}, {"main.tf": QUEUE.replace('"jobs"\n}', '"jobs"\n  delay_seconds = 5\n}')})
+    scope_file = tmp_path / "scope.txt"
+    scope_file.write_text("".join(f"aws_s3_bucket.b{i}\n" for i in range(300)), encoding="utf-8")
+    doc = json.loads(run_cli(["diff", *trees, "--format", "json", "--scope-file", scope_file]).stdout)
+    (finding,) = doc["findings"]
+    assert "`aws_s3_bucket.b4` and 295 more)" in finding["message"] and "b5`" not in finding["message"]

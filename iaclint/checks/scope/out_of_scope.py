@@ -49,7 +49,7 @@ class OutOfScope(Check):
         patterns = ctx.setting("scope", None)
         if patterns is None or isinstance(diff.facts, PlanFacts):
             return  # no scope declared; a plan's verdicts are on the resources the source change already named
-        shown = ", ".join(f"`{p}`" for p in patterns) or "nothing"
+        shown = _shown(patterns)
         for change in diff.changes:
             verb = self._verb(change, ctx)
             if verb is None:
@@ -88,3 +88,14 @@ class OutOfScope(Check):
         if found is not None and found.severity is not Severity.NOTE:
             return "replaced"
         return "changed"
+
+
+SHOWN_GLOBS = 5  # a scope file may hold hundreds of globs: each message names only the first few
+
+
+def _shown(patterns: list[str]) -> str:
+    if not patterns:
+        return "nothing"
+    head = ", ".join(f"`{p}`" for p in patterns[:SHOWN_GLOBS])
+    rest = len(patterns) - SHOWN_GLOBS
+    return head + (f" and {rest} more" if rest > 0 else "")
