@@ -139,3 +139,15 @@ def test_a_long_scope_is_named_in_short(tmp_path):
     doc = json.loads(run_cli(["diff", *trees, "--format", "json", "--scope-file", scope_file]).stdout)
     (finding,) = doc["findings"]
     assert "`aws_s3_bucket.b4` and 295 more)" in finding["message"] and "b5`" not in finding["message"]
+
+
+def test_a_cascade_is_out_of_scope_unless_declared():
+    """The resources IAC107 finds replaced with an in-scope root are replaced by the change too."""
+    folder = CASES / "tf-cascade-outside-scope"
+    scope = json.loads((folder / "options.json").read_text())["scope"]
+    out = [f for f in lint_trees(folder / "before", folder / "after", scope=scope) if f.rule == "IAC410"]
+    assert sorted(f.resource for f in out) == ["aws_db_instance.orders", "aws_instance.web", "aws_security_group.db"]
+    assert all("is destroyed with aws_vpc.main (IAC107)" in f.message for f in out)
+    declared = scope + ["aws_security_group.db", "aws_instance.web", "aws_db_instance.*"]
+    found = lint_trees(folder / "before", folder / "after", scope=declared)
+    assert "IAC410" not in {f.rule for f in found} and "IAC107" in {f.rule for f in found}

@@ -17,6 +17,9 @@ class Context:
     # The replacements found so far in the stack being checked (address after the change ->
     # the finding), filled by the runner as the replacement rules run: the cascade reads them.
     replaced: dict[str, Finding] = field(default_factory=dict)
+    # The dependents IAC107 found replaced with a root (dependent address -> root), filled by
+    # that rule as it runs: the declared scope (IAC410) counts them as replaced by the change.
+    cascaded: dict[str, str] = field(default_factory=dict)
 
     def setting(self, name: str, default: Any) -> Any:
         return self.settings.get(name, default)

@@ -31,6 +31,7 @@ def run_checks(diffs: list[StackDiff], ctx: Context, rules: list[type[Check]] | 
     for diff in diffs:
         stack_findings: list[Finding] = []
         ctx.replaced = {}
+        ctx.cascaded = {}
         for rule in rules or RULES:
             for f in rule().run(diff, ctx):
                 stack_findings.append(f)

@@ -80,6 +80,7 @@ class ReplacementCascade(Check):
                     stateful.append(dep_addr)
                 if dep_addr in roots:
                     continue  # its own finding says why it is replaced
+                ctx.cascaded.setdefault(dep_addr, root)
                 via = " → ".join(chain(cascade, dep_addr))
                 if cascade.deleted and parent == root:
                     msg = (f"{dep_addr} refers to {root} in `{ref.attr}`, but this change deletes {root}: "

@@ -11,7 +11,8 @@ class OutOfScope(Check):
     """## What it does
     When the change declares its scope (`iaclint diff --scope GLOB`, `--scope-file FILE`, the MCP
     tools' `scope` argument), flags every resource the change creates, changes, replaces or
-    removes that no glob of the scope names. Globs match Terraform addresses
+    removes that no glob of the scope names, including one it replaces only through a cascade
+    (IAC107). Globs match Terraform addresses
     (`module.app.*`), CloudFormation logical IDs and, for CDK, logical IDs or construct paths
     (`Storage/Orders`). Without a declared scope the rule is silent.
 
@@ -50,7 +51,10 @@ class OutOfScope(Check):
         if patterns is None or isinstance(diff.facts, PlanFacts):
             return  # no scope declared; a plan's verdicts are on the resources the source change already named
         shown = _shown(patterns)
+        reported: set[str] = set()
         for change in diff.changes:
+            if change.after is not None:
+                reported.add(change.after.address)
             verb = self._verb(change, ctx)
             if verb is None:
                 continue
@@ -69,6 +73,17 @@ class OutOfScope(Check):
                 extra={"scope": list(patterns), "action": verb},
                 removed=change.after is None,
             )
+        # untouched in the source, yet destroyed: replaced with a resource the change replaces
+        for dep, root in sorted(ctx.cascaded.items()):
+            r = diff.after_resources.get(dep)
+            if dep in reported or r is None or in_scope(r, patterns):
+                continue
+            yield self.finding(
+                r,
+                f"{dep} ({r.type}) is destroyed with {root} (IAC107), outside the declared scope ({shown})",
+                help=f"avoid the replacement of {root}, or declare what it takes down: --scope '{dep}'",
+                extra={"scope": list(patterns), "action": "destroyed", "root": root},
+            )
 
     @staticmethod
     def _verb(change, ctx: Context) -> str | None:
@@ -82,6 +97,8 @@ class OutOfScope(Check):
             return "removed from management"
         if kind is ChangeKind.RENAMED:
             return "renamed (destroyed and re-created)"
+        if change.after is not None and change.after.address in ctx.cascaded:
+            return f"destroyed with {ctx.cascaded[change.after.address]} (IAC107)"
         if not change.changed_paths:
             return None  # a move with nothing else changed: the same object under a new name
         found = ctx.replaced.get(change.after.address) if change.after is not None else None
