@@ -26,6 +26,7 @@ class Category(str, enum.Enum):
     PROTECTION = "protection-removed"
     DELETION = "deletion"
     PARSE_ERROR = "parse-error"
+    COMMAND = "destructive-command"  # a command an agent is about to run (`iaclint check-command`)
 
 
 @dataclass(frozen=True)

@@ -81,6 +81,9 @@ def verdict(findings: list[Finding]) -> str:
         for f in findings
         if f.category in _DESTRUCTIVE
     }
+    commands = [f for f in findings if f.category is Category.COMMAND]
+    if commands:  # a command is judged, not a change: it has no resources of its own
+        return f"**iaclint: this command is destructive ({_plural(len(commands), 'finding')})**"
     if destroyed:
         what = _plural(len(destroyed), "resource")
         return f"**iaclint: this change will destroy or replace {what}**"
