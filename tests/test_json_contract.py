@@ -93,10 +93,13 @@ def test_the_spread_of_changes_covers_every_category_and_severity(tmp_path):
 
 
 def other_reports(tmp_path) -> list[dict]:
-    """Reports of the commands that judge something other than a change: a command line."""
+    """Reports of what a source change cannot show: a command line, a plan's drift."""
     command = run_cli(["check-command", "--format", "json", "--shell", "cd infra && terraform destroy"], cwd=tmp_path)
     assert command.exit_code == 1, command.output
-    return [json.loads(command.stdout)]
+    drift = run_cli(["plan", Path(__file__).parent / "data" / "plan" / "terraform" / "drift.json", "--format", "json"],
+                    cwd=tmp_path)
+    assert drift.exit_code == 1, drift.output
+    return [json.loads(command.stdout), json.loads(drift.stdout)]
 
 
 def test_reports_of_other_commands_validate(tmp_path):

@@ -84,13 +84,15 @@ class CommandFacts:
 
 @dataclass
 class Drift:
-    """A resource the plan found changed (or deleted) outside Terraform: `resource_drift`."""
+    """A resource the plan found changed or deleted outside Terraform (`resource_drift`), beside
+    what the apply then does to it. Attribute paths only: a drifted value is never kept."""
 
     address: str
     type: str
-    deleted: bool  # gone outside Terraform: the apply creates it again
-    paths: list[str] = field(default_factory=list)  # attributes whose refreshed value differs, no values
-    reverted: bool = True  # the apply writes the configuration's value back (False: the plan keeps the drift)
+    deleted: bool  # gone outside Terraform
+    paths: list[list] = field(default_factory=list)  # attributes whose refreshed value differs (path steps)
+    planned_action: str | None = None  # the apply's action on it: update, no-op, create, replace, delete
+    planned_paths: list[list] = field(default_factory=list)  # attributes the apply changes (known after apply too)
 
 
 @dataclass

@@ -9,6 +9,7 @@ from iaclint.checks.command.protection_disabled_command import ProtectionDisable
 from iaclint.checks.command.replace_command import ReplaceCommand
 from iaclint.checks.command.state_removal_command import StateRemovalCommand
 from iaclint.checks.command.unreviewed_apply_command import UnreviewedApplyCommand
+from iaclint.checks.drift.drift_reverted import DriftReverted
 from iaclint.checks.deletion.broad_deletion import BroadDeletion
 from iaclint.checks.deletion.instances_removed import InstancesRemoved
 from iaclint.checks.deletion.module_call_removed import ModuleCallRemoved
@@ -76,6 +77,8 @@ RULES: list[type[Check]] = [
     DestructiveSqlCommand,
     ProtectionDisabledCommand,
     UnreviewedApplyCommand,
+    # what a plan reverts or re-creates of the changes made outside Terraform (resource_drift)
+    DriftReverted,
 ]
 
 BY_CODE = {r.code: r for r in RULES}
