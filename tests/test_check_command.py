@@ -151,6 +151,15 @@ TABLE: list[tuple[str, list[str]]] = [
     ("ls -la # terraform destroy", []),
     ("printf '%s' 'aws s3 rb s3://x --force'", []),
     ("bash deploy.sh", []),
+    ("aws s3 rm s3://invoices/2024 --recursive --dryrun", []),
+    ("kubectl delete namespace payments --dry-run=client", []),
+    ("kubectl delete namespace payments --dry-run=none", ["IAC404"]),
+    ("pulumi destroy --preview-only", []),
+    ("terraform destroy -help", []),
+    ("aws rds delete-db-instance help", []),
+    ("find . -name '*.tf' -execdir terraform destroy -auto-approve \\;", ["IAC401"]),
+    ("find . -name '*.tf' -print", []),
+    ("env -S 'terraform destroy'", ["IAC401"]),
     ("", []),
 ]
 
@@ -162,6 +171,14 @@ def test_command_table(line, rules):
     for f in result.findings:
         assert (f.path, f.line) == ("<command>", 1)
         assert f.message.startswith("`") and f.help
+
+
+def test_every_command_rule_fires_in_the_table():
+    from iaclint.core.model import Category
+    from iaclint.engine.registry import RULES
+
+    fired = {code for _, rules in TABLE for code in rules}
+    assert {r.code for r in RULES if r.category is Category.COMMAND} <= fired
 
 
 def test_the_table_is_large_and_pairs_destructive_commands_with_read_only_ones():
@@ -233,6 +250,9 @@ def test_argv_mode_and_exit_codes(tmp_path):
     doc = json.loads(run_cli(["check-command", "--format", "json", "--shell", "terraform destroy"], cwd=tmp_path).stdout)
     (finding,) = doc["findings"]
     assert finding["category"] == "destructive-command" and finding["path"] == "<command>"
+    assert doc["summary"]["commands"] == 1
+    chain = run_cli(["check-command", "--shell", "terraform fmt && terraform plan | tee plan.txt"], cwd=tmp_path)
+    assert chain.stdout.strip().endswith("in 3 commands")
 
 
 def test_usage_errors_are_one_line(tmp_path):

@@ -54,4 +54,6 @@ def judge(opts, line: str | None = None, argv: list[str] | None = None):
     rules = [r for r in RULES if r.category is Category.COMMAND]
     findings += run_checks([diff], Context(packs=_packs(cfg)), rules)
     findings = finalize(findings, selection)
-    return LintResult(findings, summarize(findings, 0, 0, 0), cwd, cfg, diff)
+    summary = summarize(findings, 0, 0, 0)
+    summary["commands"] = len(found)  # the programs the line runs, each judged
+    return LintResult(findings, summary, cwd, cfg, diff)

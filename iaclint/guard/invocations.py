@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+import shlex
 
 from iaclint.core.facts import Invocation
 from iaclint.guard.redact import shown
@@ -53,6 +54,7 @@ _WRAPPERS: dict[str, tuple[set[str], int]] = {
 _SSH_VALUES = {"-b", "-c", "-D", "-E", "-e", "-F", "-I", "-i", "-J", "-L", "-l", "-m", "-O", "-o", "-p", "-Q", "-R",
                "-S", "-W", "-w", "-B"}
 _EXEC_VALUES = {"-e", "--env", "-u", "--user", "-w", "--workdir", "--env-file", "--detach-keys"}
+_FIND_EXEC = {"-exec", "-execdir", "-ok", "-okdir"}
 ALIASES = {"aws-cdk": "cdk", "opentofu": "tofu", "mariadb": "mysql"}
 
 
@@ -105,6 +107,11 @@ def _resolve(seg: Segment, words: list[str], depth: int, cwd: str | None):
         if program == "ssh":
             yield from _ssh(seg, args, depth)
             return
+        if program == "find" and _FIND_EXEC & set(args):
+            start = next(i for i, a in enumerate(args) if a in _FIND_EXEC) + 1
+            end = next((i for i in range(start, len(args)) if args[i] in (";", "+")), len(args))
+            words = args[start:end]
+            continue
         if program in ("kubectl", "oc") and args[:1] == ["exec"] and "--" in args:
             words = args[args.index("--") + 1:]
             continue
@@ -139,6 +146,13 @@ def _unwrap(wrapper: str, args: list[str]) -> list[str]:
         operands -= 1 if wrapper in ("direnv", "aws-vault") else 0
         if wrapper in ("op", "doppler"):
             operands = 0
+    if wrapper == "env":
+        for i, a in enumerate(args):
+            if a in ("-S", "--split-string") and i + 1 < len(args):
+                return shlex.split(args[i + 1]) + _after_operands(args[i + 2:], values, 0)
+            if a.startswith(("-S", "--split-string=")) and a not in ("-S", "--split-string"):
+                return shlex.split(a.split("=", 1)[1] if a.startswith("--") else a[2:]) + \
+                    _after_operands(args[i + 1:], values, 0)
     if wrapper == "npx" and "-c" in args:  # npx -c "cmd string"
         i = args.index("-c")
         return ["sh", "-c", *args[i + 1: i + 2]]

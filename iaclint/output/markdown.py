@@ -108,6 +108,8 @@ def summary_line(report: Report) -> str:
         if n is None:
             n = sum(1 for f in report.findings if f.severity == severity)
         counts.append(_plural(n, word))
+    if "commands" in s:  # `check-command`: programs judged, not files read
+        return f"iaclint: {', '.join(counts)} in {_plural(s['commands'], 'command')}"
     return f"iaclint: {', '.join(counts)} in {_plural(s.get('files', 0), 'file')}"
 
 

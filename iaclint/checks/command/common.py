@@ -19,7 +19,23 @@ TERRAFORM = {"terraform", "tofu", "terragrunt"}
 
 
 def invocations(diff: StackDiff) -> list[Invocation]:
-    return diff.facts.invocations if isinstance(diff.facts, CommandFacts) else []
+    """The programs of a command line that do something: a dry run or a help page changes nothing."""
+    if not isinstance(diff.facts, CommandFacts):
+        return []
+    return [inv for inv in diff.facts.invocations if not rehearsal(inv)]
+
+
+def rehearsal(inv: Invocation) -> bool:
+    """`--dryrun`, `--dry-run` (not kubectl's `--dry-run=none`), `pulumi destroy --preview-only`, `--help`."""
+    for a in inv.args:
+        name, _, value = a.partition("=")
+        if name in ("--dryrun", "--dry-run") and value.lower() != "none":
+            return True
+        if a in ("--help", "--preview-only"):
+            return True
+        if inv.program in TERRAFORM and a in ("-help", "-h"):
+            return True
+    return inv.program in ("aws", "gcloud", "az") and inv.args[-1:] in (["help"], ["-h"])
 
 
 def command_finding(check: Check, inv: Invocation, target: str, message: str, help: str, *,

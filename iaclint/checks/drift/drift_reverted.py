@@ -6,7 +6,6 @@ from iaclint.checks.planned import planned
 from iaclint.core.facts import PlanFacts
 from iaclint.core.model import Category, Finding, Severity, StackDiff
 from iaclint.engine.check import Check, Context
-from iaclint.plan.model import fmt_path
 
 SHOWN_PATHS = 8  # attributes named in a message; the rest are counted
 
@@ -45,6 +44,8 @@ class DriftReverted(Check):
             yield from self._planned(diff.facts, ctx)
 
     def _planned(self, facts: PlanFacts, ctx: Context) -> Iterator[Finding]:
+        from iaclint.plan.model import fmt_path  # here: the registry is imported by check-command, which reads no plan
+
         for d in facts.drift:
             if d.deleted:
                 if d.planned_action != "create":
