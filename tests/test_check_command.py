@@ -41,6 +41,8 @@ TABLE: list[tuple[str, list[str]]] = [
     ("terraform state show aws_db_instance.orders", []),
     ("terraform workspace delete staging", ["IAC403"]),
     ("terraform workspace list", []),
+    ("rm -f terraform.tfstate terraform.tfstate.backup", ["IAC403"]),
+    ("rm -rf .terraform/providers", []),
     ("terraform apply -auto-approve", ["IAC407"]),
     ("terraform apply plan.tfplan", []),
     ("terraform apply -auto-approve plan.tfplan", []),
@@ -203,6 +205,11 @@ def test_the_table_is_large_and_pairs_destructive_commands_with_read_only_ones()
 def test_severities(line, severity):
     (finding,) = judge(RunOptions(no_config=True), line).findings
     assert finding.severity.value == severity
+
+
+def test_a_comment_is_not_quoted():
+    (f,) = judge(RunOptions(no_config=True), "terraform destroy # token=abc").findings
+    assert f.message.startswith("`terraform destroy`") and "abc" not in f.message
 
 
 def test_messages_name_the_target_and_the_directory():

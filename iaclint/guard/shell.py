@@ -49,6 +49,7 @@ class _Reader:
         self.previous: Segment | None = None
         self.piped = False
         self.heredocs: list[tuple[str, bool, Segment]] = []
+        self.comment_at: int | None = None
 
     def read(self) -> list[Segment]:
         s, n = self.s, len(self.s)
@@ -64,6 +65,7 @@ class _Reader:
                 self._heredoc_bodies()
             elif c == "#" and self.word is None:
                 end = s.find("\n", self.i)
+                self.comment_at = self.i  # a comment is no part of the command a message quotes
                 self.i = n if end < 0 else end
             elif c == "\\":
                 if s.startswith("\\\n", self.i):
@@ -232,7 +234,10 @@ class _Reader:
     def _end_segment(self, op: str | None) -> None:
         seg = self.current
         seg.words = self.words
-        seg.text = self.s[self.start: self.i - (len(op) if op and op != ";" else 0)].strip().rstrip(";&|").strip()
+        end = self.i - (len(op) if op and op != ";" else 0)
+        if self.comment_at is not None and self.start <= self.comment_at < end:
+            end = self.comment_at
+        seg.text = self.s[self.start: end].strip().rstrip(";&|").strip()
         if self.piped:
             seg.piped_from = self.previous
         if seg.words or seg.stdin is not None or any(h[2] is seg for h in self.heredocs):
@@ -240,7 +245,7 @@ class _Reader:
             self.previous = seg
         self.piped = op in ("|", "|&")
         self.words, self.current, self.start = [], Segment([], ""), self.i
-        self.redirect = None
+        self.redirect, self.comment_at = None, None
 
     def _heredoc_bodies(self) -> None:
         s = self.s

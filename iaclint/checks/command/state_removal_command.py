@@ -11,7 +11,8 @@ class StateRemovalCommand(Check):
     """## What it does
     Flags a command that makes the tool forget resources it manages: `terraform state rm`
     (and `tofu`, `terragrunt`), `terraform workspace delete` (an error with `-force`, which
-    deletes a state that still tracks resources), `pulumi state delete`.
+    deletes a state that still tracks resources), `pulumi state delete`, and `rm` of a local
+    `terraform.tfstate` (or its backup).
 
     ## Why is this bad?
     The resources stay in the cloud with nothing managing them: they keep costing, nobody
@@ -54,6 +55,16 @@ class StateRemovalCommand(Check):
                             if forced else "; its state goes with it"),
                         "destroy or move what the workspace manages first, and keep a copy of its state",
                         severity=Severity.ERROR if forced else None)
+                continue
+            if inv.program == "rm":
+                states = [a for a in inv.args if a.endswith((".tfstate", ".tfstate.backup"))]
+                if states:
+                    yield command_finding(
+                        self, inv, states[0],
+                        f"{quoted(inv)} deletes the Terraform state {', '.join(states)}: Terraform forgets every "
+                        f"resource it tracks, and the next apply creates them all again beside the old ones",
+                        "keep the state; to stop managing resources use `removed` blocks, to move state use "
+                        "`terraform init -migrate-state`")
                 continue
             if inv.program == "pulumi":
                 words, _ = words_and_options(inv.args, {"--stack", "-s", "--cwd", "-C"})
