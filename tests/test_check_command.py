@@ -31,6 +31,7 @@ TABLE: list[tuple[str, list[str]]] = [
     ("terragrunt run-all destroy", ["IAC401"]),
     ("terragrunt run --all destroy", ["IAC401"]),
     ("terragrunt run-all plan", []),
+    ("terragrunt apply --terragrunt-working-dir live/prod -auto-approve", ["IAC407"]),
     ("terraform apply -replace=aws_db_instance.orders", ["IAC402"]),
     ("terraform plan -replace=aws_db_instance.orders", []),
     ("terraform apply -replace aws_db_instance.orders plan.tfplan", ["IAC402"]),
@@ -53,6 +54,8 @@ TABLE: list[tuple[str, list[str]]] = [
     ("cdk destroy --force", ["IAC401"]),
     ("npx aws-cdk@2 destroy AppStack", ["IAC401"]),
     ("cdk diff", []),
+    ("cdk --app 'python3 app.py' --profile prod destroy AppStack", ["IAC401"]),
+    ("cdk --app 'python3 app.py' synth", []),
     ("pulumi destroy --yes", ["IAC401"]),
     ("pulumi preview", []),
     ("pulumi stack rm prod --force", ["IAC401"]),
@@ -77,6 +80,9 @@ TABLE: list[tuple[str, list[str]]] = [
     ("aws s3 ls s3://invoices", []),
     ("aws s3 rm s3://invoices/2024 --recursive", ["IAC404"]),
     ("aws s3 rm s3://invoices/2024/report.pdf", []),
+    ("aws s3 rb --force s3://invoices", ["IAC404"]),
+    ("aws s3 rm --recursive s3://invoices/2024", ["IAC404"]),
+    ("aws s3 sync --delete ./site s3://www", []),
     ("aws s3api delete-bucket --bucket invoices", ["IAC404"]),
     ("aws s3api get-bucket-versioning --bucket invoices", []),
     ("aws s3api put-bucket-versioning --bucket invoices --versioning-configuration Status=Suspended", ["IAC406"]),
@@ -221,6 +227,12 @@ def test_messages_name_the_target_and_the_directory():
     assert "stacks/db" in f.message and f.resource == "stacks/db"
     (f,) = judge(RunOptions(no_config=True), "aws dynamodb delete-table --table-name sessions").findings
     assert f.resource == "sessions"
+    (f,) = judge(RunOptions(no_config=True), "aws s3 rb --force s3://invoices").findings
+    assert f.resource == "s3://invoices" and f.severity.value == "error"
+    (f,) = judge(RunOptions(no_config=True), "terragrunt apply --terragrunt-working-dir live/prod -auto-approve").findings
+    assert "live/prod" in f.message
+    (f,) = judge(RunOptions(no_config=True), "aws cloudformation delete-stack").findings
+    assert "  " not in f.message
 
 
 @pytest.mark.parametrize("line, secret", [

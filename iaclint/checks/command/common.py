@@ -42,6 +42,7 @@ def command_finding(check: Check, inv: Invocation, target: str, message: str, he
                     severity: Severity | None = None, extra: dict | None = None) -> Finding:
     """A finding about a command: at `<command>` line 1, the target as its resource."""
     where = Location(target or inv.program, COMMAND_PATH, Pos(1))
+    message = " ".join(message.split())  # a target the command does not name leaves no double space
     return check.finding(where, message, help, severity=severity,
                          extra={"command": inv.shown, "program": inv.program, **(extra or {})})
 
@@ -117,6 +118,14 @@ def terraform_call(inv: Invocation) -> TerraformCall | None:
             call.all_modules = True
             j += 1
             continue
+        if inv.program == "terragrunt" and a.partition("=")[0] in _TG_VALUED:
+            name, eq, value = a.partition("=")
+            if not eq:
+                value, j = (rest[j + 1] if j + 1 < len(rest) else ""), j + 1
+            if name in ("--terragrunt-working-dir", "--working-dir"):
+                call.chdir = value
+            j += 1
+            continue
         if a.startswith("-") and len(a) > 1:
             name, eq, value = (a[1:] if a.startswith("--") else a).partition("=")
             if name in _TF_VALUED and not eq:
@@ -141,6 +150,14 @@ def where(call: TerraformCall, inv: Invocation) -> str:
 
 _AWS_VALUED = {"--profile", "--region", "--output", "--endpoint-url", "--query", "--color", "--ca-bundle",
                "--cli-read-timeout", "--cli-connect-timeout", "--cli-binary-format"}
+
+
+# options that take no value: the word after them is an argument (`aws s3 rb --force s3://b`)
+_AWS_SWITCHES = {"--force", "--recursive", "--dryrun", "--quiet", "--only-show-errors", "--no-progress",
+                 "--skip-final-snapshot", "--skip-final-cluster-snapshot", "--delete-automated-backups",
+                 "--deletion-protection", "--apply-immediately", "--force-delete-without-recovery",
+                 "--enable-termination-protection", "--disable-api-termination", "--deletion-protection-enabled",
+                 "--debug", "--follow-symlinks", "--exact-timestamps", "--delete", "--dry-run"}
 
 
 @dataclass
@@ -181,6 +198,8 @@ def aws_call(inv: Invocation) -> AwsCall | None:
             name, eq, value = a.partition("=")
             if eq:
                 options[name] = value
+            elif name in _AWS_SWITCHES or name.startswith("--no-"):
+                options[name] = None
             elif j + 1 < len(rest) and not rest[j + 1].startswith("--"):
                 options[name] = rest[j + 1]
                 j += 1

@@ -13,6 +13,10 @@ _HELP = ("do not run it; to remove a resource, delete its block and review the p
          "a person runs this after backing up its data")
 
 
+_CDK_VALUED = {"--app", "-a", "--context", "-c", "--profile", "--output", "-o", "--role-arn", "-r", "--plugin", "-p",
+               "--toolkit-stack-name", "--ca-bundle-path", "--proxy", "--build"}
+
+
 class DestroyCommand(Check):
     """## What it does
     Flags a command that destroys a whole stack: `terraform destroy` (and `tofu`, `terragrunt`,
@@ -55,8 +59,9 @@ class DestroyCommand(Check):
                 yield command_finding(self, inv, ", ".join(targets) or (call.chdir or inv.cwd or inv.program),
                                       f"{quoted(inv)} destroys {what}{where(call, inv)}", _HELP)
             return
-        if inv.program == "cdk" and first([a for a in inv.args if not a.startswith("-")]) == "destroy":
-            stacks = [a for a in inv.args if not a.startswith("-")][1:]
+        words = words_and_options(inv.args, _CDK_VALUED)[0] if inv.program == "cdk" else []
+        if first(words) == "destroy":
+            stacks = words[1:]
             yield command_finding(self, inv, ", ".join(stacks) or "cdk app",
                                   f"{quoted(inv)} deletes the CDK stack{'s' if len(stacks) != 1 else ''} "
                                   f"{', '.join(stacks) or 'of the app'} and every resource in them that is not retained",
