@@ -291,3 +291,12 @@ def test_the_configuration_applies(tmp_path):
     (tmp_path / ".iaclint.toml").write_text('fail_on = "error"\nignore = ["IAC403"]\n', encoding="utf-8")
     assert run_cli(["check-command", "--shell", "terraform apply -auto-approve"], cwd=tmp_path).exit_code == 0
     assert run_cli(["check-command", "--shell", "terraform state rm a.b"], cwd=tmp_path).stdout.count("IAC403") == 0
+
+
+def test_the_users_packs_are_not_read(tmp_path):
+    # packs are facts about resource types; a command is judged without them, and a pack that
+    # does not parse must not stop the hook
+    (tmp_path / ".iaclint.toml").write_text('packs = ["broken.yaml"]\n', encoding="utf-8")
+    (tmp_path / "broken.yaml").write_text("{{{ not yaml", encoding="utf-8")
+    result = run_cli(["check-command", "--shell", "terraform destroy"], cwd=tmp_path)
+    assert result.exit_code == 1 and "IAC401" in result.stdout, result.output

@@ -30,7 +30,8 @@ def judge(opts, line: str | None = None, argv: list[str] | None = None):
     from iaclint.errors import InputError
     from iaclint.guard.invocations import from_argv, invocations
     from iaclint.guard.shell import ShellSyntaxError
-    from iaclint.pipeline import LintResult, _config, _packs, check_selectors, summarize
+    from iaclint.knowledge.packs import Packs
+    from iaclint.pipeline import LintResult, _config, check_selectors, summarize
 
     if (line is None) == (argv is None):
         raise InputError("give the command after `--` (check-command -- terraform destroy) or as --shell 'LINE'")
@@ -52,7 +53,8 @@ def judge(opts, line: str | None = None, argv: list[str] | None = None):
                                                 "parenthesis); iaclint cannot say what it would run")))
     diff = StackDiff(stack=COMMAND_PATH, language="command", changes=[], facts=CommandFacts(found))
     rules = [r for r in RULES if r.category is Category.COMMAND]
-    findings += run_checks([diff], Context(packs=_packs(cfg)), rules)
+    # the command rules know their programs themselves: the user's packs (YAML) are not loaded
+    findings += run_checks([diff], Context(packs=Packs([])), rules)
     findings = finalize(findings, selection)
     summary = summarize(findings, 0, 0, 0)
     summary["commands"] = len(found)  # the programs the line runs, each judged
