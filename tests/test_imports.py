@@ -86,3 +86,15 @@ def test_staged_terraform_change_imports_no_yaml(tmp_path):
     rc, loaded = _imported(["diff", "--staged"], tmp_path)
     assert rc == 1
     assert not loaded & {"yaml", "libcst", "cfnlint", "hcl2"}
+
+
+def test_check_command_imports_no_parser(tmp_path):
+    # a PreToolUse hook runs it before every shell command an agent runs
+    rc, loaded = _imported(["check-command", "--shell", "cd infra && terraform destroy"], tmp_path)
+    assert rc == 1
+    assert loaded == set()
+    proc = subprocess.run([sys.executable, "-c", "import sys; sys.argv = ['iaclint', 'check-command', '--shell', 'ls']\n"
+                           "from iaclint.cli import main\nmain()\n"
+                           "print(sorted(m for m in sys.modules if m.startswith(('iaclint.languages.', 'iaclint.plan', 'iaclint.inputs'))))"],
+                          cwd=tmp_path, capture_output=True, text=True)
+    assert proc.stdout.strip().splitlines()[-1] == "['iaclint.languages.base']", proc.stdout + proc.stderr
