@@ -4,12 +4,13 @@ Tools (each read-only; nothing here writes a file or runs anything but iaclint's
 
 - `check_patch(patch, root=".", scope=None)`: lint a unified diff applied in memory to the tree at `root`.
 - `check_change(base="HEAD", paths=[], scope=None)`: lint the working tree against a git ref.
+- `check_command(command)`: judge a shell command line before running it (nothing is run).
+- `explain_rule(code)`: a rule's documentation.
 
 `scope`, a list of globs on resource addresses (logical IDs, CDK construct paths), declares what
 the change means to touch: anything else it touches is IAC410 out-of-scope (`--scope` on the CLI).
-- `explain_rule(code)`: a rule's documentation.
 
-`check_patch` and `check_change` return the short agent verdict as the first text block, the
+`check_patch`, `check_change` and `check_command` return the short agent verdict as the first text block, the
 JSON contract (tests/schemas/report-v1.json) as the second, and as structured content
 `{"verdict": ..., "exit_code": ..., "report": <the contract>}`.
 
@@ -40,7 +41,9 @@ INSTRUCTIONS = (
     "iaclint reads an infrastructure change (Terraform, CloudFormation) and says what it will destroy: "
     "replacements, removed deletion protection, deleted stateful resources. Call check_patch with the unified "
     "diff you are about to apply, or check_change after editing files, and fix your change until the verdict "
-    "is clean. explain_rule gives a rule's documentation."
+    "is clean. Call check_command with a shell command before you run it (terraform, aws, gcloud, az, kubectl, "
+    "psql, ...): it says whether the command destroys, replaces or unprotects something. explain_rule gives a "
+    "rule's documentation."
 )
 
 
@@ -193,6 +196,22 @@ def check_change(conf: Confinement, base: str = "HEAD", paths: list[str] | None 
     return lint_result(opts)
 
 
+def check_command(conf: Confinement, command: str) -> dict[str, Any]:
+    """Judge a command line; the configuration of the start directory applies. Nothing is run."""
+    from iaclint.guard import MAX_COMMAND_CHARS, judge
+    from iaclint.output import render
+    from iaclint.pipeline import RunOptions, exit_code
+
+    if not isinstance(command, str):
+        raise Refused("command: a shell command line as text is expected")
+    if len(command) > MAX_COMMAND_CHARS:
+        raise Refused(f"command is longer than {MAX_COMMAND_CHARS:,} characters")
+    result = judge(RunOptions(cwd=str(conf.start)), command)
+    report = json.loads(render(result, "json"))
+    code = exit_code(result.findings, result.config.get("fail_on", "warning"))
+    return {"verdict": render_verdict(result), "exit_code": code, "report": report}
+
+
 def explain_rule(code: str) -> dict[str, Any]:
     from iaclint.engine.registry import lookup
 
@@ -273,6 +292,13 @@ def build_server(start: str | os.PathLike):
         other resource the change touches is reported (IAC410). Returns the verdict, then the findings as JSON."""
         return lint_reply(_guarded(ToolError, lambda: check_change(conf, base, paths, scope)))
 
+    def tool_check_command(command: str) -> CallToolResult:
+        """Judge a shell command line before you run it (as you would pass it to a shell: pipes, `&&`, `bash -c`
+        are read). Returns whether it destroys, replaces or unprotects something (terraform/tofu destroy, apply
+        -replace, aws rds delete-db-instance, kubectl delete namespace, DROP TABLE through psql, ...), why, and
+        what to do instead, then the findings as JSON. Nothing is run."""
+        return lint_reply(_guarded(ToolError, lambda: check_command(conf, command)))
+
     def tool_explain_rule(code: str) -> CallToolResult:
         """The documentation of one iaclint rule, by code (IAC101) or name (force-new-attribute-changed):
         what it flags, why it is bad, an example and what to do instead."""
@@ -280,7 +306,7 @@ def build_server(start: str | os.PathLike):
         return _result(types, [data["doc"]], data)
 
     for fn, name in ((tool_check_patch, "check_patch"), (tool_check_change, "check_change"),
-                     (tool_explain_rule, "explain_rule")):
+                     (tool_check_command, "check_command"), (tool_explain_rule, "explain_rule")):
         fn.__name__ = fn.__qualname__ = name  # the SDK names the arguments schema after the function
         try:
             server.tool(name=name, **read_only)(fn)

@@ -206,3 +206,74 @@ def test_aider_test_cmd_recipe_covers_yaml_templates(repo, shim_env):
     proc = subprocess.run(test_cmd, shell=True, cwd=repo.path, env=shim_env, stdout=subprocess.PIPE,
                           stderr=subprocess.STDOUT, text=True, timeout=120)  # aider's cmd_run: no file names
     assert proc.returncode != 0 and "VERDICT: BLOCK" in proc.stdout and "Logs" in proc.stdout
+
+
+# ---------------------------------------------------------------- Claude Code hook for commands
+
+def pre_tool_use(command, tool: str = "Bash", cwd: Path | None = None) -> str:
+    """A PreToolUse event as Claude Code sends it on the hook's standard input."""
+    return json.dumps({
+        "session_id": "abc123",
+        "transcript_path": "/home/user/.claude/projects/x/abc123.jsonl",
+        "cwd": str(cwd or "/"),
+        "hook_event_name": "PreToolUse",
+        "tool_name": tool,
+        "tool_input": {"command": command, "description": "run it"} if tool == "Bash" else {"file_path": "/x.tf"},
+    })
+
+
+def command_hook() -> str:
+    settings = next(b for b in json_blocks() if "PreToolUse" in b.get("hooks", {}))
+    (entry,) = settings["hooks"]["PreToolUse"]
+    assert re.fullmatch(entry["matcher"], "Bash") and not re.fullmatch(entry["matcher"], "Edit")
+    (hook,) = entry["hooks"]
+    assert hook["type"] == "command"
+    return hook["command"]
+
+
+def run_command_hook(event: str, env: dict[str, str], cwd: Path, hook: str | None = None) -> subprocess.CompletedProcess:
+    # Claude Code runs a hook's command through the shell
+    return subprocess.run(["sh", "-c", hook or command_hook()], input=event, env=env, cwd=cwd, capture_output=True,
+                          text=True, timeout=120)
+
+
+@pytest.mark.parametrize("command, rule", [
+    ("cd infra && terraform destroy -auto-approve", "IAC401"),
+    ('bash -c "terraform apply -replace=aws_db_instance.main"', "IAC402"),
+    ("aws cloudformation delete-stack --stack-name app", "IAC401"),
+    ("aws rds modify-db-instance --db-instance-identifier orders --no-deletion-protection", "IAC406"),
+    ("PGPASSWORD=hunter2 psql -c 'DROP TABLE orders'", "IAC405"),
+])
+def test_command_hook_blocks_a_destructive_command_with_the_reason(repo, shim_env, tmp_path, command, rule):
+    marker = tmp_path / "ran"
+    proc = run_command_hook(pre_tool_use(f"{command}; touch {marker}", cwd=repo.path), shim_env, repo.path)
+    assert proc.returncode == 2, proc.stderr  # exit 2: Claude Code blocks the call, stderr goes to the model
+    assert rule in proc.stderr and "Instead:" in proc.stderr and "hunter2" not in proc.stderr
+    assert proc.stdout == ""
+    assert not marker.exists()
+
+
+def test_command_hook_lets_read_only_commands_and_other_tools_through(repo, shim_env):
+    for event in (pre_tool_use("terraform plan -out plan.tfplan && terraform show -json plan.tfplan"),
+                  pre_tool_use("echo terraform destroy"), pre_tool_use("grep destroy main.tf"),
+                  pre_tool_use("aws rds describe-db-instances"), pre_tool_use("", tool="Bash"),
+                  pre_tool_use(None, tool="Write"), json.dumps({"tool_name": "Bash", "tool_input": {}})):
+        proc = run_command_hook(event, shim_env, repo.path)
+        assert (proc.returncode, proc.stderr, proc.stdout) == (0, "", ""), event
+
+
+def test_command_hook_reads_the_configuration_and_reports_its_own_failure_to_the_user(repo, shim_env):
+    warning = pre_tool_use("terraform apply -auto-approve", cwd=repo.path)
+    assert run_command_hook(warning, shim_env, repo.path).returncode == 2
+    (repo.path / ".iaclint.toml").write_text('fail_on = "error"\n', encoding="utf-8")
+    assert run_command_hook(warning, shim_env, repo.path).returncode == 0
+    (repo.path / ".iaclint.toml").write_text('fail_on = "sometimes"\n', encoding="utf-8")
+    broken = run_command_hook(warning, shim_env, repo.path)
+    assert broken.returncode == 1 and "iaclint could not check" in broken.stderr  # shown to the user, not blocking
+    not_json = run_command_hook("not json", shim_env, repo.path)
+    assert not_json.returncode == 1 and "not JSON" in not_json.stderr
+
+
+def test_command_hook_blocks_a_command_it_cannot_read(repo, shim_env):
+    proc = run_command_hook(pre_tool_use("psql -c 'DROP TABLE orders"), shim_env, repo.path)
+    assert proc.returncode == 2 and "IAC001" in proc.stderr

@@ -148,4 +148,5 @@ def test_plan_readers_only_read():
     from iaclint.engine.registry import RULES
 
     with_plan = {rule.code for rule in RULES if "_planned" in vars(rule)}
-    assert with_plan == {"IAC101", "IAC102", "IAC201", "IAC203", "IAC209", "IAC301", "IAC303", "IAC304", "IAC305"}
+    assert with_plan == {"IAC101", "IAC102", "IAC201", "IAC203", "IAC209", "IAC301", "IAC303", "IAC304", "IAC305",
+                         "IAC501"}

@@ -250,7 +250,7 @@ def test_the_case_files_are_compared_at_all() -> None:
 _TEXT = st.text(
     alphabet=st.sampled_from(list("abcXYZ019 -_./:*@") + ["\t", "\n", '"', "\\", "$", "{", "}", "%", "é", "→", "💾", "~"]),
     max_size=24,
-).filter(lambda s: "%%{" not in s)  # tree-sitter-hcl misreads `%%%{`: see the xfail below
+).filter(lambda s: "%%{" not in s and "$${" not in s)  # tree-sitter-hcl misreads `%%%{` and `$$${`: see the xfails below
 
 _NUMBER = st.one_of(
     st.integers(min_value=-(10**12), max_value=10**12),
@@ -394,3 +394,11 @@ def test_a_percent_before_an_escaped_directive_is_read():
     from iaclint.languages.terraform import hcl
 
     assert hcl.parse(b'resource "a" "b" {\n  x = "%%%{"\n}\n').errors == []
+
+
+@pytest.mark.xfail(reason="tree-sitter-hcl misreads `$$${` (a `$` before an escaped `${`) as an unclosed block; "
+                          "Terraform reads the string `$${` (checked with terraform console)", strict=True)
+def test_a_dollar_before_an_escaped_interpolation_is_read():
+    from iaclint.languages.terraform import hcl
+
+    assert hcl.parse(b'resource "a" "b" {\n  x = "$$${"\n}\n').errors == []

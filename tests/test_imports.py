@@ -14,7 +14,9 @@ from pathlib import Path
 
 import pytest
 
-HEAVY = ("yaml", "libcst", "cfnlint", "tree_sitter", "tree_sitter_hcl", "hcl2")
+HEAVY = ("yaml", "libcst", "cfnlint", "tree_sitter", "tree_sitter_hcl", "hcl2",
+         # standard-library modules a hook run has no use for (each a few ms of its start-up)
+         "tempfile", "difflib", "shutil")
 
 _PROBE = """
 import json, sys
@@ -86,3 +88,16 @@ def test_staged_terraform_change_imports_no_yaml(tmp_path):
     rc, loaded = _imported(["diff", "--staged"], tmp_path)
     assert rc == 1
     assert not loaded & {"yaml", "libcst", "cfnlint", "hcl2"}
+    assert not loaded & {"tempfile", "difflib", "shutil"}  # the cache writes without tempfile; no block was removed
+
+
+def test_check_command_imports_no_parser(tmp_path):
+    # a PreToolUse hook runs it before every shell command an agent runs
+    rc, loaded = _imported(["check-command", "--shell", "cd infra && terraform destroy"], tmp_path)
+    assert rc == 1
+    assert loaded == set()
+    proc = subprocess.run([sys.executable, "-c", "import sys; sys.argv = ['iaclint', 'check-command', '--shell', 'ls']\n"
+                           "from iaclint.cli import main\nmain()\n"
+                           "print(sorted(m for m in sys.modules if m.startswith(('iaclint.languages.', 'iaclint.plan', 'iaclint.inputs'))))"],
+                          cwd=tmp_path, capture_output=True, text=True)
+    assert proc.stdout.strip().splitlines()[-1] == "['iaclint.languages.base']", proc.stdout + proc.stderr

@@ -87,8 +87,27 @@ def test_the_spread_of_changes_covers_every_category_and_severity(tmp_path):
         for f in report(tmp_path / str(i), name)["findings"]:
             seen_categories.add(f["category"])
             seen_severities.add(f["severity"])
+    for doc in other_reports(tmp_path):
+        for f in doc["findings"]:
+            seen_categories.add(f["category"])
     assert seen_categories == {c.value for c in Category}
     assert seen_severities == {s.value for s in Severity}
+
+
+def other_reports(tmp_path) -> list[dict]:
+    """Reports of what a source change cannot show: a command line, a plan's drift."""
+    command = run_cli(["check-command", "--format", "json", "--shell", "cd infra && terraform destroy"], cwd=tmp_path)
+    assert command.exit_code == 1, command.output
+    drift = run_cli(["plan", Path(__file__).parent / "data" / "plan" / "terraform" / "drift.json", "--format", "json"],
+                    cwd=tmp_path)
+    assert drift.exit_code == 1, drift.output
+    return [json.loads(command.stdout), json.loads(drift.stdout)]
+
+
+def test_reports_of_other_commands_validate(tmp_path):
+    for doc in other_reports(tmp_path):
+        errors = sorted(VALIDATOR.iter_errors(doc), key=str)
+        assert not errors, "\n".join(f"{list(e.absolute_path)}: {e.message}" for e in errors)
 
 
 def test_reports_from_git_mode_validate(git_repo):

@@ -125,7 +125,7 @@ def test_lists_tools_and_check_patch_finds_the_removed_protection_and_nothing_in
         ("check_patch", {"patch": destructive}),
         ("check_patch", {"patch": benign, "root": "."}),
     ])
-    assert sorted(names) == ["check_change", "check_patch", "explain_rule"]
+    assert sorted(names) == ["check_change", "check_command", "check_patch", "explain_rule"]
 
     assert not is_error(bad), text(bad)
     assert "IAC201" in rules_of(bad)
@@ -206,6 +206,31 @@ def test_check_change_lints_the_working_tree_and_explain_rule_documents_a_rule(r
         assert heading in doc
     assert is_error(unknown) and "unknown rule" in text(unknown)
     assert (repo.path / "db.tf").read_text(encoding="utf-8").lstrip("\n") == DB_UNPROTECTED.lstrip("\n")
+
+
+def test_check_command_judges_a_command_without_running_it(repo, tmp_path):
+    marker = tmp_path / "ran"
+    _, (destroy, plan, unreadable, secret, not_text) = session(repo.path, [
+        ("check_command", {"command": f"cd infra && terraform destroy -auto-approve; touch {marker}"}),
+        ("check_command", {"command": "terraform plan -out plan.tfplan && terraform show -json plan.tfplan"}),
+        ("check_command", {"command": "psql -c 'DROP TABLE orders"}),
+        ("check_command", {"command": "PGPASSWORD=hunter2 psql -c 'DROP DATABASE app'"}),
+        ("check_command", {"command": 42}),
+    ])
+    assert not marker.exists()  # judged, never run
+    assert not is_error(destroy), text(destroy)
+    assert rules_of(destroy) == ["IAC401"] and structured(destroy)["exit_code"] == 1
+    assert destroy.content[0].text.startswith("VERDICT: BLOCK")
+    finding = structured(destroy)["report"]["findings"][0]
+    assert finding["path"] == "<command>" and "infra" in finding["message"]
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = json.loads((REPO_ROOT / "tests" / "schemas" / "report-v1.json").read_text(encoding="utf-8"))
+    jsonschema.validate(structured(destroy)["report"], schema)
+    assert rules_of(plan) == [] and structured(plan)["exit_code"] == 0
+    assert plan.content[0].text.startswith("VERDICT: OK")
+    assert rules_of(unreadable) == ["IAC001"] and structured(unreadable)["exit_code"] == 1
+    assert rules_of(secret) == ["IAC405"] and "hunter2" not in text(secret)
+    assert is_error(not_text) and "Traceback" not in text(not_text)
 
 
 def test_check_change_in_a_subdirectory_stays_in_it(tmp_path):

@@ -14,7 +14,8 @@ from iaclint.core.model import Category, Severity
 ROOT = Path(__file__).resolve().parent.parent
 SECTIONS = ["## What it does", "## Why is this bad?", "## Example", "## Use instead"]
 FAMILY = {"0": Category.PARSE_ERROR, "1": Category.REPLACEMENT, "2": Category.PROTECTION, "3": Category.DELETION,
-          "41": Category.OUT_OF_SCOPE}  # the 400s are shared: IAC41x declared scope
+          "4": Category.COMMAND, "5": Category.DRIFT,
+          "41": Category.OUT_OF_SCOPE}  # the 400s are shared: IAC40x commands, IAC41x declared scope
 
 
 def test_codes_and_names_are_unique():

@@ -294,3 +294,11 @@ def test_any_json_document_is_read_or_reported_never_raises(document):
 def test_any_text_is_read_or_reported_never_raises(text):
     json_syntax.parse(text)
     json_syntax.parse(text, tfvars=True)
+
+
+def test_opentofu_reads_the_tofu_json_instead_of_the_tf_json_of_the_same_name(tmp_path):
+    from iaclint.languages.terraform.module import module_dirs
+
+    for name in ("main.tf.json", "main.tofu.json", "other.tf.json", "main.tf"):
+        (tmp_path / name).write_text("{}" if name.endswith(".json") else "")
+    assert module_dirs(DirTree(tmp_path))[""] == ["main.tf", "main.tofu.json", "other.tf.json"]

@@ -16,7 +16,8 @@ from iaclint.cli.options import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, FORMAT_NAMES
 
 # command -> the module under iaclint.cli that defines it. A run imports only its own command's
 # module (a pre-commit hook pays for `diff`, not for `mcp` or `fix`).
-COMMANDS = {"diff": "diff", "plan": "plan", "fix": "fix", "rules": "rules", "explain": "rules", "cache": "cache", "mcp": "mcp"}
+COMMANDS = {"diff": "diff", "plan": "plan", "fix": "fix", "rules": "rules", "explain": "rules", "cache": "cache", "mcp": "mcp",
+            "check-command": "check_command"}
 
 
 class _Commands(click.Group):
@@ -26,7 +27,7 @@ class _Commands(click.Group):
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name not in COMMANDS:
             return None
-        return getattr(importlib.import_module(f"iaclint.cli.{COMMANDS[name]}"), name)
+        return getattr(importlib.import_module(f"iaclint.cli.{COMMANDS[name]}"), name.replace("-", "_"))
 
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})

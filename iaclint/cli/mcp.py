@@ -13,7 +13,7 @@ from iaclint.cli.options import EXIT_OK, guard
 @click.option("--root", type=click.Path(file_okay=False), default=".", show_default=True,
               help="The directory the server may read; every root and path a tool is given must be inside it.")
 def mcp(root: str) -> None:
-    """Serve the check_patch, check_change and explain_rule tools over MCP (stdio). Needs iaclint[mcp]."""
+    """Serve the check_patch, check_change, check_command and explain_rule tools over MCP (stdio). Needs iaclint[mcp]."""
     from iaclint.errors import InputError
 
     def action() -> int:

@@ -63,6 +63,39 @@ class PulumiFacts:
 
 
 @dataclass
+class Invocation:
+    """One program a command line runs, seen through its wrappers (`sudo`, `env X=1`,
+    `bash -c "..."`): what `iaclint check-command` judges. Rules read `program` and `args`;
+    `shown` is the segment as written, secrets redacted, for messages."""
+
+    program: str  # the base name: terraform, tofu, aws, psql, ...
+    args: list[str]
+    shown: str
+    stdin: str | None = None  # a here-document or here-string the program reads (SQL for psql)
+    cwd: str | None = None  # the directory an earlier `cd` in the same line moved to
+
+
+@dataclass
+class CommandFacts:
+    """A command line as one stack diff: the programs it runs, in order."""
+
+    invocations: list[Invocation] = field(default_factory=list)
+
+
+@dataclass
+class Drift:
+    """A resource the plan found changed or deleted outside Terraform (`resource_drift`), beside
+    what the apply then does to it. Attribute paths only: a drifted value is never kept."""
+
+    address: str
+    type: str
+    deleted: bool  # gone outside Terraform
+    paths: list[list] = field(default_factory=list)  # attributes whose refreshed value differs (path steps)
+    planned_action: str | None = None  # the apply's action on it: update, no-op, create, replace, delete
+    planned_paths: list[list] = field(default_factory=list)  # attributes the apply changes (known after apply too)
+
+
+@dataclass
 class PlannedResource:
     """One resource as a Terraform plan or a CloudFormation change set says it will change: the
     provider's own verdict, read as written. The rules decide what it means (`checks/planned.py`)."""
@@ -92,6 +125,7 @@ class PlanFacts:
     kind: str  # terraform | cloudformation
     label: str  # the plan file as given ("-" for standard input)
     planned: list[PlannedResource] = field(default_factory=list)
+    drift: list[Drift] = field(default_factory=list)  # Terraform's resource_drift
 
     def of(self, *actions: str) -> list[PlannedResource]:
         return [p for p in self.planned if p.action in actions]

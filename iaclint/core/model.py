@@ -26,6 +26,8 @@ class Category(str, enum.Enum):
     PROTECTION = "protection-removed"
     DELETION = "deletion"
     PARSE_ERROR = "parse-error"
+    COMMAND = "destructive-command"  # a command an agent is about to run (`iaclint check-command`)
+    DRIFT = "drift"  # a plan reverts or re-creates what was changed outside the tool
     OUT_OF_SCOPE = "out-of-scope"  # a resource the change touches outside its declared scope
 
 

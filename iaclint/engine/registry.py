@@ -2,6 +2,14 @@
 
 from __future__ import annotations
 
+from iaclint.checks.command.data_deletion_command import DataDeletionCommand
+from iaclint.checks.command.destroy_command import DestroyCommand
+from iaclint.checks.command.destructive_sql_command import DestructiveSqlCommand
+from iaclint.checks.command.protection_disabled_command import ProtectionDisabledCommand
+from iaclint.checks.command.replace_command import ReplaceCommand
+from iaclint.checks.command.state_removal_command import StateRemovalCommand
+from iaclint.checks.command.unreviewed_apply_command import UnreviewedApplyCommand
+from iaclint.checks.drift.drift_reverted import DriftReverted
 from iaclint.checks.deletion.broad_deletion import BroadDeletion
 from iaclint.checks.deletion.instances_removed import InstancesRemoved
 from iaclint.checks.deletion.module_call_removed import ModuleCallRemoved
@@ -62,6 +70,16 @@ RULES: list[type[Check]] = [
     ModuleCallRemoved,
     InstancesRemoved,
     BroadDeletion,
+    # commands an agent is about to run (`iaclint check-command`): they read CommandFacts only
+    DestroyCommand,
+    ReplaceCommand,
+    StateRemovalCommand,
+    DataDeletionCommand,
+    DestructiveSqlCommand,
+    ProtectionDisabledCommand,
+    UnreviewedApplyCommand,
+    # what a plan reverts or re-creates of the changes made outside Terraform (resource_drift)
+    DriftReverted,
     OutOfScope,  # last: reads every replacement found (`Context.replaced`) to say "replaced"
 ]
 

@@ -10,7 +10,6 @@ the finding names the deleted path, at line 0 (a file-level annotation).
 
 from __future__ import annotations
 
-import difflib
 from bisect import bisect_right
 
 from iaclint.core.model import Finding
@@ -92,6 +91,8 @@ def _lines(tree, path: str) -> list[str] | None:
 
 
 def _opcodes(before, after, old_path: str, new_path: str) -> list | None:
+    import difflib  # here: only a change with a removed block needs it, and a hook run has none
+
     old, new = _lines(before, old_path), _lines(after, new_path)
     if not old or new is None:
         return None

@@ -394,20 +394,39 @@ class _BatchReader:
             # written from a thread while the answers are read here: neither pipe can fill and block
             writer = threading.Thread(target=self._write, args=(proc, request), daemon=True)
             writer.start()
-            out = proc.stdout
+            # The answers are read in large chunks straight from the pipe and cut here: a read
+            # per header and per blob made 600 small files cost more than their parsing.
+            fd = proc.stdout.fileno()
+            buf = bytearray()
+            at = 0
             for sha in wanted:
-                header = out.readline().split()
+                end = buf.find(b"\n", at)
+                while end < 0:
+                    at = self._fill(fd, buf, at)
+                    end = buf.find(b"\n", at)
+                header = bytes(buf[at:end]).split()
+                at = end + 1
                 if len(header) < 3 or header[1] == b"missing":
-                    if not header:
-                        self.close()
-                        raise TreeError("git cat-file stopped answering")
                     continue
                 size = int(header[2])
-                data = out.read(size)
-                out.read(1)  # the newline after each object
-                self.blobs[sha] = data
+                while len(buf) - at < size + 1:  # the blob and the newline after it
+                    at = self._fill(fd, buf, at)
+                self.blobs[sha] = bytes(buf[at:at + size])
+                at += size + 1
             writer.join()
         return {s: self.blobs[s] for s in shas if s in self.blobs}
+
+    def _fill(self, fd: int, buf: bytearray, at: int) -> int:
+        """More answer bytes appended to `buf`; what was consumed before `at` dropped. Returns the new `at`."""
+        if at > 1 << 20:
+            del buf[:at]
+            at = 0
+        chunk = os.read(fd, 1 << 16)
+        if not chunk:
+            self.close()
+            raise TreeError("git cat-file stopped answering")
+        buf += chunk
+        return at
 
     @staticmethod
     def _write(proc: subprocess.Popen, request: bytes) -> None:

@@ -38,6 +38,8 @@ def render(report: Report) -> str:
 
 
 def _lines(f: Finding) -> list[str]:
+    if f.category is Category.COMMAND:  # the message says what the command destroys; there is no file
+        return [f"- {_one_line(f.message).rstrip('.')} ({f.rule}). Fix: {_one_line(f.help) or 'do not run it'}"]
     if f.category is Category.PARSE_ERROR:
         what = f"{f.path} cannot be checked"
     else:

@@ -101,6 +101,9 @@ def verdict(findings: list[Finding]) -> str:
     def key(f: Finding):
         return (f.path, f.resource or (f.resources[0] if f.resources else id(f)))
 
+    commands = [f for f in findings if f.category is Category.COMMAND]
+    if commands:  # a command is judged, not a change: it has no resources of its own
+        return f"**iaclint: this command is destructive ({_plural(len(commands), 'finding')})**"
     destructive = [f for f in findings if f.category in _DESTRUCTIVE]
     certain = {key(f) for f in destructive if f.severity is not Severity.NOTE}
     maybe = {key(f): f for f in destructive if f.severity is Severity.NOTE and key(f) not in certain}
@@ -135,6 +138,8 @@ def summary_line(report: Report) -> str:
         if n is None:
             n = sum(1 for f in report.findings if f.severity == severity)
         counts.append(_plural(n, word))
+    if "commands" in s:  # `check-command`: programs judged, not files read
+        return f"iaclint: {', '.join(counts)} in {_plural(s['commands'], 'command')}"
     return f"iaclint: {', '.join(counts)} in {_plural(s.get('files', 0), 'file')}"
 
 

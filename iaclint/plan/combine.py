@@ -323,7 +323,8 @@ def combine(static: list[Finding], result: PlanResult) -> tuple[list[Finding], l
             gone = {id(f) for f in same}
             kept = [f for f in kept if id(f) not in gone]
         kept.append(p)
-        if strip_keys(p.resource) not in confirmed:
+        # drift happened outside the code: static analysis cannot see it, so it did not miss it
+        if strip_keys(p.resource) not in confirmed and p.category is not Category.DRIFT:
             disagreements.append(Disagreement("missed", p, _planned(_entries(p, by_key, modules))))
     return kept, disagreements
 

@@ -2,14 +2,15 @@
 
 Reads `resource_changes[]`: `change.actions`, `action_reason`, `replace_paths`,
 `previous_address`, and `before`/`after` (with the `*_sensitive` and `after_unknown` masks)
-for protection flags. Documented in Terraform's "JSON Output Format".
+for protection flags; and `resource_drift[]`: which attributes of which resources changed
+outside Terraform (paths only, never values). Documented in Terraform's "JSON Output Format".
 """
 
 from __future__ import annotations
 
 import re
 
-from iaclint.core.facts import PlannedResource
+from iaclint.core.facts import Drift, PlannedResource
 from iaclint.languages.base import secret_texts
 from iaclint.plan.model import PlanError, PlannedChange, PlanResult, fmt_path, strip_keys
 
@@ -24,15 +25,15 @@ def _check_version(doc: dict, label: str) -> None:
         raise PlanError(f"{label}: plan format_version {version} is not supported (iaclint reads 1.x)")
 
 
-def _actions(rc: dict, i: int, label: str) -> tuple[str, str, list[str], dict]:
+def _actions(rc: dict, i: int, label: str, where: str = "resource_changes") -> tuple[str, str, list[str], dict]:
     address, rtype, change = rc.get("address"), rc.get("type"), rc.get("change")
     if not isinstance(address, str) or not isinstance(change, dict) or not isinstance(change.get("actions"), list):
-        raise PlanError(f"{label}: not a plan: resource_changes[{i}] has no address or change.actions")
+        raise PlanError(f"{label}: not a plan: {where}[{i}] has no address or change.actions")
     if rtype is not None and not isinstance(rtype, str):
-        raise PlanError(f"{label}: not a plan: resource_changes[{i}].type is not a string")
+        raise PlanError(f"{label}: not a plan: {where}[{i}].type is not a string")
     actions = change["actions"]
     if not all(isinstance(a, str) and a in _ACTIONS for a in actions):
-        raise PlanError(f"{label}: not a plan: resource_changes[{i}].change.actions holds something other than "
+        raise PlanError(f"{label}: not a plan: {where}[{i}].change.actions holds something other than "
                         f"{', '.join(sorted(_ACTIONS))}")
     return address, rtype or "", list(actions), change
 
@@ -81,6 +82,96 @@ def analyze(doc: dict, result: PlanResult) -> None:
                 replace_paths=[fmt_path(p) for p in raw_paths] if action == "replace" else [],
                 attr=_dotted(raw_paths), before=before, after=after, before_sensitive=bs,
                 after_sensitive=as_, after_unknown=au))
+    _drift(doc, rcs, result)
+
+
+MAX_PATHS = 200  # attribute paths kept per drifted resource: enough to name them, bounded on huge objects
+
+
+def _drift(doc: dict, rcs: list, result: PlanResult) -> None:
+    """`resource_drift`: each managed resource changed or deleted outside Terraform, the paths
+    that differ between the state and the refreshed object, and what the apply does to it."""
+    label = result.label
+    drifts = doc.get("resource_drift") or []
+    if not isinstance(drifts, list):
+        raise PlanError(f"{label}: not a plan: resource_drift is not a list")
+    planned = {rc["address"]: rc["change"] for rc in rcs if isinstance(rc, dict) and isinstance(rc.get("change"), dict)}
+    for i, rd in enumerate(drifts):
+        if not isinstance(rd, dict):
+            raise PlanError(f"{label}: not a plan: resource_drift[{i}] is not an object")
+        address, rtype, actions, change = _actions(rd, i, label, "resource_drift")
+        if rd.get("mode", "managed") != "managed" or actions not in (["update"], ["delete"]):
+            continue
+        before, after = change.get("before"), change.get("after")
+        bs, as_ = change.get("before_sensitive"), change.get("after_sensitive")
+        _sensitive_texts(before, bs, result.secrets)
+        _sensitive_texts(after, as_, result.secrets)
+        drift = Drift(address, rtype, deleted=actions == ["delete"])
+        if not drift.deleted:
+            _differing(before, after, _either(bs, as_), [], drift.paths)
+        apply = planned.get(address)
+        if apply is not None:
+            acts = apply.get("actions") or []
+            drift.planned_action = ("replace" if "delete" in acts and "create" in acts
+                                    else acts[0] if len(acts) == 1 and isinstance(acts[0], str) else None)
+            if drift.planned_action == "update":
+                _differing(apply.get("before"), apply.get("after"),
+                           _either(apply.get("before_sensitive"), apply.get("after_sensitive")), [], drift.planned_paths)
+                _unknown(apply.get("after_unknown"), [], drift.planned_paths)
+        result.facts.drift.append(drift)
+
+
+def _differing(before, after, sensitive, path: list, out: list[list]) -> None:
+    """Paths (lists of steps) where `before` and `after` differ. A sensitive value is one path:
+    what is inside it (map keys too) is not looked at."""
+    if len(out) >= MAX_PATHS:
+        return
+    if sensitive is True:
+        if before != after:
+            out.append(path)
+        return
+    if isinstance(before, dict) and isinstance(after, dict):
+        for key in sorted(set(before) | set(after), key=str):
+            _differing(before.get(key), after.get(key), _step(sensitive, key), path + [key], out)
+    elif isinstance(before, list) and isinstance(after, list) and len(before) == len(after):
+        for i, (b, a) in enumerate(zip(before, after)):
+            _differing(b, a, _step(sensitive, i), path + [i], out)
+    elif before != after:
+        out.append(path)
+
+
+def _unknown(mask, path: list, out: list[list]) -> None:
+    if len(out) >= MAX_PATHS:
+        return
+    if mask is True:
+        out.append(path)
+    elif isinstance(mask, dict):
+        for key, m in mask.items():
+            _unknown(m, path + [key], out)
+    elif isinstance(mask, list):
+        for i, m in enumerate(mask):
+            _unknown(m, path + [i], out)
+
+
+def _step(mask, key):
+    if isinstance(mask, dict):
+        return mask.get(key)
+    if isinstance(mask, list) and isinstance(key, int) and key < len(mask):
+        return mask[key]
+    return None
+
+
+def _either(a, b):
+    """One sensitive mask from two: true wherever either is."""
+    if a is True or b is True:
+        return True
+    if isinstance(a, dict) or isinstance(b, dict):
+        a, b = (a if isinstance(a, dict) else {}), (b if isinstance(b, dict) else {})
+        return {k: _either(a.get(k), b.get(k)) for k in set(a) | set(b)}
+    if isinstance(a, list) or isinstance(b, list):
+        a, b = (a if isinstance(a, list) else []), (b if isinstance(b, list) else [])
+        return [_either(a[i] if i < len(a) else None, b[i] if i < len(b) else None) for i in range(max(len(a), len(b)))]
+    return None
 
 
 def _dotted(paths) -> str:
