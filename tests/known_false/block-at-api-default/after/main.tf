@@ -1,0 +1,17 @@
+resource "aws_s3_bucket" "logs" {
+  bucket = "acme-flow-logs"
+}
+
+resource "aws_flow_log" "vpc" {
+  vpc_id               = "vpc-0123456789abcdef0"
+  traffic_type         = "ALL"
+  log_destination_type = "s3"
+  log_destination      = aws_s3_bucket.logs.arn
+
+  # The values AWS already reports for an S3 flow log created without options.
+  destination_options {
+    file_format                = "plain-text"
+    hive_compatible_partitions = false
+    per_hour_partition         = false
+  }
+}
