@@ -278,3 +278,30 @@ def test_probe_silent_on_tags_and_mutable_properties(tmp_path):
     for i, (resource_type, prop) in enumerate(picks):
         rules = found.get(f"R{i}", set())
         assert not any(r.startswith(("IAC101", "IAC102")) for r in rules), (resource_type, prop, rules)
+
+
+# --- where a verdict comes from: iaclint explain and --debug ------------------------------------
+def test_explain_shows_each_verdict_and_its_source():
+    from conftest import run_cli
+
+    port = run_cli(["explain", "AWS::RDS::DBInstance.Port"])
+    assert port.exit_code == 0
+    assert "may replace it (IAC101, note)" in port.stdout and "decided may_replace" in port.stdout
+    name = run_cli(["explain", "AWS::Route53::RecordSet.Name"]).stdout
+    assert "replaces the resource (IAC101)" in name and "@aws-cdk/aws-service-spec" in name
+    bucket = run_cli(["explain", "AWS::S3::Bucket.BucketName"]).stdout
+    assert "createOnlyProperties" in bucket and "agrees (causesReplacement: yes)" in bucket
+    tags = run_cli(["explain", "AWS::AmplifyUIBuilder::Component.Tags"]).stdout
+    assert "no replacement fact" in tags and "decided none" in tags
+    timeout = run_cli(["explain", "AWS::Serverless::Function.Timeout"]).stdout
+    assert "no replacement fact" in timeout and "decided sam_transform" in timeout
+
+
+def test_debug_prints_the_source_of_each_finding_fact():
+    case = REPO / "tests" / "cases" / "IAC101" / "sam-function-name-changed"
+    env = {k: v for k, v in os.environ.items() if k != "IACLINT_RULES_DIR"}
+    done = subprocess.run([sys.executable, "-m", "iaclint", "diff", str(case / "before"), str(case / "after"),
+                           "--debug", "--no-cache"], capture_output=True, text=True, cwd=REPO, env=env)
+    assert "IAC101" in done.stdout
+    assert ("iaclint: debug: IAC101 OrdersFunction `FunctionName`: aws-sam-translator 1.115.0: FunctionName becomes "
+            "AWS::Lambda::Function.FunctionName") in done.stderr, done.stderr

@@ -125,7 +125,10 @@ def _cfn_replacement(resource_type: str) -> list[Fact]:
     facts: dict[str, Fact] = {}
     for f in _facts("cloudformation/create_only.tsv", resource_type):
         says = f.extra[0] if f.extra else "n/a"
-        source = f"{f.source}, {f.value}" + (f"; {spec} says {says}" if says not in ("n/a",) else "")
+        field = "createOnlyProperties" if f.value == "create_only" else "conditionalCreateOnlyProperties"
+        agrees = {"yes": f"{spec} agrees (causesReplacement: yes)", "maybe": f"{spec}: causesReplacement maybe",
+                  "absent": f"{spec} lacks the type", "no": f"{spec} does not mark it"}.get(says)
+        source = f"{f.source} {field}" + (f"; {agrees}" if agrees else "")
         facts[f.key] = Fact(f.resource_type, f.key, f.value, source)
     for d in _facts("cloudformation/disagreements.tsv", resource_type):
         reason = d.extra[2] if len(d.extra) > 2 else ""
@@ -192,6 +195,14 @@ class Packs:
     def may_replace_keys(self, resource_type: str) -> frozenset[str]:
         """Properties only one source says replace, decided "may replace" (a note, never certain)."""
         return frozenset(f.key for f in self.replacement(resource_type) if f.value == "may_replace")
+
+    @functools.lru_cache(maxsize=1024)
+    def disagreements(self, resource_type: str) -> tuple[Fact, ...]:
+        """The reviewed disagreements of the two CloudFormation sources for a type: value is the
+        decision, extra is (cfn-lint says, service spec says, reason)."""
+        if "::" not in resource_type:
+            return ()
+        return tuple(_facts("cloudformation/disagreements.tsv", resource_type))
 
     def _sam_facts(self, resource_type: str) -> list[Fact]:
         """A SAM property is judged by what the transform makes of it (cloudformation/sam.tsv):

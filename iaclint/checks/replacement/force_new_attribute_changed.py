@@ -37,7 +37,13 @@ class ForceNewAttributeChanged(Check):
     Keep the old value. If the change is intended, create the new resource beside the old one,
     migrate, then remove the old one in a separate change; for stateless resources consider
     `lifecycle { create_before_destroy = true }`. Facts come from the provider source
-    (Terraform) or the resource provider schemas' `createOnlyProperties` (CloudFormation).
+    (Terraform) or, for CloudFormation, from two sources: the resource provider schemas'
+    `createOnlyProperties` (cfn-lint) and `@aws-cdk/aws-service-spec`'s `causesReplacement`.
+    Where they disagree, a reviewed table decides (`rules/cloudformation/disagreements.tsv`): a
+    property only the service spec marks is reported as *may* replace, at note level. A SAM
+    (`AWS::Serverless::*`) property is judged by what the SAM transform generates from it
+    (`FunctionName` replaces the generated function, `Timeout` does not). `iaclint explain
+    AWS::RDS::DBInstance.Port` and `--debug` show the source of each verdict.
     """
 
     code = "IAC101"
