@@ -305,3 +305,39 @@ def test_debug_prints_the_source_of_each_finding_fact():
     assert "IAC101" in done.stdout
     assert ("iaclint: debug: IAC101 OrdersFunction `FunctionName`: aws-sam-translator 1.115.0: FunctionName becomes "
             "AWS::Lambda::Function.FunctionName") in done.stderr, done.stderr
+
+
+# --- one fact per rule of the decision, with its verdict ---------------------------------------
+@pytest.mark.parametrize(
+    ("resource_type", "key", "verdict", "decision"),
+    [
+        # agreed: createOnly in the schema, causesReplacement yes in the spec
+        ("AWS::S3::Bucket", "BucketName", "create_only", None),
+        ("AWS::Lambda::Function", "FunctionName", "create_only", None),
+        ("AWS::DynamoDB::Table", "TableName", "create_only", None),
+        ("AWS::EC2::Instance", "InstanceType", "conditional", None),  # conditional and maybe: agreed
+        # rule 1: createOnly in the registry schema only
+        ("AWS::AppStream::StackFleetAssociation", "FleetName", "create_only", "replace"),
+        ("AWS::AppSync::ApiCache", "AtRestEncryptionEnabled", "create_only", "replace"),
+        # rule 2: conditionalCreateOnly in the schema, yes in the spec
+        ("AWS::ECS::Service", "LaunchType", "conditional", "conditional"),
+        ("AWS::Events::Rule", "EventBusName", "conditional", "conditional"),
+        # rule 4: tags the registry schema declares updatable
+        ("AWS::Batch::JobQueue", "Tags", None, "none"),
+        ("AWS::SageMaker::Domain", "Tags", None, "none"),
+        # rule 5: only the spec marks it
+        ("AWS::EC2::EIP", "Domain", "may_replace", "may_replace"),
+        ("AWS::S3::Bucket", "ObjectLockEnabled", "may_replace", "may_replace"),
+        ("AWS::ElastiCache::CacheCluster", "NumCacheNodes", "may_replace", "may_replace"),
+        ("AWS::OpsWorksCM::Server", "Engine", "may_replace", "may_replace"),  # a type cfn-lint lacks
+        # rule 6: by hand
+        ("AWS::Route53::RecordSet", "Name", "create_only", "replace"),
+        ("AWS::RDS::DBInstance", "Port", "may_replace", "may_replace"),
+        ("AWS::DynamoDB::Table", "KeySchema", "create_only", "replace"),
+    ],
+)
+def test_decided_facts(resource_type, key, verdict, decision):
+    fact = _fact(resource_type, key)
+    assert (fact.value if fact else None) == verdict
+    row = _disagreement(resource_type, key)
+    assert (row[2] if row else None) == decision
