@@ -33,7 +33,24 @@ def test_text_keeps_whole_sentences():
     result = run_cli(["rules", "--pack"])
     assert result.exit_code == 0
     headers = _headers()
-    for line in result.stdout.splitlines()[1:]:
+    table = result.stdout.split("\n\n", 1)[0]
+    for line in table.splitlines()[1:]:
         pack, source = line.split()[0], re.split(r"\s+\d+\s+\d+\s{2}", line, maxsplit=1)[1]
         assert headers[pack].startswith(source)
         assert source.endswith((".", "!", "?")), line  # a whole sentence, never cut in the middle
+
+
+def test_sources_versions_and_disagreements_per_provider():
+    result = run_cli(["rules", "--pack"])
+    assert result.exit_code == 0
+    providers = result.stdout.split("\n\n", 1)[1].splitlines()
+    assert providers[0].startswith("provider ")
+    cfn = next(ln for ln in providers if ln.startswith("cloudformation "))
+    for source in ("cfn-lint 1.58.0", "@aws-cdk/aws-service-spec 0.1.216", "aws-sam-translator 1.115.0"):
+        assert source in cfn, cfn
+    assert re.search(r"; \d+ \(conditional \d+, may_replace \d+, none \d+, replace \d+, sam_transform \d+; "
+                     r"cloudformation/disagreements.tsv\)$", cfn), cfn
+    aws = next(ln for ln in providers if ln.startswith("terraform/aws "))
+    assert "hashicorp/terraform-provider-aws@" in aws and aws.endswith("none recorded (one source per fact)")
+    markdown = run_cli(["rules", "--pack", "--format", "markdown"]).stdout
+    assert "| provider | sources and versions | disagreements between sources |" in markdown

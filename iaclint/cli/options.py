@@ -30,7 +30,7 @@ def report_options(command):
                      help="Configuration file (default: .iaclint.toml or pyproject.toml)."),
         click.option("--output", "-o", type=click.Path(), help="Write the report to this file instead of standard output."),
         click.option("--no-color", is_flag=True, help="Never use colour."),
-        click.option("--debug", is_flag=True, help="Show tracebacks for internal errors."),
+        click.option("--debug", is_flag=True, help="Show tracebacks for internal errors, and on standard error the source of each fact a finding rests on."),
         click.option("--no-cache", is_flag=True,
                      help="Do not read or write the parse cache (also IACLINT_NO_CACHE=1; see `iaclint cache`)."),
     ]):

@@ -16,11 +16,20 @@ def run(opts) -> int:
 
     result = lint(opts)
     emit(render(result, opts.fmt, opts.color), opts.output)
+    if opts.debug:
+        debug_sources(result.findings)
     if opts.plan and not opts.plan_only:
         from iaclint.plan import report_disagreements
 
         report_disagreements(result.disagreements, opts.explain_disagreements)
     return exit_code(result.findings, opts.fail_on or result.config.get("fail_on", "warning"))
+
+
+def debug_sources(findings) -> None:
+    """--debug: where each verdict comes from (the packs' source of every fact a finding names)."""
+    for f in findings:
+        for key, source in (f.extra.get("sources") or {}).items():
+            print(f"iaclint: debug: {f.rule} {f.resource} `{key}`: {source or 'a user pack'}", file=sys.stderr)
 
 
 def emit(text: str, output: str | None) -> None:

@@ -25,7 +25,14 @@ def rules(fmt: str, pack: bool) -> None:
 @click.command()
 @click.argument("code")
 def explain(code: str) -> None:
-    """Show a rule's documentation: what it flags, why, an example and the fix."""
+    """Show a rule's documentation: what it flags, why, an example and the fix; or, for a
+    CloudFormation type or `Type.Property` (AWS::RDS::DBInstance.Port), the replacement facts
+    iaclint holds and the source of each verdict."""
+    if "::" in code:
+        from iaclint.engine.docs import explain_facts
+
+        click.echo(explain_facts(code))
+        return
     from iaclint.engine.registry import lookup
 
     rule = lookup(code)

@@ -114,6 +114,47 @@ def _facts(relpath: str, resource_type: str) -> list[Fact]:
     return out
 
 
+SAM_PREFIX = "AWS::Serverless::"
+
+
+def _cfn_replacement(resource_type: str) -> list[Fact]:
+    """cfn-lint's createOnly facts (each with what the service spec says of it) and the decided
+    disagreements with @aws-cdk/aws-service-spec: `replace` adds or upgrades a fact to
+    create_only, `may_replace` adds a note-level fact; the source names both and the reason."""
+    spec = service_spec_version()
+    facts: dict[str, Fact] = {}
+    for f in _facts("cloudformation/create_only.tsv", resource_type):
+        says = f.extra[0] if f.extra else "n/a"
+        field = "createOnlyProperties" if f.value == "create_only" else "conditionalCreateOnlyProperties"
+        agrees = {"yes": f"{spec} agrees (causesReplacement: yes)", "maybe": f"{spec}: causesReplacement maybe",
+                  "absent": f"{spec} lacks the type", "no": f"{spec} does not mark it"}.get(says)
+        source = f"{f.source} {field}" + (f"; {agrees}" if agrees else "")
+        facts[f.key] = Fact(f.resource_type, f.key, f.value, source)
+    for d in _facts("cloudformation/disagreements.tsv", resource_type):
+        reason = d.extra[2] if len(d.extra) > 2 else ""
+        source = f"{d.source} disagree (cfn-lint: {d.extra[0]}, service spec: {d.extra[1]}); decided {d.value}: {reason}"
+        if d.value == "replace":
+            facts[d.key] = Fact(d.resource_type, d.key, "create_only", source)
+        elif d.value == "may_replace" and d.key not in facts:
+            facts[d.key] = Fact(d.resource_type, d.key, "may_replace", source)
+        elif d.key in facts:  # kept as it was (rules 1, 2, 4): say why in its source
+            held = facts[d.key]
+            facts[d.key] = Fact(held.resource_type, held.key, held.value, source, held.extra)
+    return [facts[k] for k in sorted(facts)]
+
+
+@functools.lru_cache(maxsize=None)
+def service_spec_version() -> str:
+    """The second CloudFormation source as the pack header records it ("@aws-cdk/aws-service-spec 0.1.216")."""
+    text = read_pack("cloudformation/create_only.tsv")
+    head = text[: text.find("\n", 1)]
+    marker = " and @aws-cdk/aws-service-spec "
+    at = head.find(marker)
+    if at == -1:
+        return "aws-service-spec"
+    return "@aws-cdk/aws-service-spec " + head[at + len(marker):].split(" ", 1)[0]
+
+
 class Packs:
     """Facts per resource type, from the shipped packs plus any user packs."""
 
@@ -140,11 +181,48 @@ class Packs:
         `value` is `force_new` (always) or `conditional` (only under a condition; `extra`
         may hold a known condition as (attribute, value)).
         """
-        kind = "create_only" if "::" in resource_type else "force_new"
-        facts = _facts(self._pack_path(resource_type, kind), resource_type)
-        facts += _facts(self._pack_path(resource_type, "conditions"), resource_type)
+        if "::" in resource_type:
+            facts = _cfn_replacement(resource_type)
+            if resource_type.startswith(SAM_PREFIX):
+                facts += self._sam_facts(resource_type)
+        else:
+            facts = _facts(self._pack_path(resource_type, "force_new"), resource_type)
+            facts += _facts(self._pack_path(resource_type, "conditions"), resource_type)
         facts += self._user_facts("replacement", resource_type)
         return tuple(facts)
+
+    @functools.lru_cache(maxsize=4096)
+    def may_replace_keys(self, resource_type: str) -> frozenset[str]:
+        """Properties only one source says replace, decided "may replace" (a note, never certain)."""
+        return frozenset(f.key for f in self.replacement(resource_type) if f.value == "may_replace")
+
+    @functools.lru_cache(maxsize=1024)
+    def disagreements(self, resource_type: str) -> tuple[Fact, ...]:
+        """The reviewed disagreements of the two CloudFormation sources for a type: value is the
+        decision, extra is (cfn-lint says, service spec says, reason)."""
+        if "::" not in resource_type:
+            return ()
+        return tuple(_facts("cloudformation/disagreements.tsv", resource_type))
+
+    def _sam_facts(self, resource_type: str) -> list[Fact]:
+        """A SAM property is judged by what the transform makes of it (cloudformation/sam.tsv):
+        the strongest replacement fact of the generated resources' properties it feeds."""
+        strength = {"create_only": 3, "conditional": 2, "may_replace": 1}
+        best: dict[str, Fact] = {}
+        for row in _rows("cloudformation/sam.tsv", resource_type):
+            if len(row) < 5:
+                continue
+            _, sam_property, generated_type, generated_property, source = row[:5]
+            for fact in self.replacement(generated_type):
+                if fact.key != generated_property or fact.value not in strength:
+                    continue
+                mine = Fact(resource_type, sam_property, fact.value,
+                            f"{source}: {sam_property} becomes {generated_type}.{generated_property}, "
+                            f"whose fact is from {fact.source}", fact.extra)
+                held = best.get(sam_property)
+                if held is None or strength[mine.value] > strength[held.value]:
+                    best[sam_property] = mine
+        return [best[k] for k in sorted(best)]
 
     @functools.lru_cache(maxsize=4096)
     def force_new_keys(self, resource_type: str) -> frozenset[str]:

@@ -10,6 +10,36 @@ writes three tab-separated packs:
   stateful.tsv     the types in cfn-lint's data/AdditionalSpecs/StatefulResources.json,
                    each with a category and a one-line reason (hand-kept map below)
   protection.tsv   properties that guard a resource against deletion or termination
+  disagreements.tsv  where cfn-lint's schemas and @aws-cdk/aws-service-spec disagree on
+                   whether a top-level property replaces the resource, each with a decision
+                   and its reason (see "Two sources" below)
+
+Two sources. The second source is `@aws-cdk/aws-service-spec` (npm, Apache-2.0; the database
+behind `cdk diff`), pinned to SERVICE_SPEC_VERSION. Its `db.json.gz` marks properties
+`causesReplacement: yes|maybe`. The facts derived from it (top-level properties marked
+replacing, nothing of its text) are committed in SERVICE_SPEC_FACTS with the version, so a
+regeneration never needs the network. Refresh them with
+
+    npm install --prefix /tmp/aws-service-spec @aws-cdk/aws-service-spec@<SERVICE_SPEC_VERSION>
+    python tools/packgen/cloudformation.py --service-spec \
+        /tmp/aws-service-spec/node_modules/@aws-cdk/aws-service-spec
+
+create_only.tsv keeps cfn-lint's rows and adds, per row, what the service spec says of the
+top-level property (`yes`, `maybe`, `no`, or `absent` when it lacks the type; `n/a` for a
+nested path, which is not compared). Where the two disagree, the decision rule is:
+
+  1. createOnly in the registry schema (cfn-lint)           -> replace: the handler enforces it
+  2. conditionalCreateOnly in the registry schema            -> conditional (IAC102 says "may")
+  3. AWS::Serverless::* (the spec marks nearly every property
+     replacing, Timeout included: not trusted)               -> sam_transform: judged by what the
+     SAM transform generates (rules/cloudformation/sam.tsv, tools/packgen/sam.py)
+  4. Tags only the spec marks, where the registry schema
+     declares the tags updatable (tagging, TagResource)      -> none
+  5. anything else only the spec marks                       -> may_replace: IAC101 at note level
+  6. HAND_DECISIONS below override the rule, each with its reason (checked by hand)
+
+Every row of disagreements.tsv carries its decision and reason; iaclint reads `replace` and
+`may_replace` rows as facts (their source says which source and why).
 
 cfn-lint's schema layout: `data/schemas/providers/<region>.json` maps each resource type
 to a content hash, and `data/schemas/resources/<hash>.json` is the (already patched)
@@ -35,6 +65,34 @@ REPO = Path(__file__).resolve().parents[2]
 DEFAULT_OUT = REPO / "rules" / "cloudformation"
 REFERENCE_REGION = "us-east-1"
 TOOL = "tools/packgen/cloudformation.py"
+
+# --- the second source: @aws-cdk/aws-service-spec ---------------------------------------
+SERVICE_SPEC_PACKAGE = "@aws-cdk/aws-service-spec"
+SERVICE_SPEC_VERSION = "0.1.216"  # pinned; recorded in the packs' headers and in SERVICE_SPEC_FACTS
+SERVICE_SPEC_FACTS = REPO / "tools" / "packgen" / "data" / "aws-service-spec-replacing.tsv"
+
+# Disagreements decided by hand: (type, property) -> (decision, reason). Each overrides the rule.
+HAND_DECISIONS = {
+    ("AWS::Route53::RecordSet", "Name"): (
+        "replace",
+        "checked by hand: the CloudFormation reference gives Name 'Update requires: Replacement' (the legacy "
+        "spec's UpdateType, which aws-service-spec carries); Route 53 has no rename (ChangeResourceRecordSets "
+        "creates the new name and deletes the old record); cdk diff says WILL_REPLACE; cfn-lint's schema for this "
+        "non-registry type lists HostedZoneId/HostedZoneName but not Name",
+    ),
+    ("AWS::DynamoDB::Table", "KeySchema"): (
+        "replace",
+        "checked by hand: DynamoDB cannot change a table's key schema (UpdateTable takes no KeySchema), so any "
+        "change re-creates the table, as the spec says; the registry schema's conditionalCreateOnly is too weak",
+    ),
+    ("AWS::RDS::DBInstance", "Port"): (
+        "may_replace",
+        "checked by hand: the registry schema (the handler CloudFormation runs) does not list Port as createOnly "
+        "and RDS ModifyDBInstance takes DBPortNumber (the instance restarts, it is not re-created); the spec's "
+        "'yes' is the legacy spec's Replacement from the pre-registry handler: say may, at note level, and let "
+        "the change set decide",
+    ),
+}
 
 # --- stateful: what a type holds and why deleting it hurts, per service (a full type wins) ---
 # Rows are resource_type, category, reason, source: iaclint.knowledge.packs reads four columns and
@@ -223,15 +281,135 @@ def protective_values(node: dict) -> list[str] | None:
     return None
 
 
+# --- the service spec -------------------------------------------------------------------
+def extract_service_spec(package_dir: Path) -> dict[tuple[str, str], str]:
+    """(type, top-level property) -> yes | maybe, from an installed @aws-cdk/aws-service-spec."""
+    import gzip
+
+    meta = json.loads((package_dir / "package.json").read_text(encoding="utf-8"))
+    if meta.get("version") != SERVICE_SPEC_VERSION:
+        raise PackgenError(f"{package_dir} is {SERVICE_SPEC_PACKAGE} {meta.get('version')}, "
+                           f"the generator pins {SERVICE_SPEC_VERSION}: install that, or change the pin and review")
+    with gzip.open(package_dir / "db.json.gz", "rt", encoding="utf-8") as fh:
+        db = json.load(fh)
+    out: dict[tuple[str, str], str] = {}
+    for entity in db["schema"]["resource"]["entities"]:
+        resource_type = entity["cloudFormationType"]
+        out[(resource_type, "")] = "type"  # the type is known to the spec
+        for name, prop in (entity.get("properties") or {}).items():
+            marked = prop.get("causesReplacement")
+            if marked in ("yes", "maybe"):
+                out[(resource_type, name)] = marked
+            elif marked not in (None, "no"):
+                raise PackgenError(f"{resource_type}.{name}: unknown causesReplacement {marked!r}")
+    return out
+
+
+def write_service_spec_facts(facts: dict[tuple[str, str], str]) -> str:
+    lines = [
+        f"# Derived by {TOOL} from {SERVICE_SPEC_PACKAGE} {SERVICE_SPEC_VERSION} db.json.gz (Apache-2.0): "
+        "per resource type, the top-level properties marked causesReplacement (facts only, no text).",
+        "# A row with an empty property says the spec knows the type. columns: resource_type\tproperty\tcauses_replacement",
+    ]
+    for (resource_type, name), marked in sorted(facts.items()):
+        lines.append(f"{resource_type}\t{name}\t{marked}")
+    return "\n".join(lines) + "\n"
+
+
+def read_service_spec_facts(path: Path = SERVICE_SPEC_FACTS) -> dict[tuple[str, str], str]:
+    text = path.read_text(encoding="utf-8")
+    if f"{SERVICE_SPEC_PACKAGE} {SERVICE_SPEC_VERSION} " not in text.split("\n", 1)[0]:
+        raise PackgenError(f"{path} was not derived from {SERVICE_SPEC_PACKAGE} {SERVICE_SPEC_VERSION}: refresh it")
+    out = {}
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            resource_type, name, marked = line.split("\t")
+            out[(resource_type, name)] = marked
+    return out
+
+
+def spec_says(spec: dict[tuple[str, str], str], resource_type: str, path: str) -> str:
+    if "." in path:
+        return "n/a"
+    if (resource_type, "") not in spec:
+        return "absent"
+    return spec.get((resource_type, path), "no")
+
+
+def _tags_updatable(schema: dict) -> bool:
+    tagging = schema.get("tagging")
+    if not isinstance(tagging, dict) or tagging.get("taggable") is False or tagging.get("tagUpdatable") is False:
+        return False
+    return any("tag" in str(p).lower() for p in tagging.get("permissions") or []) or "tagProperty" in tagging
+
+
+def disagreement_rows(schemas: Schemas, version: str, spec: dict[tuple[str, str], str]) -> Iterator[tuple[str, ...]]:
+    source = f"cfn-lint {version} + {SERVICE_SPEC_PACKAGE} {SERVICE_SPEC_VERSION}"
+    rows = []
+    used_hand = set()
+    cfn: dict[tuple[str, str], str] = {}
+    for resource_type in schemas.types():
+        schema = schemas.schema(resource_type)
+        for key, kind in (("createOnlyProperties", "create_only"), ("conditionalCreateOnlyProperties", "conditional")):
+            for pointer in schema.get(key) or []:
+                path = pointer_to_path(pointer)
+                if "." not in path:
+                    cfn.setdefault((resource_type, path), kind)
+    # 1 and 2: the registry schema says replace (or conditional), the spec does not (or says only maybe)
+    for (resource_type, path), kind in sorted(cfn.items()):
+        says = spec_says(spec, resource_type, path)
+        if says == "absent" or (says, kind) in (("yes", "create_only"), ("maybe", "conditional")):
+            continue  # agreed, or the spec lacks the type: nothing to compare
+        hand = HAND_DECISIONS.get((resource_type, path))
+        if hand is not None:
+            used_hand.add((resource_type, path))
+            rows.append((resource_type, path, hand[0], source, kind, says, hand[1]))
+        elif kind == "create_only":
+            rows.append((resource_type, path, "replace", source, kind, says,
+                         "rule 1: createOnly in the registry schema, which the handler enforces"))
+        else:
+            rows.append((resource_type, path, "conditional", source, kind, says,
+                         "rule 2: conditionalCreateOnly in the registry schema: replaced only under some conditions, "
+                         "which IAC102 reports as may"))
+    # 3-6: the spec says replace (or maybe), the registry schema does not list it as createOnly
+    for (resource_type, path), says in sorted(spec.items()):
+        if not path or (resource_type, path) in cfn:
+            continue
+        known = resource_type in schemas.where
+        cfn_says = "no" if known else "absent"
+        hand = HAND_DECISIONS.get((resource_type, path))
+        if hand is not None:
+            used_hand.add((resource_type, path))
+            decision, reason = hand
+        elif resource_type.startswith("AWS::Serverless::"):
+            decision, reason = "sam_transform", (
+                "rule 3: the spec marks nearly every SAM property replacing (Timeout included); judged by what the "
+                "SAM transform generates (sam.tsv)")
+        elif path == "Tags" and known and _tags_updatable(schemas.schema(resource_type)):
+            decision, reason = "none", (
+                "rule 4: the registry schema declares the tags updatable in place (tagging, TagResource/UntagResource)")
+        else:
+            decision, reason = "may_replace", (
+                f"rule 5: only the spec marks it ({says}); the registry schema "
+                + ("does not list it as createOnly" if known else "lacks the type")
+                + ": may replace, at note level")
+        rows.append((resource_type, path, decision, source, cfn_says, says, reason))
+    stale = set(HAND_DECISIONS) - used_hand
+    if stale:
+        raise PackgenError(f"HAND_DECISIONS entries that are no longer disagreements: {sorted(stale)}")
+    yield from sorted(rows)
+
+
 # --- packs ---------------------------------------------------------------------------
-def create_only_rows(schemas: Schemas, version: str) -> Iterator[tuple[str, ...]]:
+def create_only_rows(schemas: Schemas, version: str, spec: dict[tuple[str, str], str]) -> Iterator[tuple[str, ...]]:
     for resource_type in schemas.types():
         schema = schemas.schema(resource_type)
         source = schemas.source(resource_type, version)
         rows = set()
         for key, kind in (("createOnlyProperties", "create_only"), ("conditionalCreateOnlyProperties", "conditional")):
             for pointer in schema.get(key) or []:
-                rows.add((resource_type, pointer_to_path(pointer), kind, source))
+                path = pointer_to_path(pointer)
+                rows.add((resource_type, path, kind, source, spec_says(spec, resource_type, path)))
         yield from sorted(rows)
 
 
@@ -296,9 +474,9 @@ def protection_rows(schemas: Schemas, version: str) -> Iterator[tuple[str, ...]]
 
 
 # --- output --------------------------------------------------------------------------
-def render(what: str, columns: Iterable[str], rows: Iterable[tuple[str, ...]], version: str) -> str:
+def render(what: str, columns: Iterable[str], rows: Iterable[tuple[str, ...]], version: str, also: str = "") -> str:
     lines = [
-        f"# Generated by {TOOL} from cfn-lint {version} ({what}). DO NOT EDIT.",
+        f"# Generated by {TOOL} from cfn-lint {version}{also} ({what}). DO NOT EDIT.",
         "# columns: " + "\t".join(columns),
     ]
     previous: tuple[str, ...] | None = None
@@ -320,13 +498,23 @@ def generate() -> dict[str, str]:
     pkg = cfnlint_dir()
     version = cfnlint_version()
     schemas = Schemas(pkg)
+    spec = read_service_spec_facts()
     what = f"resource provider schemas, {REFERENCE_REGION} first, schema_date {schemas.schema_date}"
+    also = f" and {SERVICE_SPEC_PACKAGE} {SERVICE_SPEC_VERSION}"
     return {
         "create_only.tsv": render(
-            what,
-            ["resource_type", "property_path", "kind", "source"],
-            create_only_rows(schemas, version),
+            what + "; the last column is what the service spec says of the top-level property",
+            ["resource_type", "property_path", "kind", "source", "aws_service_spec"],
+            create_only_rows(schemas, version, spec),
             version,
+            also,
+        ),
+        "disagreements.tsv": render(
+            f"top-level replacement facts on which the two disagree, each with a decision by the rule in {TOOL}",
+            ["resource_type", "property", "decision", "source", "cfn_lint", "aws_service_spec", "reason"],
+            disagreement_rows(schemas, version, spec),
+            version,
+            also,
         ),
         "stateful.tsv": render(
             "data/AdditionalSpecs/StatefulResources.json",
@@ -347,8 +535,20 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output directory (default: %(default)s)")
     parser.add_argument("--check", action="store_true", help="write nothing; exit 1 if the files in --out differ")
+    parser.add_argument("--service-spec", type=Path, metavar="DIR",
+                        help=f"an installed {SERVICE_SPEC_PACKAGE} {SERVICE_SPEC_VERSION} (node_modules/...): refresh "
+                             f"{SERVICE_SPEC_FACTS.relative_to(REPO)} from it first (with --check: compare instead)")
     args = parser.parse_args(argv)
     try:
+        if args.service_spec:
+            derived = write_service_spec_facts(extract_service_spec(args.service_spec))
+            if args.check:
+                if SERVICE_SPEC_FACTS.read_text(encoding="utf-8") != derived:
+                    print(f"stale: {SERVICE_SPEC_FACTS}", file=sys.stderr)
+                    return 1
+            else:
+                SERVICE_SPEC_FACTS.parent.mkdir(parents=True, exist_ok=True)
+                SERVICE_SPEC_FACTS.write_text(derived, encoding="utf-8")
         files = generate()
     except PackgenError as exc:
         print(f"packgen: {exc}", file=sys.stderr)

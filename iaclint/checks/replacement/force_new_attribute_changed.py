@@ -37,7 +37,13 @@ class ForceNewAttributeChanged(Check):
     Keep the old value. If the change is intended, create the new resource beside the old one,
     migrate, then remove the old one in a separate change; for stateless resources consider
     `lifecycle { create_before_destroy = true }`. Facts come from the provider source
-    (Terraform) or the resource provider schemas' `createOnlyProperties` (CloudFormation).
+    (Terraform) or, for CloudFormation, from two sources: the resource provider schemas'
+    `createOnlyProperties` (cfn-lint) and `@aws-cdk/aws-service-spec`'s `causesReplacement`.
+    Where they disagree, a reviewed table decides (`rules/cloudformation/disagreements.tsv`): a
+    property only the service spec marks is reported as *may* replace, at note level. A SAM
+    (`AWS::Serverless::*`) property is judged by what the SAM transform generates from it
+    (`FunctionName` replaces the generated function, `Timeout` does not). `iaclint explain
+    AWS::RDS::DBInstance.Port` and `--debug` show the source of each verdict.
     """
 
     code = "IAC101"
@@ -54,6 +60,8 @@ class ForceNewAttributeChanged(Check):
                 continue  # (a change in what count.index or each selects changes `count`/`for_each` or a value)
             after = change.after
             facts = ctx.packs.force_new_keys(after.type)
+            if after.language == "cloudformation":
+                yield from self._may_replace(change, ctx, facts)
             if not facts:
                 continue
             per = _instance_hits(change.before, after, [f for f in sorted(facts) if not ignored(after, f)], diff.moves)
@@ -115,6 +123,9 @@ class ForceNewAttributeChanged(Check):
             names = ", ".join(f"`{h}`" for h in hits)
             detail = f" ({_change(change, first, before_v, after_v)})" if len(hits) == 1 else ""
             noun = "property" if after.language == "cloudformation" else "attribute"
+            extra: dict = {"attributes": hits}
+            if after.language == "cloudformation":
+                extra["sources"] = _sources(ctx, after.type, hits)
             yield self.finding(
                 after,
                 f"{after.address}: changing {names}{detail} forces replacement: the {noun} cannot be "
@@ -122,9 +133,36 @@ class ForceNewAttributeChanged(Check):
                 help=_help(after.language, hits),
                 severity=severity_for(ctx, after),
                 pos=after.pos_of(first),
-                extra={"attributes": hits},
+                extra=extra,
                 replaces=after.address,
             )
+
+    def _may_replace(self, change, ctx: Context, always: frozenset[str]) -> Iterator[Finding]:
+        """CloudFormation properties only one of the two sources says replace, decided "may
+        replace" (rules/cloudformation/disagreements.tsv): a note that names both and why."""
+        after = change.after
+        maybe = ctx.packs.may_replace_keys(after.type) - always
+        if not maybe:
+            return
+        hits = _outermost([p for p in change.changed_paths if p in maybe and not ignored(after, p)])
+        hits = [h for h in hits if not _zero_for_unset(change.before.body, after.body, h)]
+        if not hits:
+            return
+        first = hits[0]
+        names = ", ".join(f"`{h}`" for h in hits)
+        detail = (f" ({_change(change, first, get_path(change.before.body, first), get_path(after.body, first))})"
+                  if len(hits) == 1 else "")
+        sources = _sources(ctx, after.type, hits)
+        yield self.finding(
+            after,
+            f"{after.address}: changing {names}{detail} may force replacement: {sources[first]}{what_holds(ctx, after)}",
+            help="check the change set (`Replacement: True`) before deploying; "
+                 "`iaclint explain " + f"{after.type}.{first}` shows both sources",
+            severity=Severity.NOTE,
+            pos=after.pos_of(first),
+            extra={"attributes": hits, "sources": sources},
+            replaces=after.address,
+        )
 
     def _instances_finding(self, ctx: Context, change, per: dict[str, tuple[str, list[str]]]) -> Finding:
         after = change.after
@@ -180,6 +218,12 @@ class ForceNewAttributeChanged(Check):
                           help="revert the attribute(s) that force the replacement, or back up and migrate deliberately"
                           if paths else "make sure the replacement is intended; back up the data first",
                           severity=severity, extra={"replace_paths": paths, "action_reason": p.reason, "attr": p.attr})
+
+
+def _sources(ctx: Context, resource_type: str, keys: list[str]) -> dict[str, str]:
+    """Where each verdict comes from, as the packs say it (shown in JSON and `iaclint explain`)."""
+    by_key = {f.key: f.source for f in ctx.packs.replacement(resource_type)}
+    return {k: by_key.get(k, "") for k in keys}
 
 
 def _change(change, path: str, before_v, after_v) -> str:
