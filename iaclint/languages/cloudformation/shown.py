@@ -15,19 +15,24 @@ from typing import Any
 
 # keys template.py adds to an intrinsic to carry what it resolves to; not written by the user
 _RESOLVED_KEYS = ("Default", "Defaults", "Value")
+_MAX_INTRINSIC_KEYS = 1 + len(_RESOLVED_KEYS)
 _SUB_VARIABLE = re.compile(r"\$\{([^}]*)\}")
 _UNKNOWN = object()
 
 
 def intrinsic_name(value: Any) -> str | None:
     """`Ref` or `Fn::…` when `value` is an intrinsic function call, else None."""
-    if not isinstance(value, dict):
+    if not isinstance(value, dict) or len(value) > _MAX_INTRINSIC_KEYS:
         return None
-    keys = [k for k in value if k not in _RESOLVED_KEYS]
-    if len(keys) != 1:
-        return None
-    key = keys[0]
-    return key if key == "Ref" or (isinstance(key, str) and key.startswith("Fn::")) else None
+    found = None
+    for key in value:
+        if key in _RESOLVED_KEYS:
+            continue
+        # every dict of every property is asked: most answer no at their first key
+        if found is not None or not (key == "Ref" or (key.__class__ is str and key.startswith("Fn::"))):
+            return None
+        found = key
+    return found
 
 
 def annotate(body: dict, fmt: str, noecho: set[str]) -> tuple[dict[str, str], dict[str, str]]:
@@ -36,17 +41,21 @@ def annotate(body: dict, fmt: str, noecho: set[str]) -> tuple[dict[str, str], di
     resolved: dict[str, str] = {}
 
     def walk(value: Any, path: str) -> None:
-        if intrinsic_name(value) is not None:
-            written[path] = as_json(value) if fmt == "json" else short_form(value)
-            result = resolve(value, noecho)
-            if isinstance(result, str):
-                resolved[path] = result
-        elif isinstance(value, dict):
+        if isinstance(value, dict):
+            if intrinsic_name(value) is not None:
+                written[path] = as_json(value) if fmt == "json" else short_form(value)
+                result = resolve(value, noecho)
+                if isinstance(result, str):
+                    resolved[path] = result
+                return
             for key, item in value.items():
-                walk(item, f"{path}.{key}" if path else str(key))
+                # scalars hold no intrinsic: not worth a call each
+                if isinstance(item, (dict, list)):
+                    walk(item, f"{path}.{key}" if path else str(key))
         elif isinstance(value, list):
             for index, item in enumerate(value):
-                walk(item, f"{path}.{index}" if path else str(index))
+                if isinstance(item, (dict, list)):
+                    walk(item, f"{path}.{index}" if path else str(index))
 
     walk(body, "")
     return written, resolved

@@ -495,15 +495,19 @@ class _Values:
 
     def value(self, value: Any) -> Any:
         if isinstance(value, dict):
-            out = {
-                (key if key.__class__ is str else _scalar(key)): self.value(item)
-                for key, item in value.items()
-            }
+            convert = self.value
+            out = {}
+            # called for every value of every resource: strings, the usual leaves, need no call
+            for key, item in value.items():
+                out[key if key.__class__ is str else _scalar(key)] = (
+                    item if item.__class__ is str else convert(item)
+                )
             if len(out) == 1:
                 self.resolve(out)
             return out
         if isinstance(value, list):
-            return [self.value(item) for item in value]
+            convert = self.value
+            return [item if item.__class__ is str else convert(item) for item in value]
         return _scalar(value)
 
     def resolve(self, out: dict[str, Any]) -> None:
@@ -587,12 +591,14 @@ def _text(key: Any) -> str:
 
 
 def _positions(node: Any, prefix: str, out: dict[str, Pos]) -> None:
+    # one entry for every key and item of every resource: the loops stay free of calls that
+    # are not needed (a key is almost always a string already)
     if isinstance(node, Mapping):
         key_pos = node.key_pos
         for key, value in node.items():
-            path = prefix + _text(key)
+            path = prefix + (key if key.__class__ is str else _text(key))
             line, column = key_pos[key]
-            if isinstance(value, (Mapping, Sequence)):
+            if isinstance(value, _CONTAINERS):
                 out[path] = Pos(line, column, value.end_line)
                 _positions(value, path + ".", out)
             else:
@@ -600,11 +606,14 @@ def _positions(node: Any, prefix: str, out: dict[str, Pos]) -> None:
     elif isinstance(node, Sequence):
         for index, (value, (line, column)) in enumerate(zip(node, node.item_pos, strict=True)):
             path = f"{prefix}{index}"
-            if isinstance(value, (Mapping, Sequence)):
+            if isinstance(value, _CONTAINERS):
                 out[path] = Pos(line, column, value.end_line)
                 _positions(value, path + ".", out)
             else:
                 out[path] = Pos(line, column)
+
+
+_CONTAINERS = (Mapping, Sequence)
 
 
 class _TooLarge(Exception):
