@@ -36,7 +36,10 @@ def intrinsic_name(value: Any) -> str | None:
 
 
 def annotate(body: dict, fmt: str, noecho: set[str]) -> tuple[dict[str, str], dict[str, str]]:
-    """(property path → the intrinsic as written, property path → the string it resolves to)."""
+    """(property path → the intrinsic as written, property path → the string it resolves to).
+
+    The reference for what `template._Values.properties` records while it builds a body
+    (tests/test_cfn_parser.py compares them); templates are read without it."""
     written: dict[str, str] = {}
     resolved: dict[str, str] = {}
 
