@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from itertools import accumulate
+from operator import add
 from json.decoder import scanstring
 from json.scanner import NUMBER_RE
 from typing import Any, NamedTuple
@@ -96,7 +98,11 @@ class _Lines:
     """Offset → (line, column), both 1-based, for one text."""
 
     def __init__(self, text: str) -> None:
-        self.starts = [0] + [m.end() for m in _NEWLINE.finditer(text)]
+        if "\r" in text:
+            self.starts = [0] + [m.end() for m in _NEWLINE.finditer(text)]
+        else:  # the usual case, one C pass: line i starts after the lengths of lines < i and their i newlines
+            lengths = accumulate(map(len, text.split("\n")), initial=0)
+            self.starts = list(map(add, lengths, range(text.count("\n") + 1)))
 
     def at(self, offset: int) -> tuple[int, int]:
         line = bisect_right(self.starts, offset)

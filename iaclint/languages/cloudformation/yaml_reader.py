@@ -159,11 +159,16 @@ class CfnLoader(_Base):  # type: ignore[misc,valid-type]
             if cls is ScalarEvent:
                 # most events of a template: a plain scalar that resolves to text, and the same
                 # texts recur (keys, types, names), so their resolution is remembered
-                value = plain.get(event.value, _NOKEY) if event.tag is None and event.implicit[0] else _NOKEY
-                if value is _NOKEY:
+                if event.tag is not None:
                     value = self.scalar(event)
-                    if value.__class__ is str and event.tag is None and event.implicit[0]:
-                        plain[event.value] = value
+                elif not event.implicit[0]:
+                    value = event.value  # quoted or block: text as written
+                else:
+                    value = plain.get(event.value, _NOKEY)
+                    if value is _NOKEY:
+                        value = self.scalar(event)
+                        if value.__class__ is str:
+                            plain[event.value] = value
                 start_mark, end_mark = event.start_mark, event.end_mark
                 size = 1
                 # the last line: a block scalar's end mark is at column 0 of the next line
