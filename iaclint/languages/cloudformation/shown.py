@@ -18,6 +18,9 @@ _RESOLVED_KEYS = ("Default", "Defaults", "Value")
 _MAX_INTRINSIC_KEYS = 1 + len(_RESOLVED_KEYS)
 _SUB_VARIABLE = re.compile(r"\$\{([^}]*)\}")
 _UNKNOWN = object()
+# json.dumps(value, ensure_ascii=False) builds an encoder per call; every intrinsic of every
+# resource is written out, so one encoder serves them all (same output)
+_dumps = json.JSONEncoder(ensure_ascii=False).encode
 
 
 def intrinsic_name(value: Any) -> str | None:
@@ -74,7 +77,7 @@ def _written_only(value: Any) -> Any:
 
 
 def as_json(value: Any) -> str:
-    return json.dumps(_written_only(value), ensure_ascii=False)
+    return _dumps(_written_only(value))
 
 
 def short_form(value: Any) -> str:
@@ -86,7 +89,7 @@ def short_form(value: Any) -> str:
             return "{" + ", ".join(f"{k}: {short_form(v)}" for k, v in value.items()) + "}"
         if isinstance(value, list):
             return "[" + ", ".join(short_form(v) for v in value) + "]"
-        return "null" if value is None else json.dumps(value, ensure_ascii=False)
+        return "null" if value is None else _dumps(value)
     argument = value[name]
     tag = "!Ref" if name == "Ref" else "!" + name[len("Fn::"):]
     if name == "Ref" and isinstance(argument, str):
