@@ -13,6 +13,7 @@ process. Timed in rounds, each case in turn (timing.py), whole processes, start-
   peer                 the node script on the same two directories: reads, parses (YAML or JSON), diffs
   peer, parsed input   the node script on pairs.json: diffing only, parsing done beforehand (a floor
                        for the peer, which reads JSON far faster than any Python reader)
+  baseline             with --baseline DIR: an earlier iaclint in one process, in the same rounds
 
 Prints medians, the ratio peer / iaclint per round (median and min–max), throughput in MB of
 template text per second, peak RSS, and the load average before and after. Asserts nothing.
@@ -40,6 +41,8 @@ def main() -> None:
     ap.add_argument("--node-modules", type=Path, default=Path(os.environ.get("IACLINT_BENCH_NODE_MODULES", "/tmp/cfndiff/node_modules")))
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--node", default="node")
+    ap.add_argument("--baseline", type=Path, help="an earlier iaclint's source tree (`git archive REV iaclint rules | "
+                    "tar -x -C DIR`), timed in the same rounds, in one process: before/after under the same load")
     args = ap.parse_args()
 
     before, after, pairs = args.corpus / "before", args.corpus / "after", args.corpus / "pairs.json"
@@ -58,6 +61,10 @@ def main() -> None:
         timing.Case("iaclint, 1 process", iaclint, ROOT, ok=(0, 1), env={**env, "IACLINT_JOBS": "1"}),
         timing.Case("peer, parsed input", [args.node, script, str(pairs)], ROOT, env=node_env),
     ]
+    if args.baseline:
+        subprocess.run([sys.executable, "-m", "compileall", "-q", str(args.baseline / "iaclint")], check=True)
+        cases.append(timing.Case("baseline, 1 process", iaclint, ROOT, ok=(0, 1),
+                                 env={**env, "PYTHONPATH": str(args.baseline), "IACLINT_JOBS": "1"}))
     peer_out = subprocess.run(cases[1].cmd, env=node_env, capture_output=True, text=True)
     if peer_out.returncode != 0:
         sys.exit(f"the peer does not run: {peer_out.stderr[-2000:]}")
@@ -80,8 +87,11 @@ def main() -> None:
         line += f", peak RSS {rss:.0f} MB" if rss else ""
         line += f", {len(case.failures)} failed runs (not counted)" if case.failures else ""
         print(line)
-    for peer, ours in ((cases[1], cases[0]), (cases[1], cases[2]), (cases[3], cases[2])):
-        print(f"  {peer.name} / {ours.name}: {timing.fmt_ratio(timing.ratio(peer, ours))}")
+    pairs = [(cases[1], cases[0]), (cases[1], cases[2]), (cases[3], cases[2])]
+    if args.baseline:
+        pairs += [(cases[1], cases[4]), (cases[4], cases[2])]
+    for slow, fast in pairs:
+        print(f"  {slow.name} / {fast.name}: {timing.fmt_ratio(timing.ratio(slow, fast))}")
 
 
 if __name__ == "__main__":

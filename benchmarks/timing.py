@@ -43,6 +43,7 @@ class Case:
     before_each: Callable[[int], dict | None] | None = None
     timeout: float | None = None
     runs: list[Run] = field(default_factory=list)
+    peak_mb: float | None = None  # from `probe_rss`, when it ran
 
     @property
     def good(self) -> list[Run]:
@@ -57,6 +58,10 @@ class Case:
         return statistics.median(r.seconds for r in good) if good else None
 
     def rss(self) -> float | None:
+        """The probe's peak when it ran; else the runs' own, which cannot read below the
+        benchmark's own RSS (see `probe_rss`)."""
+        if self.peak_mb is not None:
+            return self.peak_mb
         good = self.good
         return max(r.rss_mb for r in good) if good else None
 
@@ -85,8 +90,30 @@ def run_once(cmd: list[str], cwd, env: dict | None, ok: tuple[int, ...], timeout
     return Run(seconds, code, rss, good, text[-2000:])
 
 
-def rounds(cases: list[Case], n: int, warmup: bool = False, log=None) -> None:
-    """n rounds of every case in turn. `warmup`: one untimed run of each first (a warm cache)."""
+_PROBE = (
+    "import resource, subprocess, sys\n"
+    "subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+)
+
+
+def probe_rss(case: Case) -> None:
+    """One more, untimed, run of `case` under a small fresh interpreter, for its peak RSS.
+
+    Linux counts the memory a child had before it exec'd (the parent's, shared by vfork) in
+    its peak: a child of a benchmark that holds its generated inputs never reads below the
+    benchmark's own size. A child of this probe starts from the probe's few megabytes."""
+    env = case.before_each(-1) if case.before_each else None
+    out = subprocess.run([sys.executable, "-c", _PROBE, *case.cmd], cwd=case.cwd, env=env or case.env,
+                         capture_output=True, text=True, timeout=case.timeout)
+    if out.returncode == 0 and out.stdout.strip().isdigit():
+        kb = int(out.stdout.strip())
+        case.peak_mb = kb / 1024 if sys.platform != "darwin" else kb / (1024 * 1024)
+
+
+def rounds(cases: list[Case], n: int, warmup: bool = False, log=None, rss: bool = True) -> None:
+    """n rounds of every case in turn. `warmup`: one untimed run of each first (a warm cache).
+    `rss`: then one untimed run of each under `probe_rss`."""
     if warmup:
         for case in cases:
             env = case.before_each(-1) if case.before_each else None
@@ -99,6 +126,9 @@ def rounds(cases: list[Case], n: int, warmup: bool = False, log=None) -> None:
             if log is not None:
                 state = "" if run.ok else f"  FAILED (exit {run.status}): {run.stderr.strip()[-300:]}"
                 log(f"    round {i + 1}: {case.name}: {run.seconds:.3f} s{state}")
+    if rss:
+        for case in cases:
+            probe_rss(case)
 
 
 def ratio(slow: Case, fast: Case) -> tuple[float, float, float] | None:

@@ -20,7 +20,8 @@ def test_rounds_alternate_and_keep_failures_out_of_the_median():
                           before_each=lambda i: order.append(("failing", i)))
     crashing = timing.Case("crashing", [sys.executable, "-c", "1/0"], ok=(0, 1))
     timing.rounds([quick, failing, crashing], 2)
-    assert order == [("quick", 0), ("failing", 0), ("quick", 1), ("failing", 1)]
+    # two rounds in turn, then one untimed run each for the peak RSS
+    assert order == [("quick", 0), ("failing", 0), ("quick", 1), ("failing", 1), ("quick", -1), ("failing", -1)]
     assert len(quick.good) == 2 and quick.median() is not None and quick.rss() > 0
     assert failing.median() is None and [r.status for r in failing.failures] == [3, 3]
     assert crashing.median() is None and "ZeroDivisionError" in crashing.failures[0].stderr
