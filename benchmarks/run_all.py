@@ -1,21 +1,34 @@
-"""All iaclint benchmarks in one table, with peers (checkov, cfn-lint) when they are installed.
+"""All iaclint benchmarks in one table, with peers (checkov, cfn-lint, cloudformation-diff) when installed.
 
-Every row is the median of several whole-process runs (interpreter start-up included):
-  start-up     `iaclint --version`; a one-file Terraform change; a one-template CloudFormation change;
-               the pre-commit hook (`diff --staged`) with one file changed in the Terraform monorepo
-  throughput   a generated Terraform monorepo (~5,000 resources, 500 files, 50 stacks calling a local
-               module) diffed whole and with 1% of the files changed; 500 generated templates;
-               one ~5 MB template
-  cache        the large runs three ways: with no parse cache (`--no-cache`; the Terraform monorepo
-               also in one process, IACLINT_JOBS=1), as a first run that fills an empty cache, and
-               with the cache warm (the same inputs read before: the usual case for a BEFORE side)
-  memory       peak RSS of the whole-monorepo run
-  peers        `checkov -d` on the Terraform tree and on the templates, `cfn-lint` on the templates,
-               each on the same files, with the ratio peer time / iaclint time
+Every row is timed in rounds of whole processes (interpreter start-up included), and a row
+with a peer runs the peer and iaclint alternately, A B A B ..., so a burst of load on this
+shared machine falls on both (`timing.py`). Each row reports the median, the peak RSS of its
+largest process, and every failed run (an exit status the command does not allow, or a
+traceback): a failed run is reported, never counted. A ratio is the median of the ratios of
+one round each, with their min–max spread. The package is byte-compiled first, so an
+editable install does not recompile on every run, and the load average is printed before and
+after, so a noisy run can be seen as one.
 
-Run:  python benchmarks/run_all.py [--runs 5] [--checkov PATH] [--cfn-lint PATH] [--peer-timeout 900]
-      (PATH defaults: $IACLINT_BENCH_CHECKOV / $IACLINT_BENCH_CFN_LINT, then `checkov` / `cfn-lint` on PATH;
-       a peer that is not found is skipped; `--no-peers` skips them all)
+  start-up     `iaclint --version`; a one-file Terraform, CloudFormation and CDK change; a plan
+  hook         `diff --staged`, one file changed in the Terraform monorepo: no cache; BEFORE
+               cached and AFTER cold (the cache filled by an earlier run whose AFTER side was
+               this HEAD: what a hook sees after the previous commit); and the run repeated
+               (both sides cached: an upper bound, not the usual case)
+  throughput   a generated Terraform monorepo (~5,000 resources, 500 files, 50 stacks calling a
+               local module) diffed whole and with 1% of the files changed; 500 generated
+               templates; one ~5 MB template. The large runs: with no cache (the monorepo also
+               in one process, IACLINT_JOBS=1), as a first run that fills an empty cache, with
+               BEFORE cached and AFTER cold (the cache filled by linting BEFORE against itself:
+               the real warm case of a change) and repeated (both sides cached)
+  peers        `checkov -d` on the Terraform tree and on the templates, `cfn-lint` on the
+               templates and on one, cloudformation-diff in batch mode (benchmarks/cfn_diff_batch.js)
+               on the templates, each on the same files, with the ratio peer time / iaclint time
+
+Run:  python benchmarks/run_all.py [--rounds 5] [--checkov PATH] [--cfn-lint PATH]
+          [--node-modules DIR] [--peers checkov,cfn-lint,cfn-lint-one,cfn-diff] [--markdown]
+      (PATH defaults: $IACLINT_BENCH_CHECKOV / $IACLINT_BENCH_CFN_LINT, then `checkov` / `cfn-lint`
+       on PATH; DIR: $IACLINT_BENCH_NODE_MODULES, where `npm install @aws-cdk/cloudformation-diff
+       yaml` was run, outside the repository; a peer that is not found is skipped)
 Never run by the test suite: it prints numbers, it asserts nothing about them.
 """
 
@@ -26,11 +39,9 @@ import json
 import os
 import platform
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -41,11 +52,15 @@ import bench_cloudformation as cfn_gen  # noqa: E402  (the generators are shared
 import bench_plan as plan_gen  # noqa: E402
 import bench_terraform as tf_gen  # noqa: E402
 import pyiac_parse as cdk_gen  # noqa: E402
+import timing  # noqa: E402
+from timing import Case  # noqa: E402
 
 ENV = {**os.environ, "PYTHONPATH": str(ROOT), "GIT_AUTHOR_NAME": "b", "GIT_AUTHOR_EMAIL": "b@b",
        "GIT_COMMITTER_NAME": "b", "GIT_COMMITTER_EMAIL": "b@b"}
 ENV.pop("GITHUB_ACTIONS", None)
 IACLINT = [sys.executable, "-m", "iaclint"]
+FINDINGS = (0, 1)  # iaclint's exit statuses without an error: no finding, findings
+PEERS = ("checkov", "cfn-lint", "cfn-lint-one", "cfn-diff")
 
 MODULE_TF = """variable "name" {}
 resource "aws_s3_bucket" "logs" {
@@ -89,40 +104,24 @@ def git_repo(src: Path, dest: Path) -> None:
 # ------------------------------------------------------------------ timing
 
 
-def timed(cmd: list[str], cwd: Path, runs: int, ok=(0, 1), timeout: float | None = None, env: dict | None = None,
-          fresh_cache: Path | None = None) -> float | None:
-    """Median wall time. `fresh_cache`: every run starts with an empty parse cache there (a
-    first run, which also fills it); otherwise the cache in ENV is warm after the first run,
-    which is discarded."""
-    samples = []
-    env = env or ENV
-    if fresh_cache is None and "--no-cache" not in cmd and env is ENV:
-        subprocess.run(cmd, cwd=cwd, capture_output=True, env=env, timeout=timeout)  # warm it
-    for i in range(runs):
-        if fresh_cache is not None:
-            shutil.rmtree(fresh_cache, ignore_errors=True)
-            env = {**ENV, "IACLINT_CACHE_DIR": str(fresh_cache / str(i))}
-        t = time.perf_counter()
-        try:
-            proc = subprocess.run(cmd, cwd=cwd, capture_output=True, env=env, timeout=timeout)
-        except subprocess.TimeoutExpired:
-            return None
-        samples.append(time.perf_counter() - t)
-        if ok is not None and (proc.returncode not in ok or b"Traceback" in proc.stderr):
-            sys.exit(f"command failed ({proc.returncode}): {' '.join(cmd)}\n{proc.stderr.decode()[-3000:]}")
-    return statistics.median(samples)
+def fresh_cache(root: Path, prime: list[str] | None = None, cwd: Path | None = None):
+    """A `before_each` hook: every run gets an empty cache directory of its own, filled first by
+    `prime` (untimed) when given. A priming run that fails stops the benchmark: its numbers
+    would mean something else."""
+    counter = [0]
 
+    def prepare(_round: int) -> dict:
+        counter[0] += 1
+        cache = root / f"c{counter[0]}"
+        shutil.rmtree(cache, ignore_errors=True)
+        env = {**ENV, "IACLINT_CACHE_DIR": str(cache)}
+        if prime is not None:
+            run = timing.run_once(prime, cwd, env, FINDINGS)
+            if not run.ok:
+                sys.exit(f"priming the cache failed ({run.status}): {' '.join(prime)}\n{run.stderr}")
+        return env
 
-def peak_rss_mb(cmd: list[str], cwd: Path, env: dict | None = None) -> float:
-    """Peak RSS of one run, measured in a fresh parent so earlier children do not count."""
-    probe = (
-        "import resource, subprocess, sys\n"
-        "subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
-        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
-    )
-    out = subprocess.run([sys.executable, "-c", probe, *cmd], cwd=cwd, env=env or ENV, capture_output=True, text=True, check=True)
-    kb = int(out.stdout.strip())
-    return kb / 1024 if sys.platform != "darwin" else kb / (1024 * 1024)
+    return prepare
 
 
 def find_peer(flag: str | None, env_var: str, name: str) -> str | None:
@@ -132,8 +131,26 @@ def find_peer(flag: str | None, env_var: str, name: str) -> str | None:
     return shutil.which(name)
 
 
-def _fmt(secs: float | None) -> str:
-    return "timeout" if secs is None else f"{secs:.3f}"
+class Table:
+    """Rows of (case, median, peak RSS, note), printed as they come and at the end."""
+
+    def __init__(self) -> None:
+        self.rows: list[tuple[str, str, str, str]] = []
+
+    def add(self, name: str, case: Case | None = None, note: str = "", value: str | None = None,
+            at: int | None = None) -> None:
+        if case is not None:
+            med, rss = case.median(), case.rss()
+            value = f"{med:.3f} s" if med is not None else "every run failed"
+            rss_text = f"{rss:.0f} MB" if rss is not None else ""
+            if case.failures:
+                first = case.failures[0]
+                note = (note + "; " if note else "") + (
+                    f"{len(case.failures)} of {len(case.runs)} runs failed (exit {first.status}), not counted")
+        else:
+            rss_text = ""
+        self.rows.insert(len(self.rows) if at is None else at, (name, value or "", rss_text, note))
+        print(f"  {name}: {value} {rss_text} {note}", file=sys.stderr, flush=True)
 
 
 # ------------------------------------------------------------------ main
@@ -141,8 +158,7 @@ def _fmt(secs: float | None) -> str:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--runs", type=int, default=5)
-    ap.add_argument("--peer-runs", type=int, default=1, help="runs per peer row (peers are slow)")
+    ap.add_argument("--rounds", "--runs", dest="rounds", type=int, default=5, help="rounds per row, peers included (at least 5 for a table)")
     ap.add_argument("--resources", type=int, default=5000)
     ap.add_argument("--files", type=int, default=500)
     ap.add_argument("--stacks", type=int, default=50)
@@ -151,21 +167,24 @@ def main() -> None:
     ap.add_argument("--big-mb", type=float, default=5.0)
     ap.add_argument("--checkov", help="checkov executable (or $IACLINT_BENCH_CHECKOV)")
     ap.add_argument("--cfn-lint", dest="cfn_lint", help="cfn-lint executable (or $IACLINT_BENCH_CFN_LINT)")
+    ap.add_argument("--node-modules", type=Path, default=os.environ.get("IACLINT_BENCH_NODE_MODULES"),
+                    help="node_modules holding @aws-cdk/cloudformation-diff and yaml")
+    ap.add_argument("--peers", default=",".join(PEERS), help="which peer rows to time (comma-separated)")
     ap.add_argument("--no-peers", action="store_true")
     ap.add_argument("--peer-timeout", type=float, default=900.0)
     ap.add_argument("--markdown", action="store_true", help="print the table as Markdown (for the README)")
     args = ap.parse_args()
+    peers = set() if args.no_peers else {p.strip() for p in args.peers.split(",") if p.strip()}
 
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "iaclint")], check=True)
     tmp = Path(tempfile.mkdtemp(prefix="iaclint-bench-all-"))
-    rows: list[tuple[str, str, str]] = []  # case, value, note
-
-    def row(name: str, value: str, note: str = "") -> None:
-        rows.append((name, value, note))
-        print(f"  {name}: {value} {note}", file=sys.stderr, flush=True)
+    table = Table()
+    r = args.rounds
+    log = lambda line: print(line, file=sys.stderr, flush=True)  # noqa: E731
+    load_before = timing.load_average()
 
     try:
         print("generating inputs ...", file=sys.stderr, flush=True)
-        # one-file Terraform change and one-template change: single files
         small = tmp / "small"
         (small / "tf_b").mkdir(parents=True)
         (small / "tf_a").mkdir(parents=True)
@@ -192,10 +211,17 @@ def main() -> None:
         step = max(1, len(files) // max(1, len(files) // 100))
         tf_gen.touch_all([mono_1pct / p.relative_to(mono_b) for p in files[::step]])
         n_1pct = len(files[::step])
+        # the hook's repository: HEAD~1 differs from HEAD in the target file (a comment), so a
+        # run from HEAD~1 to HEAD leaves HEAD's module in the cache, as the previous commit's
+        # hook run did; the staged change is the one the hook judges
         repo = tmp / "mono_repo"
         git_repo(mono_b, repo)
         target = repo / files[4].relative_to(mono_b)
-        target.write_text(target.read_text().replace("deletion_protection = true", "deletion_protection = false"))
+        original = target.read_text()
+        target.write_text(original + "\n# an earlier edit\n")
+        for cmd in (["git", "commit", "-qam", "earlier"],):
+            subprocess.run(cmd, cwd=repo, check=True, env=ENV, capture_output=True)
+        target.write_text(original.replace("deletion_protection = true", "deletion_protection = false"))
         subprocess.run(["git", "add", "-A"], cwd=repo, check=True, env=ENV)
         n_tf_files = sum(1 for _ in mono_b.rglob("*.tf"))
 
@@ -210,100 +236,134 @@ def main() -> None:
         cfn_gen.write(big / "after/big.json", big_after, as_yaml=False)
         big_mb = (big / "before/big.json").stat().st_size / (1024 * 1024)
 
-        print("timing iaclint ...", file=sys.stderr, flush=True)
+        print(f"timing (load average {timing.load_average()}) ...", file=sys.stderr, flush=True)
         ENV["IACLINT_CACHE_DIR"] = str(tmp / "cache")  # never the user's own cache
-        r = args.runs
-        fresh = tmp / "fresh-cache"
+        caches = tmp / "caches"
         serial = {**ENV, "IACLINT_JOBS": "1"}
         nc = ["--no-cache"]
-        t = {}
-        t["version"] = timed(IACLINT + ["--version"], tmp, r, ok=(0,))
-        t["tf1"] = timed(IACLINT + ["diff", "tf_b/main.tf", "tf_a/main.tf"] + nc, small, r)
-        t["cfn1"] = timed(IACLINT + ["diff", "cfn_b/stack.yaml", "cfn_a/stack.yaml"] + nc, small, r)
-        t["cdk1"] = timed(IACLINT + ["diff", "cdk_b/app.py", "cdk_a/app.py"] + nc, small, r)
-        t["plan"] = timed(IACLINT + ["plan", str(plan_file), "--source", str(plan_src), "--format", "json"] + nc, small, r)
-        t["hook_cold"] = timed(IACLINT + ["diff", "--staged"] + nc, repo, r)
-        t["hook"] = timed(IACLINT + ["diff", "--staged"], repo, r)
-        mono_all_cmd = IACLINT + ["diff", str(mono_b), str(mono_all), "--format", "json"]
-        t["mono_serial"] = timed(mono_all_cmd + nc, tmp, r, env=serial)
-        t["mono_cold"] = timed(mono_all_cmd + nc, tmp, r)
-        t["mono_first"] = timed(mono_all_cmd, tmp, r, fresh_cache=fresh)
-        t["mono_warm"] = timed(mono_all_cmd, tmp, r)
-        t["mono_1pct"] = timed(IACLINT + ["diff", str(mono_b), str(mono_1pct), "--format", "json"] + nc, tmp, r)
-        many_cmd = IACLINT + ["diff", str(many / "before"), str(many / "after"), "--format", "json"]
-        t["many_cold"] = timed(many_cmd + nc, tmp, r)
-        t["many_first"] = timed(many_cmd, tmp, r, fresh_cache=fresh)
-        t["many_warm"] = timed(many_cmd, tmp, r)
-        t["big"] = timed(IACLINT + ["diff", str(big / "before/big.json"), str(big / "after/big.json")] + nc, tmp, r)
-        rss = peak_rss_mb(mono_all_cmd + nc, tmp)
-        rss_serial = peak_rss_mb(mono_all_cmd + nc, tmp, serial)
-        rss_warm = peak_rss_mb(mono_all_cmd, tmp)
 
-        row("start-up: `iaclint --version`", _fmt(t["version"]) + " s")
-        row("start-up: one-file Terraform change (BEFORE AFTER files)", _fmt(t["tf1"]) + " s", "target < 0.2 s")
-        row(f"start-up: one-template CloudFormation change ({args.template_resources} resources)", _fmt(t["cfn1"]) + " s")
-        row("start-up: one-file CDK change (a 10-construct app, one logical ID changed)", _fmt(t["cdk1"]) + " s")
-        row(f"plan: a {args.resources}-resource Terraform plan JSON, with --source (the .tf files)", _fmt(t["plan"]) + " s")
-        row(f"hook: `diff --staged`, one file changed in the monorepo ({n_tf_files} .tf files), no cache",
-            _fmt(t["hook_cold"]) + " s", "target < 0.2 s")
-        row("hook: the same, parse cache warm (the usual case: HEAD's modules were read before)",
-            _fmt(t["hook"]) + " s", "target < 0.2 s")
+        def one(name: str, cmd: list[str], cwd: Path, note: str = "", ok=FINDINGS, env=None, before_each=None,
+                warm: bool = False) -> Case:
+            case = Case(name, cmd, cwd, ok=ok, env=env or ENV, before_each=before_each)
+            timing.rounds([case], r, warmup=warm, log=log)
+            table.add(name, case, note)
+            return case
+
+        one("start-up: `iaclint --version`", IACLINT + ["--version"], tmp, ok=(0,))
+        one("start-up: one-file Terraform change (BEFORE AFTER files)",
+            IACLINT + ["diff", "tf_b/main.tf", "tf_a/main.tf"] + nc, small, "target < 0.2 s")
+        cfn1 = Case(f"start-up: one-template CloudFormation change ({args.template_resources} resources)",
+                    IACLINT + ["diff", "cfn_b/stack.yaml", "cfn_a/stack.yaml"] + nc, small, ok=FINDINGS, env=ENV)
+        cfn1_row = len(table.rows)  # timed later, in turn with cfn-lint when it is there
+        one("start-up: one-file CDK change (a 10-construct app, one logical ID changed)",
+            IACLINT + ["diff", "cdk_b/app.py", "cdk_a/app.py"] + nc, small)
+        one(f"plan: a {args.resources}-resource Terraform plan JSON, with --source (the .tf files)",
+            IACLINT + ["plan", str(plan_file), "--source", str(plan_src), "--format", "json"] + nc, small)
+
+        hook = f"hook: `diff --staged`, one file changed in the monorepo ({n_tf_files} .tf files)"
+        one(hook + ", no cache", IACLINT + ["diff", "--staged"] + nc, repo, "target < 0.2 s")
+        one("hook: the same, HEAD cached, the index cold (the usual case: the previous commit's run cached HEAD)",
+            IACLINT + ["diff", "--staged"], repo, "target < 0.2 s",
+            before_each=fresh_cache(caches / "hook", IACLINT + ["diff", "--base", "HEAD~1", "--head", "HEAD"], repo))
+        one("hook: the same run repeated (both sides cached)", IACLINT + ["diff", "--staged"], repo, warm=True)
+
         mono = f"monorepo: {args.resources} resources, {n_tf_files} files, {args.stacks} stacks + local module, all changed"
-        row(mono + ", no cache, one process", _fmt(t["mono_serial"]) + " s")
-        row(mono + ", no cache, worker processes", _fmt(t["mono_cold"]) + " s")
-        row(mono + ", first run (fills the cache)", _fmt(t["mono_first"]) + " s")
-        row(mono + ", cache warm", _fmt(t["mono_warm"]) + " s")
-        row(f"monorepo: {n_1pct} files ({n_1pct * 100 // max(1, len(files))}%) changed, no cache", _fmt(t["mono_1pct"]) + " s")
-        many_name = f"{args.templates} templates ({args.template_resources} resources each), all changed"
-        row(many_name + ", no cache", _fmt(t["many_cold"]) + " s")
-        row(many_name + ", first run (fills the cache)", _fmt(t["many_first"]) + " s")
-        row(many_name + ", cache warm", _fmt(t["many_warm"]) + " s")
-        row(f"one {big_mb:.1f} MB template ({n_big} resources), one edit", _fmt(t["big"]) + " s")
-        row("peak RSS, monorepo all changed, no cache (largest process)", f"{rss:.0f} MB", "target < 300 MB")
-        row("peak RSS, the same in one process", f"{rss_serial:.0f} MB", "target < 300 MB")
-        row("peak RSS, the same, cache warm", f"{rss_warm:.0f} MB", "target < 300 MB")
+        mono_cmd = IACLINT + ["diff", str(mono_b), str(mono_all), "--format", "json"]
+        mono_prime = IACLINT + ["diff", str(mono_b), str(mono_b), "--format", "json"]
+        mono_serial = Case(mono + ", no cache, one process", mono_cmd + nc, tmp, ok=FINDINGS, env=serial)
+        mono_cold = Case(mono + ", no cache, worker processes", mono_cmd + nc, tmp, ok=FINDINGS, env=ENV)
+        mono_first = Case(mono + ", first run (fills an empty cache)", mono_cmd, tmp, ok=FINDINGS,
+                          before_each=fresh_cache(caches / "mono-first"))
+        mono_bc = Case(mono + ", BEFORE cached, AFTER cold (the real warm case)", mono_cmd, tmp, ok=FINDINGS,
+                       before_each=fresh_cache(caches / "mono-bc", mono_prime, tmp))
+        mono_warm = Case(mono + ", the run repeated (both sides cached)", mono_cmd, tmp, ok=FINDINGS, env=ENV)
+        timing.rounds([mono_serial, mono_cold, mono_first, mono_bc], r, log=log)
+        timing.rounds([mono_warm], r, warmup=True, log=log)
+        for case in (mono_serial, mono_cold, mono_first, mono_bc, mono_warm):
+            table.add(case.name, case, "peak RSS target < 300 MB" if case is mono_serial else "")
+        one(f"monorepo: {n_1pct} files ({n_1pct * 100 // max(1, len(files))}%) changed, no cache",
+            IACLINT + ["diff", str(mono_b), str(mono_1pct), "--format", "json"] + nc, tmp)
 
-        if not args.no_peers:
-            checkov = find_peer(args.checkov, "IACLINT_BENCH_CHECKOV", "checkov")
-            cfn_lint = find_peer(args.cfn_lint, "IACLINT_BENCH_CFN_LINT", "cfn-lint")
-            pr, to = args.peer_runs, args.peer_timeout
-            if checkov:
-                print(f"timing checkov ({checkov}) ...", file=sys.stderr, flush=True)
-                base = [checkov, "--quiet", "--compact", "--skip-download", "-o", "json"]
-                c_tf = timed(base + ["--framework", "terraform", "-d", str(mono_all)], tmp, pr, ok=None, timeout=to)
-                row("peer: `checkov -d` monorepo (terraform)", _fmt(c_tf) + " s",
-                    f"iaclint {c_tf / t['mono_cold']:.0f}x faster with no cache, {c_tf / t['mono_warm']:.0f}x warm"
-                    if c_tf else f"> {to:.0f} s")
-                c_cfn = timed(base + ["--framework", "cloudformation", "-d", str(many / "after")], tmp, pr, ok=None, timeout=to)
-                row(f"peer: `checkov -d` {args.templates} templates", _fmt(c_cfn) + " s",
-                    f"iaclint {c_cfn / t['many_cold']:.0f}x faster with no cache, {c_cfn / t['many_warm']:.0f}x warm"
-                    if c_cfn else f"> {to:.0f} s")
-            else:
-                row("peer: checkov", "not installed", "(--checkov PATH)")
-            if cfn_lint:
-                print(f"timing cfn-lint ({cfn_lint}) ...", file=sys.stderr, flush=True)
-                tmpl = sorted(str(p) for p in (many / "after").iterdir())
-                c_lint = timed([cfn_lint, "--", *tmpl], tmp, pr, ok=None, timeout=to)
-                row(f"peer: `cfn-lint` {args.templates} templates", _fmt(c_lint) + " s",
-                    f"iaclint {c_lint / t['many_cold']:.0f}x faster with no cache" if c_lint else f"> {to:.0f} s")
-                c_one = timed([cfn_lint, "--", str(small / "cfn_a/stack.yaml")], tmp, max(1, pr), ok=None, timeout=to)
-                row("peer: `cfn-lint` one template", _fmt(c_one) + " s",
-                    f"iaclint {c_one / t['cfn1']:.1f}x faster" if c_one else "")
-            else:
-                row("peer: cfn-lint", "not installed", "(--cfn-lint PATH)")
+        many_name = f"{args.templates} templates ({args.template_resources} resources each), all changed"
+        many_cmd = IACLINT + ["diff", str(many / "before"), str(many / "after"), "--format", "json"]
+        many_prime = IACLINT + ["diff", str(many / "before"), str(many / "before"), "--format", "json"]
+        many_cold = Case(many_name + ", no cache", many_cmd + nc, tmp, ok=FINDINGS, env=ENV)
+        many_serial = Case(many_name + ", no cache, one process", many_cmd + nc, tmp, ok=FINDINGS, env=serial)
+        many_first = Case(many_name + ", first run (fills an empty cache)", many_cmd, tmp, ok=FINDINGS,
+                          before_each=fresh_cache(caches / "many-first"))
+        many_bc = Case(many_name + ", BEFORE cached, AFTER cold (the real warm case)", many_cmd, tmp, ok=FINDINGS,
+                       before_each=fresh_cache(caches / "many-bc", many_prime, tmp))
+        many_warm = Case(many_name + ", the run repeated (both sides cached)", many_cmd, tmp, ok=FINDINGS, env=ENV)
+        timing.rounds([many_cold, many_serial, many_first, many_bc], r, log=log)
+        timing.rounds([many_warm], r, warmup=True, log=log)
+        for case in (many_cold, many_serial, many_first, many_bc, many_warm):
+            table.add(case.name, case)
+        one(f"one {big_mb:.1f} MB template ({n_big} resources), one edit",
+            IACLINT + ["diff", str(big / "before/big.json"), str(big / "after/big.json")] + nc, tmp)
+
+        def versus(peer: Case, ours: list[Case], label: str, short: str | None = None) -> None:
+            timing.rounds([peer, *ours], r, log=log)
+            notes = [f"{timing.fmt_ratio(timing.ratio(peer, c))} {short or c.name}" for c in ours]
+            table.add(label, peer, "peer / iaclint: " + "; ".join(notes))
+
+        to = args.peer_timeout
+        checkov = find_peer(args.checkov, "IACLINT_BENCH_CHECKOV", "checkov") if "checkov" in peers else None
+        cfn_lint = find_peer(args.cfn_lint, "IACLINT_BENCH_CFN_LINT", "cfn-lint") if peers & {"cfn-lint", "cfn-lint-one"} else None
+        node = shutil.which("node") if "cfn-diff" in peers and args.node_modules else None
+        if checkov:
+            base = [checkov, "--quiet", "--compact", "--skip-download", "-o", "json"]
+            # checkov exits 1 when a check fails: that is its answer, not a failure
+            c_tf = Case("checkov", base + ["--framework", "terraform", "-d", str(mono_all)], tmp, ok=(0, 1), timeout=to)
+            versus(c_tf, [Case("no cache", mono_cmd + nc, tmp, ok=FINDINGS, env=ENV),
+                          Case("BEFORE cached", mono_cmd, tmp, ok=FINDINGS,
+                               before_each=fresh_cache(caches / "vs-checkov-tf", mono_prime, tmp))],
+                   "peer: `checkov -d` monorepo (terraform)")
+            c_cfn = Case("checkov", base + ["--framework", "cloudformation", "-d", str(many / "after")], tmp, ok=(0, 1), timeout=to)
+            versus(c_cfn, [Case("no cache", many_cmd + nc, tmp, ok=FINDINGS, env=ENV),
+                           Case("BEFORE cached", many_cmd, tmp, ok=FINDINGS,
+                                before_each=fresh_cache(caches / "vs-checkov-cfn", many_prime, tmp))],
+                   f"peer: `checkov -d` {args.templates} templates")
+        elif "checkov" in peers:
+            table.add("peer: checkov", value="not installed", note="(--checkov PATH)")
+        if cfn_lint and "cfn-lint" in peers:
+            tmpl = sorted(str(p) for p in (many / "after").iterdir())
+            # cfn-lint's exit status is a bit mask of what it found (2 errors, 4 warnings, 8 informational)
+            c_lint = Case("cfn-lint", [cfn_lint, "--", *tmpl], tmp, ok=tuple(range(0, 16, 2)), timeout=to)
+            versus(c_lint, [Case("no cache", many_cmd + nc, tmp, ok=FINDINGS, env=ENV)],
+                   f"peer: `cfn-lint` {args.templates} templates")
+        if cfn_lint and "cfn-lint-one" in peers:
+            c_one = Case("cfn-lint", [cfn_lint, "--", str(small / "cfn_a/stack.yaml")], tmp, ok=tuple(range(0, 16, 2)), timeout=to)
+            versus(c_one, [cfn1], "peer: `cfn-lint` one template", "one-template change, no cache")
+        else:
+            timing.rounds([cfn1], r, log=log)
+        table.add(cfn1.name, cfn1, at=cfn1_row)
+        if not cfn_lint and peers & {"cfn-lint", "cfn-lint-one"}:
+            table.add("peer: cfn-lint", value="not installed", note="(--cfn-lint PATH)")
+        if node:
+            batch = Case("cloudformation-diff", [node, str(HERE / "cfn_diff_batch.js"), str(many / "before"), str(many / "after")],
+                         tmp, env={**os.environ, "NODE_PATH": str(args.node_modules)}, timeout=to)
+            versus(batch, [Case("no cache", many_cmd + nc, tmp, ok=FINDINGS, env=ENV),
+                           Case("no cache, one process", many_cmd + nc, tmp, ok=FINDINGS, env=serial)],
+                   f"peer: cloudformation-diff batch mode (one node process), {args.templates} templates")
+        elif "cfn-diff" in peers:
+            table.add("peer: cloudformation-diff", value="not installed",
+                      note="(--node-modules DIR: npm install @aws-cdk/cloudformation-diff yaml)")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
+    load_after = timing.load_average()
     machine = f"{os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}, {platform.system()}"
-    print(f"\niaclint benchmarks: median of {args.runs} whole-process runs (peers: {args.peer_runs}); {machine}\n")
+    print(f"\niaclint benchmarks: {r} rounds per row, peers alternating with iaclint; {machine}")
+    print(f"load average (1, 5, 15 min) before: {load_before}; after: {load_after}\n")
+    rows = [(name, value, rss, note) for name, value, rss, note in table.rows]
     if args.markdown:
-        print("| case | median | note |\n|---|---|---|")
-        for name, value, note in rows:
-            print(f"| {name} | {value} | {note} |")
+        print("| case | median | peak RSS | note |\n|---|---|---|---|")
+        for name, value, rss, note in rows:
+            print(f"| {name} | {value} | {rss} | {note} |")
     else:
-        width = max(len(n) for n, _, _ in rows)
-        for name, value, note in rows:
-            print(f"{name:<{width}}  {value:>14}  {note}")
+        width = max(len(n) for n, _, _, _ in rows)
+        for name, value, rss, note in rows:
+            print(f"{name:<{width}}  {value:>16}  {rss:>7}  {note}")
 
 
 if __name__ == "__main__":

@@ -545,3 +545,48 @@ def test_mutated_samples_never_raise(text, mutations):
     check_result(parse_template(text, "x", "x"))
     encoded = text.encode("utf-8", errors="surrogateescape")  # invalid UTF-8 where surrogates were
     check_result(parse_template(encoded, "x", "x"))
+
+
+def _template_texts():
+    root = Path(__file__).parent
+    for path in sorted(root.rglob("*")):
+        if path.suffix in (".yaml", ".yml", ".json", ".template") and path.is_file():
+            text = path.read_text(encoding="utf-8", errors="replace")
+            if cloudformation.looks_like_template(text):
+                yield path, text
+
+
+def test_properties_in_one_walk_equal_the_three_reference_walks():
+    """`_Values.properties` builds body, positions and the intrinsics as written in one walk;
+    on every template of the tests it gives what `_Values.value`, `_positions` and
+    `shown.annotate` give apart, in the same order."""
+    from iaclint.languages.cloudformation import shown
+    from iaclint.languages.cloudformation.template import _positions, _Values, load_text
+
+    seen = 0
+    for path, text in _template_texts():
+        try:
+            fmt, data, _ = load_text(text)
+        except cloudformation.LoadError:
+            continue
+        if not isinstance(data, dict) or not isinstance(data.get("Resources"), dict):
+            continue
+        params = to_plain(data.get("Parameters")) if isinstance(data.get("Parameters"), dict) else {}
+        maps = to_plain(data.get("Mappings")) if isinstance(data.get("Mappings"), dict) else {}
+        values = _Values(params, maps)
+        for spec in data["Resources"].values():
+            props = spec.get("Properties") if isinstance(spec, dict) else None
+            if not isinstance(props, cloudformation.Mapping):
+                continue
+            positions, written, resolved = {}, {}, {}
+            body = values.properties(props, fmt, positions, written, resolved)
+            ref_positions: dict = {}
+            _positions(props, "", ref_positions)
+            ref_body = values.value(props)
+            ref_written, ref_resolved = shown.annotate(ref_body, fmt, values.noecho)
+            assert body == ref_body, path
+            assert list(positions.items()) == list(ref_positions.items()), path
+            assert list(written.items()) == list(ref_written.items()), path
+            assert list(resolved.items()) == list(ref_resolved.items()), path
+            seen += 1
+    assert seen > 100

@@ -20,8 +20,10 @@ Python's recursion limit.
 
 from __future__ import annotations
 
-import bisect
 import re
+from bisect import bisect_right
+from itertools import accumulate
+from operator import add
 from json.decoder import scanstring
 from json.scanner import NUMBER_RE
 from typing import Any, NamedTuple
@@ -88,16 +90,22 @@ def to_plain(value: Any) -> Any:
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 _WS = re.compile(r"[ \t\n\r]*")
 _WS_MATCH = _WS.match
+_COLON_MATCH = re.compile(r"[ \t\n\r]*:[ \t\n\r]*").match
+_SEP_MATCH = re.compile(r"[ \t\n\r]*([,}\]])[ \t\n\r]*").match
 
 
 class _Lines:
     """Offset → (line, column), both 1-based, for one text."""
 
     def __init__(self, text: str) -> None:
-        self.starts = [0] + [m.end() for m in _NEWLINE.finditer(text)]
+        if "\r" in text:
+            self.starts = [0] + [m.end() for m in _NEWLINE.finditer(text)]
+        else:  # the usual case, one C pass: line i starts after the lengths of lines < i and their i newlines
+            lengths = accumulate(map(len, text.split("\n")), initial=0)
+            self.starts = list(map(add, lengths, range(text.count("\n") + 1)))
 
     def at(self, offset: int) -> tuple[int, int]:
-        line = bisect.bisect_right(self.starts, offset)
+        line = bisect_right(self.starts, offset)
         return line, offset - self.starts[line - 1] + 1
 
 
@@ -171,27 +179,36 @@ class _JsonParser:
         except ValueError as exc:  # json.JSONDecodeError carries the offset
             raise self.error(getattr(exc, "msg", str(exc)), getattr(exc, "pos", idx)) from None
 
+    # mapping() and sequence() run once per container and loop once per entry of every
+    # template: the common case (a string key or value, one separator with its whitespace) is
+    # taken in one regular-expression match each; anything else goes through value() and the
+    # checks that name the fault.
+
     def mapping(self, start: int, depth: int) -> tuple[Mapping, int]:
         if depth > MAX_DEPTH:
             raise self.error(f"nesting deeper than {MAX_DEPTH} levels", start)
-        text, at = self.text, self.lines.at
-        line, column = at(start)
-        node = Mapping(line, column)
+        text, starts = self.text, self.lines.starts
+        line = bisect_right(starts, start)
+        node = Mapping(line, start - starts[line - 1] + 1)
         key_pos = node.key_pos
         idx = _WS_MATCH(text, start + 1).end()
         if text[idx : idx + 1] == "}":
-            node.end_line = at(idx)[0]
+            node.end_line = bisect_right(starts, idx)
             return node, idx + 1
         while True:
             if text[idx : idx + 1] != '"':
                 raise self.error("expecting a property name in double quotes", idx)
-            where = at(idx)
+            line = bisect_right(starts, idx)
+            where = (line, idx - starts[line - 1] + 1)
             key, idx = self.string(idx)
-            idx = _WS_MATCH(text, idx).end()
-            if text[idx : idx + 1] != ":":
-                raise self.error("expecting ':' after a property name", idx)
-            idx = _WS_MATCH(text, idx + 1).end()
-            value, idx = self.value(idx, depth)
+            colon = _COLON_MATCH(text, idx)
+            if colon is None:
+                raise self.error("expecting ':' after a property name", _WS_MATCH(text, idx).end())
+            idx = colon.end()
+            if text[idx : idx + 1] == '"':
+                value, idx = self.string(idx)
+            else:
+                value, idx = self.value(idx, depth)
             if key in node:
                 self.issues.append(
                     Issue(where[0], where[1], f"duplicate key {key!r} (first on line {key_pos[key][0]})")
@@ -199,35 +216,39 @@ class _JsonParser:
                 del node[key]  # the last one wins, in its own place
             node[key] = value
             key_pos[key] = where
-            idx = _WS_MATCH(text, idx).end()
-            char = text[idx : idx + 1]
+            sep = _SEP_MATCH(text, idx)
+            char = sep.group(1) if sep is not None else None
             if char == "}":
-                node.end_line = at(idx)[0]
-                return node, idx + 1
+                node.end_line = bisect_right(starts, sep.start(1))
+                return node, sep.start(1) + 1
             if char != ",":
-                raise self.error("expecting ',' or '}' in an object", idx)
-            idx = _WS_MATCH(text, idx + 1).end()
+                raise self.error("expecting ',' or '}' in an object", _WS_MATCH(text, idx).end())
+            idx = sep.end()
 
     def sequence(self, start: int, depth: int) -> tuple[Sequence, int]:
         if depth > MAX_DEPTH:
             raise self.error(f"nesting deeper than {MAX_DEPTH} levels", start)
-        text, at = self.text, self.lines.at
-        line, column = at(start)
-        node = Sequence(line, column)
+        text, starts = self.text, self.lines.starts
+        line = bisect_right(starts, start)
+        node = Sequence(line, start - starts[line - 1] + 1)
         item_pos = node.item_pos
         idx = _WS_MATCH(text, start + 1).end()
         if text[idx : idx + 1] == "]":
-            node.end_line = at(idx)[0]
+            node.end_line = bisect_right(starts, idx)
             return node, idx + 1
         while True:
-            item_pos.append(at(idx))
-            value, idx = self.value(idx, depth)
+            line = bisect_right(starts, idx)
+            item_pos.append((line, idx - starts[line - 1] + 1))
+            if text[idx : idx + 1] == '"':
+                value, idx = self.string(idx)
+            else:
+                value, idx = self.value(idx, depth)
             node.append(value)
-            idx = _WS_MATCH(text, idx).end()
-            char = text[idx : idx + 1]
+            sep = _SEP_MATCH(text, idx)
+            char = sep.group(1) if sep is not None else None
             if char == "]":
-                node.end_line = at(idx)[0]
-                return node, idx + 1
+                node.end_line = bisect_right(starts, sep.start(1))
+                return node, sep.start(1) + 1
             if char != ",":
-                raise self.error("expecting ',' or ']' in an array", idx)
-            idx = _WS_MATCH(text, idx + 1).end()
+                raise self.error("expecting ',' or ']' in an array", _WS_MATCH(text, idx).end())
+            idx = sep.end()

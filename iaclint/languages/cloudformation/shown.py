@@ -15,38 +15,53 @@ from typing import Any
 
 # keys template.py adds to an intrinsic to carry what it resolves to; not written by the user
 _RESOLVED_KEYS = ("Default", "Defaults", "Value")
+_MAX_INTRINSIC_KEYS = 1 + len(_RESOLVED_KEYS)
 _SUB_VARIABLE = re.compile(r"\$\{([^}]*)\}")
 _UNKNOWN = object()
+# json.dumps(value, ensure_ascii=False) builds an encoder per call; every intrinsic of every
+# resource is written out, so one encoder serves them all (same output)
+_dumps = json.JSONEncoder(ensure_ascii=False).encode
 
 
 def intrinsic_name(value: Any) -> str | None:
     """`Ref` or `Fn::…` when `value` is an intrinsic function call, else None."""
-    if not isinstance(value, dict):
+    if not isinstance(value, dict) or len(value) > _MAX_INTRINSIC_KEYS:
         return None
-    keys = [k for k in value if k not in _RESOLVED_KEYS]
-    if len(keys) != 1:
-        return None
-    key = keys[0]
-    return key if key == "Ref" or (isinstance(key, str) and key.startswith("Fn::")) else None
+    found = None
+    for key in value:
+        if key in _RESOLVED_KEYS:
+            continue
+        # every dict of every property is asked: most answer no at their first key
+        if found is not None or not (key == "Ref" or (key.__class__ is str and key.startswith("Fn::"))):
+            return None
+        found = key
+    return found
 
 
 def annotate(body: dict, fmt: str, noecho: set[str]) -> tuple[dict[str, str], dict[str, str]]:
-    """(property path → the intrinsic as written, property path → the string it resolves to)."""
+    """(property path → the intrinsic as written, property path → the string it resolves to).
+
+    The reference for what `template._Values.properties` records while it builds a body
+    (tests/test_cfn_parser.py compares them); templates are read without it."""
     written: dict[str, str] = {}
     resolved: dict[str, str] = {}
 
     def walk(value: Any, path: str) -> None:
-        if intrinsic_name(value) is not None:
-            written[path] = as_json(value) if fmt == "json" else short_form(value)
-            result = resolve(value, noecho)
-            if isinstance(result, str):
-                resolved[path] = result
-        elif isinstance(value, dict):
+        if isinstance(value, dict):
+            if intrinsic_name(value) is not None:
+                written[path] = as_json(value) if fmt == "json" else short_form(value)
+                result = resolve(value, noecho)
+                if isinstance(result, str):
+                    resolved[path] = result
+                return
             for key, item in value.items():
-                walk(item, f"{path}.{key}" if path else str(key))
+                # scalars hold no intrinsic: not worth a call each
+                if isinstance(item, (dict, list)):
+                    walk(item, f"{path}.{key}" if path else str(key))
         elif isinstance(value, list):
             for index, item in enumerate(value):
-                walk(item, f"{path}.{index}" if path else str(index))
+                if isinstance(item, (dict, list)):
+                    walk(item, f"{path}.{index}" if path else str(index))
 
     walk(body, "")
     return written, resolved
@@ -62,7 +77,7 @@ def _written_only(value: Any) -> Any:
 
 
 def as_json(value: Any) -> str:
-    return json.dumps(_written_only(value), ensure_ascii=False)
+    return _dumps(_written_only(value))
 
 
 def short_form(value: Any) -> str:
@@ -74,7 +89,7 @@ def short_form(value: Any) -> str:
             return "{" + ", ".join(f"{k}: {short_form(v)}" for k, v in value.items()) + "}"
         if isinstance(value, list):
             return "[" + ", ".join(short_form(v) for v in value) + "]"
-        return "null" if value is None else json.dumps(value, ensure_ascii=False)
+        return "null" if value is None else _dumps(value)
     argument = value[name]
     tag = "!Ref" if name == "Ref" else "!" + name[len("Fn::"):]
     if name == "Ref" and isinstance(argument, str):

@@ -330,9 +330,7 @@ class _Template:
         written: dict[str, str] = {}
         resolved: dict[str, str] = {}
         if isinstance(properties, Mapping):
-            body = values.value(properties)
-            _positions(properties, "", positions)
-            written, resolved = shown.annotate(body, self.result.format, values.noecho)
+            body = values.properties(properties, self.result.format, positions, written, resolved)
         elif properties is not None:
             self.problem(_where(spec, "Properties"), f"the Properties of {name} are not a mapping")
 
@@ -495,16 +493,79 @@ class _Values:
 
     def value(self, value: Any) -> Any:
         if isinstance(value, dict):
-            out = {
-                (key if key.__class__ is str else _scalar(key)): self.value(item)
-                for key, item in value.items()
-            }
+            convert = self.value
+            out = {}
+            # called for every value of every resource: strings, the usual leaves, need no call
+            for key, item in value.items():
+                out[key if key.__class__ is str else _scalar(key)] = (
+                    item if item.__class__ is str else convert(item)
+                )
             if len(out) == 1:
                 self.resolve(out)
             return out
         if isinstance(value, list):
-            return [self.value(item) for item in value]
+            convert = self.value
+            return [item if item.__class__ is str else convert(item) for item in value]
         return _scalar(value)
+
+    def properties(
+        self, node: Mapping, fmt: str, positions: dict[str, Pos], written: dict[str, str], resolved: dict[str, str]
+    ) -> dict[str, Any]:
+        """A resource's `Properties` in one walk: the body (as `value`), every key's and item's
+        position (as `_positions`) and the intrinsics as written and resolved (as
+        `shown.annotate` over the body). Three walks over every property of every resource
+        were the largest cost of a template after its parsing; the results are the same."""
+        noecho = self.noecho
+        short_form, as_json, resolve = shown.short_form, shown.as_json, shown.resolve
+        intrinsic_name = shown.intrinsic_name
+
+        def walk(node: Any, path: str, note: bool) -> Any:
+            # `path` names `node` ("" for Properties itself); `note`: no intrinsic around it yet.
+            # Whether a mapping is an intrinsic shows in its keys alone (`resolve` adds only keys
+            # that `intrinsic_name` ignores), so it is known before its children are walked.
+            if note and intrinsic_name(node) is not None:
+                note = False
+                mark = True
+            else:
+                mark = False
+            prefix = path + "." if path else ""
+            if isinstance(node, dict):
+                key_pos = node.key_pos
+                out = {}
+                for key, item in node.items():
+                    text = key if key.__class__ is str else _text(key)
+                    line, column = key_pos[key]
+                    child = prefix + text
+                    if isinstance(item, _CONTAINERS):
+                        positions[child] = Pos(line, column, item.end_line)
+                        item = walk(item, child, note)
+                    else:
+                        positions[child] = Pos(line, column)
+                        if item.__class__ is not str:
+                            item = self.value(item)
+                    out[key if key.__class__ is str else _scalar(key)] = item
+                if len(out) == 1:
+                    self.resolve(out)
+            else:
+                out = []
+                for index, (item, (line, column)) in enumerate(zip(node, node.item_pos, strict=True)):
+                    child = f"{prefix}{index}"
+                    if isinstance(item, _CONTAINERS):
+                        positions[child] = Pos(line, column, item.end_line)
+                        item = walk(item, child, note)
+                    else:
+                        positions[child] = Pos(line, column)
+                        if item.__class__ is not str:
+                            item = self.value(item)
+                    out.append(item)
+            if mark:
+                written[path] = as_json(out) if fmt == "json" else short_form(out)
+                result = resolve(out, noecho)
+                if isinstance(result, str):
+                    resolved[path] = result
+            return out
+
+        return walk(node, "", True)
 
     def resolve(self, out: dict[str, Any]) -> None:
         ((function, argument),) = out.items()
@@ -587,12 +648,14 @@ def _text(key: Any) -> str:
 
 
 def _positions(node: Any, prefix: str, out: dict[str, Pos]) -> None:
+    # The reference for the positions `_Values.properties` records in its single walk
+    # (tests/test_cfn_parser.py compares them); templates are read without it.
     if isinstance(node, Mapping):
         key_pos = node.key_pos
         for key, value in node.items():
-            path = prefix + _text(key)
+            path = prefix + (key if key.__class__ is str else _text(key))
             line, column = key_pos[key]
-            if isinstance(value, (Mapping, Sequence)):
+            if isinstance(value, _CONTAINERS):
                 out[path] = Pos(line, column, value.end_line)
                 _positions(value, path + ".", out)
             else:
@@ -600,11 +663,14 @@ def _positions(node: Any, prefix: str, out: dict[str, Pos]) -> None:
     elif isinstance(node, Sequence):
         for index, (value, (line, column)) in enumerate(zip(node, node.item_pos, strict=True)):
             path = f"{prefix}{index}"
-            if isinstance(value, (Mapping, Sequence)):
+            if isinstance(value, _CONTAINERS):
                 out[path] = Pos(line, column, value.end_line)
                 _positions(value, path + ".", out)
             else:
                 out[path] = Pos(line, column)
+
+
+_CONTAINERS = (Mapping, Sequence)
 
 
 class _TooLarge(Exception):

@@ -152,14 +152,33 @@ class CfnLoader(_Base):  # type: ignore[misc,valid-type]
         # is expected.
         stack: list[list[Any]] = []
         root: Any = None
+        plain: dict[str, str] = {}
         event = get()  # after DocumentStartEvent
         while True:
             cls = event.__class__
             if cls is ScalarEvent:
-                value, size, end = self.scalar(event), 1, _end_line(event)
+                # most events of a template: a plain scalar that resolves to text, and the same
+                # texts recur (keys, types, names), so their resolution is remembered
+                if event.tag is not None:
+                    value = self.scalar(event)
+                elif not event.implicit[0]:
+                    value = event.value  # quoted or block: text as written
+                else:
+                    value = plain.get(event.value, _NOKEY)
+                    if value is _NOKEY:
+                        value = self.scalar(event)
+                        if value.__class__ is str:
+                            plain[event.value] = value
+                start_mark, end_mark = event.start_mark, event.end_mark
+                size = 1
+                # the last line: a block scalar's end mark is at column 0 of the next line
+                if end_mark.column == 0 and end_mark.line > start_mark.line:
+                    end = end_mark.line
+                else:
+                    end = end_mark.line + 1
                 if event.style in ("|", ">"):
-                    end = self.block_scalar_end(event.start_mark.line + 1, end)
-                anchor, where = event.anchor, (event.start_mark.line + 1, event.start_mark.column + 1)
+                    end = self.block_scalar_end(start_mark.line + 1, end)
+                anchor, where = event.anchor, (start_mark.line + 1, start_mark.column + 1)
             elif cls is MappingStartEvent or cls is SequenceStartEvent:
                 tag = event.tag
                 # a tagged collection becomes a one-key mapping around it: one level more
