@@ -25,6 +25,10 @@ from iaclint.core.model import Problem as CoreProblem
 _CDK_RE = re.compile(r"^\s*(?:import|from)\s+aws_cdk\b", re.M)
 _PULUMI_RE = re.compile(r"^\s*(?:import|from)\s+pulumi(?:_\w+)?\b", re.M)
 MAX_DEPTH = 12
+MAX_ITEMS = 64  # items one loop or comprehension is expanded over
+MAX_STEPS = 20000  # statements and comprehension items interpreted in one program, in all
+LOOP_NOTE = "resources created in a loop iaclint cannot expand"
+_ITER_BUILTINS = {"range", "enumerate", "zip", "sorted", "list", "tuple", "reversed", "set"}
 
 
 def detect(text: str) -> str | None:
@@ -123,7 +127,12 @@ class Interpreter:
     def __init__(self, module: Module) -> None:
         self.m = module
         self.depth = 0
+        self.steps = 0
         self.problems: list[Problem] = []
+        # loops and comprehensions that could not be expanded, and may create resources:
+        # (position, qualified names of the classes called in them, or None when a call of the
+        # program's own code could create anything)
+        self.opaque: list[tuple[Pos, set[str] | None]] = []
 
     # ----------------------------------------------------------------- values
 
@@ -166,6 +175,25 @@ class Interpreter:
                 if all(isinstance(k, str) for k in keys):
                     return {k: self.value(v, env, allow_calls) for k, v in zip(keys, node.values)}
             return unknown(node)
+        if isinstance(node, ast.IfExp):
+            test = self.value(node.test, env, allow_calls=False)
+            if test is True or test is False:
+                return self.value(node.body if test else node.orelse, env, allow_calls)
+            return unknown(node)
+        if isinstance(node, ast.Compare) and len(node.ops) == 1:
+            a, b = self.value(node.left, env, allow_calls), self.value(node.comparators[0], env, allow_calls)
+            if _plain(a) and _plain(b):
+                op = node.ops[0]
+                if isinstance(op, ast.Eq):
+                    return a == b
+                if isinstance(op, ast.NotEq):
+                    return a != b
+                if isinstance(op, (ast.In, ast.NotIn)) and isinstance(b, (list, dict, str)) and (isinstance(a, str) or not isinstance(b, str)):
+                    return (a in b) == isinstance(op, ast.In)
+            return unknown(node)
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+            v = self.value(node.operand, env, allow_calls)
+            return (not v) if isinstance(v, bool) else unknown(node)
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
             v = self.value(node.operand, env, allow_calls)
             return -v if isinstance(v, (int, float)) and not isinstance(v, bool) else unknown(node)
@@ -175,11 +203,143 @@ class Interpreter:
                 return self.attribute(base, node.attr, node)
             q = qualname(node, self.m.imports)
             return Expr(q) if q else unknown(node)
+        if isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
+            return self.comprehension(node, env, allow_calls)
+        if isinstance(node, ast.Subscript):
+            base = self.value(node.value, env, allow_calls)
+            key = self.value(node.slice, env, allow_calls)
+            if isinstance(base, dict) and isinstance(key, str) and key in base:
+                return base[key]
+            if isinstance(base, list) and isinstance(key, int) and not isinstance(key, bool) and -len(base) <= key < len(base):
+                return base[key]
+            return unknown(node)
+        if isinstance(node, ast.Call):
+            it = self.builtin(node, env, allow_calls)
+            if it is not None:
+                return it
         if isinstance(node, ast.Call) and allow_calls:
             return self.call(node, env)
         if isinstance(node, ast.Call):
             return self.struct(node, env, allow_calls=False)
         return unknown(node)
+
+    def builtin(self, node: ast.Call, env: dict[str, Any], allow_calls: bool) -> list | dict | None:
+        """`d.items()`, `.keys()`, `.values()`, `range(3)`, `enumerate(xs)`, `zip(a, b)`, `sorted(xs)`,
+        `list(xs)` of known values; None when the call is none of these (or its values are unknown)."""
+        func = node.func
+        if isinstance(func, ast.Attribute) and func.attr in ("items", "keys", "values") and not node.args and not node.keywords:
+            d = self.value(func.value, env, allow_calls)
+            if isinstance(d, dict):
+                if func.attr == "items":
+                    return [[k, v] for k, v in d.items()]
+                return list(d.keys()) if func.attr == "keys" else list(d.values())
+            return None
+        if not isinstance(func, ast.Name) or func.id not in _ITER_BUILTINS or func.id in env or node.keywords \
+                or func.id in self.m.functions or func.id in self.m.classes or func.id in self.m.imports:
+            return None
+        args = [self.value(a, env, allow_calls) for a in node.args if not isinstance(a, ast.Starred)]
+        if len(args) != len(node.args):
+            return None
+        name = func.id
+        if name == "range":
+            if args and all(isinstance(a, int) and not isinstance(a, bool) for a in args) and len(args) <= 3 \
+                    and (len(args) < 3 or args[2] != 0):
+                r = range(*args)
+                return list(r) if len(r) <= MAX_ITEMS else None
+            return None
+        seqs = [list(a) if isinstance(a, (list, dict)) else None for a in args]
+        if any(x is None for x in seqs):
+            return None
+        if name == "enumerate" and len(seqs) == 1:
+            return [[i, v] for i, v in enumerate(seqs[0])]
+        if name == "zip" and seqs:
+            return [list(t) for t in zip(*seqs)]
+        if name in ("list", "tuple", "set") and len(seqs) == 1:
+            return seqs[0]
+        if name == "reversed" and len(seqs) == 1:
+            return list(reversed(seqs[0]))
+        if name == "sorted" and len(seqs) == 1:
+            try:
+                return sorted(seqs[0])
+            except TypeError:
+                return None
+        return None
+
+    def comprehension(self, node: ast.AST, env: dict[str, Any], allow_calls: bool) -> Any:
+        """A comprehension over known values: each item bound in turn (resources created in it are
+        created once per item). Over unknown values: unknown, and a note when it could create resources."""
+        results: list = []
+        local = dict(env)
+
+        def expand(gens: list[ast.comprehension]) -> bool:
+            if not gens:
+                self.steps += 1
+                if self.steps > MAX_STEPS or len(results) >= MAX_ITEMS:
+                    return False
+                if isinstance(node, ast.DictComp):
+                    results.append((self.value(node.key, local, allow_calls), self.value(node.value, local, allow_calls)))
+                else:
+                    results.append(self.value(node.elt, local, allow_calls))  # type: ignore[attr-defined]
+                return True
+            gen = gens[0]
+            items = self.iterable(gen.iter, local)
+            if items is None:
+                return False
+            for item in items:
+                self.assign(gen.target, item, local)
+                conds = [self.value(c, local, allow_calls=False) for c in gen.ifs]
+                if any(c is False for c in conds):
+                    continue
+                if any(c is not True for c in conds):
+                    return False  # a filter iaclint cannot decide
+                if not expand(gens[1:]):
+                    return False
+            return True
+
+        if not expand(node.generators):  # type: ignore[attr-defined]
+            self.cannot_expand(node, local)
+            return unknown(node)
+        if isinstance(node, ast.DictComp):
+            if all(isinstance(k, str) for k, _ in results):
+                return dict(results)
+            return unknown(node)
+        return results
+
+    def iterable(self, node: ast.AST, env: dict[str, Any]) -> list | None:
+        """The items a loop goes over, when known and at most MAX_ITEMS; else None."""
+        items = self.value(node, env, allow_calls=False)
+        if isinstance(items, dict):
+            items = list(items)
+        if isinstance(items, str):
+            return None
+        if isinstance(items, list) and len(items) <= MAX_ITEMS:
+            return items
+        return None
+
+    def cannot_expand(self, node: ast.AST, env: dict[str, Any]) -> None:
+        """A loop or comprehension iaclint cannot expand: a note when its body calls anything (it may
+        create resources), and the classes it calls, so that no resource is reported deleted for it."""
+        calls = [c for c in ast.walk(node) if isinstance(c, ast.Call)]
+        if not calls:
+            return
+        names: set[str] | None = set()
+        for c in calls:
+            q = qualname(c.func, self.m.imports)
+            if q is None or q.split(".")[0] in self.m.functions or q.split(".")[0] in self.m.classes \
+                    or q.split(".")[0] in env or self.is_local(q):
+                names = None  # the program's own code, or a method: anything may be created
+                break
+            names.add(q)
+        pos = pos_of(node)
+        self.opaque.append((pos, names))
+        self.problems.append(Problem(pos, f"{LOOP_NOTE}: what it goes over cannot be determined statically "
+                                          f"(or is longer than {MAX_ITEMS} items); they are not checked, and no resource "
+                                          "of a class it creates is reported deleted"))
+
+    def is_local(self, qualified: str) -> bool:
+        """Whether a qualified name is the program's own code (another module of it). Subclasses that
+        read several modules override this."""
+        return False
 
     def attribute(self, ref: Ref, attr: str, node: ast.AST) -> Any:
         if attr in ref.data.get("attrs", {}):
@@ -215,7 +375,13 @@ class Interpreter:
         if name == "cast" or name == "typing.cast":
             return self.value(node.args[1], env) if len(node.args) == 2 else unknown(node)
         args = [self.value(a, env) for a in node.args if not isinstance(a, ast.Starred)]
-        kwargs = {k.arg: self.value(k.value, env) for k in node.keywords if k.arg is not None}
+        kwargs = {}
+        for k in node.keywords:
+            v = self.value(k.value, env)
+            if k.arg is not None:
+                kwargs[k.arg] = v
+            elif isinstance(v, dict):
+                kwargs.update(v)  # `**props` of a known dict
         if name is not None and name in self.m.classes:
             return self.instantiate(self.m.classes[name], node, args, kwargs, env)
         return self.call_hook(name, node, args, kwargs, env)
@@ -287,6 +453,13 @@ class Interpreter:
         return None
 
     def statement(self, stmt: ast.stmt, env: dict[str, Any]) -> None:
+        self.steps += 1
+        if self.steps > MAX_STEPS:
+            if self.steps == MAX_STEPS + 1:
+                self.problems.append(Problem(pos_of(stmt), f"the program is longer than iaclint interprets ({MAX_STEPS} "
+                                                           "steps); the rest is not checked"))
+                self.opaque.append((pos_of(stmt), None))
+            return
         if isinstance(stmt, (ast.Assign, ast.AnnAssign)):
             if stmt.value is None:
                 return
@@ -305,19 +478,17 @@ class Interpreter:
                 self.run_block(stmt.body, env)
                 self.run_block(stmt.orelse, env)
         elif isinstance(stmt, ast.For):
-            items = self.value(stmt.iter, env, allow_calls=False)
-            if isinstance(items, list) and len(items) <= 64:
-                for item in items:
-                    self.assign(stmt.target, item, env)
-                    self.run_block(stmt.body, env)
-            elif isinstance(items, dict) and len(items) <= 64:
-                for item in items:
-                    self.assign(stmt.target, item, env)
-                    self.run_block(stmt.body, env)
-            else:
-                self.problems.append(Problem(Pos(stmt.lineno, stmt.col_offset + 1),
-                                             "loop over a value that cannot be determined statically; "
-                                             "resources created in it are not checked"))
+            items = self.iterable(stmt.iter, env)
+            if items is None:
+                self.cannot_expand(stmt, env)
+                return
+            for item in items:
+                if self.steps > MAX_STEPS:
+                    self.cannot_expand(stmt, env)
+                    return
+                self.assign(stmt.target, item, env)
+                self.run_block(stmt.body, env)
+            self.run_block(stmt.orelse, env)
         elif isinstance(stmt, (ast.With, ast.Try)):
             self.run_block(stmt.body, env)
             if isinstance(stmt, ast.Try):
@@ -342,6 +513,15 @@ class Interpreter:
             vs = v if isinstance(v, list) and len(v) == len(target.elts) else [Expr("?")] * len(target.elts)
             for t, x in zip(target.elts, vs):
                 self.assign(t, x, env)
+
+
+def _plain(v: Any) -> bool:
+    """A value known exactly: no unknown part and no object of the program."""
+    if isinstance(v, (list, tuple)):
+        return all(_plain(x) for x in v)
+    if isinstance(v, dict):
+        return all(_plain(x) for x in v.values())
+    return v is None or isinstance(v, (str, int, float, bool))
 
 
 def _method(cls: ast.ClassDef, name: str) -> ast.FunctionDef | None:

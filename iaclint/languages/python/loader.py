@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from iaclint.core.facts import CdkFacts, PulumiFacts
-from iaclint.core.model import Severity, StackDiff
+from iaclint.core.model import Problem, Severity, StackDiff
 from iaclint.languages.base import LoadContext, Loaded, on_side, read_text
 
 
@@ -75,10 +75,37 @@ def analyze_python(before, after, paths, renames, result: Loaded) -> None:
             before_res = b_prog.resources if b_prog else {}
             after_res = a_prog.resources if a_prog else {}
             moved = a_prog.moved if a_prog else {}
+            before_res = _withhold(before_res, after_res, moved, a_prog.opaque if a_prog else [], path, result)
             result.files += 1
             result.diffs.append(StackDiff(path, "pulumi", diff_resources(before_res, after_res, moved),
                                           len(before_res), len(after_res), facts=PulumiFacts(), before_resources=before_res,
                                           after_resources=after_res, moved_from=set(moved), **common))
+
+
+def _withhold(before_res: dict, after_res: dict, moved: dict, opaque: list, path: str, result: Loaded) -> dict:
+    """Fail closed on loops iaclint cannot expand after the change: a resource gone from what it
+    reads is not reported deleted when such a loop calls its class (or the program's own code,
+    which could create anything); a note names each one instead. Never a mass deletion, never a
+    silent pass."""
+    if not opaque:
+        return before_res
+    covered = set(moved)
+    kept, withheld = {}, []
+    for address, r in before_res.items():
+        if address in after_res or address in covered:
+            kept[address] = r
+            continue
+        cls = r.meta.get("class")
+        hit = next((pos for pos, names in opaque if names is None or cls in names), None)
+        if hit is None:
+            kept[address] = r
+        else:
+            withheld.append((address, hit))
+    for address, pos in withheld:
+        result.problems.append(Problem(path, pos, f"`{address}` is not found after the change, but it may be created in a loop "
+                                                  "iaclint cannot expand here: not reported deleted; review by hand",
+                                       fatal=False, side="after", severity=Severity.NOTE, help=_NOTE_HELP))
+    return kept
 
 
 def _report(a_prog, b_prog, path, old_path, result: Loaded) -> bool:

@@ -43,6 +43,8 @@ class PulumiProgram:
     resources: dict[str, Resource]
     moved: dict[str, str] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    # loops iaclint could not expand: (position, classes called in them or None for any)
+    opaque: list = field(default_factory=list)
 
 
 class _PulumiInterpreter(Interpreter):
@@ -81,8 +83,8 @@ class _PulumiInterpreter(Interpreter):
             if key in ("opts", "resource_name"):
                 continue
             body[key] = value
-            positions[key] = pos_of(keywords[key].value)
-        meta: dict[str, Any] = {}
+            positions[key] = pos_of(keywords[key].value) if key in keywords else pos_of(node)
+        meta: dict[str, Any] = {"class": name}
         if "protect" in opts:
             meta["prevent_destroy"] = opts["protect"]
         if "retain_on_delete" in opts:
@@ -123,5 +125,5 @@ def parse_pulumi(text: str, path: str, stack: str) -> PulumiProgram:
         for fn in module.functions.values():
             params = {a.arg: Expr(a.arg) for a in fn.args.args + fn.args.kwonlyargs}
             interp.run(fn.body, params)
-    return PulumiProgram(interp.resources, interp.moved, interp.problems)
+    return PulumiProgram(interp.resources, interp.moved, interp.problems, interp.opaque)
 
