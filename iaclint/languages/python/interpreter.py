@@ -15,6 +15,7 @@ resolved is reported as a note ("cannot be determined statically") by the langua
 from __future__ import annotations
 
 import ast
+import posixpath
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -64,13 +65,23 @@ class Ref:
         return id(self)
 
 
+_STARRED = Expr("*")  # a `*args` argument of unknown length
+
+
 @dataclass
 class Module:
     tree: ast.Module
-    imports: dict[str, str]  # local name -> dotted origin
+    imports: dict[str, str]  # local name -> dotted origin (relative imports keep their dots: `.pipeline.Pipeline`)
     constants: dict[str, Any]
     functions: dict[str, ast.FunctionDef]
     classes: dict[str, ast.ClassDef]
+    path: str = ""
+
+    def __hash__(self) -> int:
+        return id(self)
+
+    def __eq__(self, other: object) -> bool:
+        return self is other
 
 
 def load(text: str, path: str) -> tuple[Module | None, Problem | None]:
@@ -90,15 +101,16 @@ def load(text: str, path: str) -> tuple[Module | None, Problem | None]:
         if isinstance(node, ast.Import):
             for a in node.names:
                 imports[a.asname or a.name.split(".")[0]] = a.name if a.asname else a.name.split(".")[0]
-        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+        elif isinstance(node, ast.ImportFrom) and (node.module or node.level):
+            origin = "." * node.level + (node.module or "")
             for a in node.names:
-                imports[a.asname or a.name] = f"{node.module}.{a.name}"
+                imports[a.asname or a.name] = f"{origin}.{a.name}" if node.module else f"{origin}{a.name}"
     for node in tree.body:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             functions[node.name] = node  # type: ignore[assignment]
         elif isinstance(node, ast.ClassDef):
             classes[node.name] = node
-    mod = Module(tree, imports, {}, functions, classes)
+    mod = Module(tree, imports, {}, functions, classes, path)
     # module-level constants, in order; later assignments win, unknowns stay unknown
     ev = Interpreter(mod)
     for node in tree.body:
@@ -128,6 +140,8 @@ class Interpreter:
         self.m = module
         self.depth = 0
         self.steps = 0
+        self.project: Any = None  # reads the program's other modules (`Project`), when there is one
+        self.frames: list[tuple[Module, ast.ClassDef | None, Any]] = []  # methods being interpreted, for super()
         self.problems: list[Problem] = []
         # loops and comprehensions that could not be expanded, and may create resources:
         # (position, qualified names of the classes called in them, or None when a call of the
@@ -357,79 +371,178 @@ class Interpreter:
     def call(self, node: ast.Call, env: dict[str, Any]) -> Any:
         func = node.func
         name = qualname(func, self.m.imports)
-        # `super().__init__(...)` and friends: nothing to record
+        # `super().__init__(...)`, `super().method(...)`: the base class's method when the program defines it
         if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Call) and qualname(func.value.func, {}) == "super":
-            return None
+            return self.call_super(func.attr, node, env)
         # method of a local object: self.helper(...), obj.method(...)
         if isinstance(func, ast.Attribute):
             receiver = self.value(func.value, env)
             if isinstance(receiver, Ref):
                 cls = receiver.data.get("class")
                 if cls is not None:
-                    method = _method(cls, func.attr)
-                    if method is not None:
-                        return self.invoke(method, node, env, self_value=receiver)
+                    found = self.find_method(receiver.data.get("module") or self.m, cls, func.attr)
+                    if found is not None:
+                        args, kwargs = self.arguments(node, env)
+                        return self.invoke(found[2], node, args, kwargs, self_value=receiver, module=found[0], cls=found[1])
                 return self.method_hook(receiver, func.attr, node, env)
-        if name is not None and name in self.m.functions and name not in env:
-            return self.invoke(self.m.functions[name], node, env)
         if name == "cast" or name == "typing.cast":
             return self.value(node.args[1], env) if len(node.args) == 2 else unknown(node)
-        args = [self.value(a, env) for a in node.args if not isinstance(a, ast.Starred)]
-        kwargs = {}
+        target = self.lookup(name) if name is not None and name.split(".")[0] not in env else None
+        args, kwargs = self.arguments(node, env)
+        if target is not None and isinstance(target[1], (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return self.invoke(target[1], node, args, kwargs, module=target[0])  # type: ignore[arg-type]
+        if target is not None and isinstance(target[1], ast.ClassDef):
+            with self.in_module(target[0]):
+                return self.instantiate(target[1], node, args, kwargs, env)
+        return self.call_hook(name, node, args, kwargs, env)
+
+    def arguments(self, node: ast.Call, env: dict[str, Any]) -> tuple[list, dict]:
+        """A call's arguments, evaluated once, in the caller's module (`**props` of a known dict spread)."""
+        args = []
+        for a in node.args:
+            if isinstance(a, ast.Starred):
+                v = self.value(a.value, env)
+                if isinstance(v, list):
+                    args.extend(v)
+                else:
+                    args.append(_STARRED)
+            else:
+                args.append(self.value(a, env))
+        kwargs: dict[str, Any] = {}
         for k in node.keywords:
             v = self.value(k.value, env)
             if k.arg is not None:
                 kwargs[k.arg] = v
             elif isinstance(v, dict):
-                kwargs.update(v)  # `**props` of a known dict
-        if name is not None and name in self.m.classes:
-            return self.instantiate(self.m.classes[name], node, args, kwargs, env)
-        return self.call_hook(name, node, args, kwargs, env)
+                kwargs.update(v)
+        return args, kwargs
 
-    def invoke(self, fn: ast.FunctionDef, node: ast.Call, env: dict[str, Any], self_value: Any = None) -> Any:
+    def lookup(self, name: str | None, module: Module | None = None) -> tuple[Module, ast.AST] | None:
+        """The program's own function or class a (qualified) name is: in this module, or, through the
+        project, in another module of the program. None for anything else (a library)."""
+        m = module or self.m
+        if name is None:
+            return None
+        if name in m.functions:
+            return m, m.functions[name]
+        if name in m.classes:
+            return m, m.classes[name]
+        if self.project is not None:
+            return self.project.resolve(m, name)
+        return None
+
+    def is_local(self, qualified: str) -> bool:
+        return self.lookup(qualified) is not None
+
+    def in_module(self, module: Module):
+        interp = self
+
+        class _Switch:
+            def __enter__(self_inner):
+                self_inner.saved = interp.m
+                interp.m = module
+
+            def __exit__(self_inner, *exc):
+                interp.m = self_inner.saved
+                return False
+
+        return _Switch()
+
+    def bases(self, module: Module, cls: ast.ClassDef) -> list[tuple[Module, ast.ClassDef] | str]:
+        """A class's bases: the program's own classes (with their module), or qualified names."""
+        out: list[tuple[Module, ast.ClassDef] | str] = []
+        for b in cls.bases:
+            q = qualname(b, module.imports)
+            if q is None:
+                continue
+            found = self.lookup(q, module)
+            out.append((found[0], found[1]) if found is not None and isinstance(found[1], ast.ClassDef) else q)  # type: ignore[arg-type]
+        return out
+
+    def find_method(self, module: Module, cls: ast.ClassDef, name: str, skip_self: bool = False,
+                    depth: int = 0) -> tuple[Module, ast.ClassDef, ast.FunctionDef] | None:
+        """A method of a class of the program, or of one of its bases the program defines (depth first)."""
+        if depth > MAX_DEPTH:
+            return None
+        if not skip_self:
+            m = _method(cls, name)
+            if m is not None:
+                return module, cls, m
+        for b in self.bases(module, cls):
+            if isinstance(b, tuple) and b[1] is not cls:
+                found = self.find_method(b[0], b[1], name, False, depth + 1)
+                if found is not None:
+                    return found
+        return None
+
+    def call_super(self, method: str, node: ast.Call, env: dict[str, Any]) -> Any:
+        frame = self.frames[-1] if self.frames else None
+        args, kwargs = self.arguments(node, env)
+        if frame is None:
+            return None
+        module, cls, self_value = frame
+        found = self.find_method(module, cls, method, skip_self=True)
+        if found is None:
+            return self.super_hook(method, args, kwargs, node)
+        return self.invoke(found[2], node, args, kwargs, self_value=self_value, module=found[0], cls=found[1])
+
+    def super_hook(self, method: str, args: list, kwargs: dict, node: ast.Call) -> Any:
+        """`super().<method>(...)` of a library class (`Stack.__init__`): nothing to record by default."""
+        return None
+
+    def invoke(self, fn: ast.FunctionDef, node: ast.Call, args: list, kwargs: dict, self_value: Any = None,
+               module: Module | None = None, cls: ast.ClassDef | None = None) -> Any:
         if self.depth >= MAX_DEPTH:
             return unknown(node)
-        local = self.bind(fn, node, env, self_value)
-        self.depth += 1
-        try:
-            return self.run(fn.body, local)
-        finally:
-            self.depth -= 1
+        module = module or self.m
+        with self.in_module(module):
+            local = self.bind(fn, args, kwargs, self_value)
+            self.depth += 1
+            self.frames.append((module, cls, self_value) if cls is not None else (module, None, None))
+            try:
+                return self.run(fn.body, local)
+            finally:
+                self.frames.pop()
+                self.depth -= 1
 
-    def bind(self, fn: ast.FunctionDef, node: ast.Call, env: dict[str, Any], self_value: Any = None) -> dict[str, Any]:
+    def bind(self, fn: ast.FunctionDef, args: list, kwargs: dict, self_value: Any = None) -> dict[str, Any]:
+        """Parameters bound to evaluated arguments; defaults evaluated in the function's own module."""
         params = [a.arg for a in fn.args.posonlyargs + fn.args.args]
-        defaults = fn.args.defaults
         local: dict[str, Any] = {}
-        if self_value is not None and params:
-            local[params[0]] = self_value
-            params = params[1:]
-        for p, d in zip(reversed([a.arg for a in fn.args.posonlyargs + fn.args.args]), reversed(defaults)):
+        for p, d in zip(reversed(params), reversed(fn.args.defaults)):
             local[p] = self.value(d, {}, allow_calls=False)
         for a, d in zip(fn.args.kwonlyargs, fn.args.kw_defaults):
             if d is not None:
                 local[a.arg] = self.value(d, {}, allow_calls=False)
-        positional = [a for a in node.args if not isinstance(a, ast.Starred)]
-        for p, a in zip(params, positional):
-            local[p] = self.value(a, env)
+        if self_value is not None and params:
+            local[params[0]] = self_value
+            params = params[1:]
+        cut = next((i for i, a in enumerate(args) if a is _STARRED), None)
+        starred = cut is not None
+        positional = args[:cut] if starred else args
+        for p, v in zip(params, positional):
+            local[p] = v
+        if starred:  # `*rest` of unknown length: the later parameters are unknown
+            for p in params[len(positional):]:
+                local[p] = Expr(p)
+        if fn.args.vararg is not None:
+            local[fn.args.vararg.arg] = list(positional[len(params):]) if not starred else Expr(fn.args.vararg.arg)
         extra: dict[str, Any] = {}
         known = set(params) | {a.arg for a in fn.args.kwonlyargs}
-        for k in node.keywords:
-            if k.arg is None:
-                continue
-            v = self.value(k.value, env)
-            if k.arg in known:
-                local[k.arg] = v
+        for k, v in kwargs.items():
+            if k in known:
+                local[k] = v
             else:
-                extra[k.arg] = v
+                extra[k] = v
         if fn.args.kwarg is not None:
             local[fn.args.kwarg.arg] = extra
         return local
 
     def instantiate(self, cls: ast.ClassDef, node: ast.Call, args, kwargs, env) -> Any:
-        obj = Ref("object", data={"class": cls, "attrs": {}})
-        init = _method(cls, "__init__")
-        if init is not None:
-            self.invoke(init, node, env, self_value=obj)
+        obj = Ref("object", data={"class": cls, "module": self.m, "attrs": {}})
+        found = self.find_method(self.m, cls, "__init__")
+        if found is not None:
+            self.invoke(found[2], node, args, kwargs, self_value=obj, module=found[0], cls=found[1])
         return obj
 
     def call_hook(self, name: str | None, node: ast.Call, args: list, kwargs: dict, env: dict[str, Any]) -> Any:
@@ -553,3 +666,81 @@ def comments(text: str, path: str) -> list[tuple[str, Pos, str]]:
         if j != -1 and "iaclint" in line[j:]:
             out.append((path, Pos(i, j + 1), line[j:].strip()))
     return out
+
+
+MAX_MODULES = 200  # modules of the program read for one side of one change
+
+
+class Project:
+    """The program's own modules on one side of a change, read (never run) when a module imports
+    them: `from constructs_lib import Pipeline`, `from .pipeline import Pipeline`, `import stacks.data`.
+    A name resolves to the program's code only when a module of the tree defines it (or re-exports
+    it); anything else is a library (`from constructs import Construct` stays the library even
+    with a `constructs/` package in the program that does not define `Construct`)."""
+
+    def __init__(self, tree: Any, side: str) -> None:
+        self.tree, self.side = tree, side
+        self.modules: dict[str, Module | None] = {}
+        self.used: set[str] = set()  # modules whose code was looked up
+
+    def module(self, path: str) -> Module | None:
+        if path in self.modules:
+            return self.modules[path]
+        if len(self.modules) >= MAX_MODULES:
+            return None
+        from iaclint.languages.base import read_text
+
+        try:
+            exists = self.tree.exists(path)
+        except Exception:  # pragma: no cover - a tree that cannot answer reads as absent
+            exists = False
+        mod = None
+        if exists:
+            text = read_text(self.tree, path, self.side).text
+            if text is not None:
+                mod, _ = load(text, path)
+        self.modules[path] = mod
+        return mod
+
+    def resolve(self, m: Module, dotted: str, depth: int = 0) -> tuple[Module, ast.AST] | None:
+        if depth > 8 or not dotted.strip("."):
+            return None
+        level = len(dotted) - len(dotted.lstrip("."))
+        parts = dotted[level:].split(".")
+        here = posixpath.dirname(m.path)
+        if level:
+            base = here
+            for _ in range(level - 1):
+                base = posixpath.dirname(base)
+            roots = [base]
+        else:
+            roots, d = [], here
+            while True:
+                roots.append(d)
+                if not d:
+                    break
+                d = posixpath.dirname(d)
+        name = parts[-1]
+        modparts = parts[:-1]
+        if not modparts and not level:
+            return None
+        for root in roots:
+            stem = posixpath.join(root, *modparts) if modparts else root
+            candidates = [stem + ".py", posixpath.join(stem, "__init__.py")] if modparts else [posixpath.join(stem, "__init__.py")]
+            for cand in candidates:
+                cand = cand.lstrip("/")
+                mod = self.module(cand)
+                if mod is None or mod is m:
+                    continue
+                if name in mod.functions:
+                    self.used.add(cand)
+                    return mod, mod.functions[name]
+                if name in mod.classes:
+                    self.used.add(cand)
+                    return mod, mod.classes[name]
+                if name in mod.imports:
+                    found = self.resolve(mod, mod.imports[name], depth + 1)
+                    if found is not None:
+                        self.used.add(cand)
+                        return found
+        return None
