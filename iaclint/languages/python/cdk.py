@@ -146,6 +146,7 @@ class CdkStack:
     termination_protection: Any = None
     instance: str | None = None  # the stack's id where the app creates it (`MyStack(app, "prod")`)
     path: str = ""  # the module that defines the class
+    app: str = ""  # the module of the app that creates it, for a stack instance
     opaque: list = field(default_factory=list)  # loops iaclint could not expand in it
 
 
@@ -196,10 +197,12 @@ class _CdkInterpreter(Interpreter):
         if self.is_kind(cls, STACK_BASES):
             if isinstance(scope, Ref) and scope.data.get("app") and isinstance(cid, str) and self.depth == 0:
                 # a stack the app creates: read now, with the arguments it is given
+                site = self.call_site or (self.m.path, node)
                 saved, saved_opaque = self.built, self.opaque
                 stack = _read_root(self, self.m, cls, self.prefix, standalone=False, args=args, kwargs=kwargs)
                 self.built, self.opaque = saved, saved_opaque
                 stack.instance = cid
+                stack.app, stack.pos = site[0], pos_of(site[1])
                 if stack.termination_protection is None and "termination_protection" in kwargs:
                     stack.termination_protection = kwargs["termination_protection"]
                 self.instances.append(stack)
@@ -303,8 +306,26 @@ class _CdkInterpreter(Interpreter):
         if "deletion_policy" not in meta and info is not None:
             meta["deletion_policy"] = info.default_policy
         meta["class"] = name
+        body = _relative_refs(body, scope.path)
         self.built.append(Built(ref, key, cfn_type, l1, node, body, positions, meta, path=self.m.path))
         return ref
+
+
+def _relative_refs(value: Any, scope: tuple[str, ...]) -> Any:
+    """A construct passed as a value (`queue=self.dead_letters`) as its path from the scope the
+    resource is created in (`./DeadLetters`): renaming an enclosing construct changes no such reference."""
+    if isinstance(value, Ref):
+        if value.kind != "construct":
+            return Expr(f"<{value.kind}>")
+        n = 0
+        while n < min(len(scope), len(value.path)) and scope[n] == value.path[n]:
+            n += 1
+        return Expr("construct " + ("../" * (len(scope) - n) or "./") + "/".join(value.path[n:]))
+    if isinstance(value, dict):
+        return {k: _relative_refs(v, scope) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_relative_refs(v, scope) for v in value]
+    return value
 
 
 def _find(cls: ast.ClassDef, name: str) -> ast.FunctionDef | None:

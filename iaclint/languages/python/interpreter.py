@@ -29,6 +29,7 @@ MAX_DEPTH = 12
 MAX_ITEMS = 64  # items one loop or comprehension is expanded over
 MAX_STEPS = 20000  # statements and comprehension items interpreted in one program, in all
 LOOP_NOTE = "resources created in a loop iaclint cannot expand"
+_STR_METHODS = {"upper", "lower", "capitalize", "title", "strip", "lstrip", "rstrip", "replace", "removeprefix", "removesuffix"}
 _ITER_BUILTINS = {"range", "enumerate", "zip", "sorted", "list", "tuple", "reversed", "set"}
 
 
@@ -140,6 +141,7 @@ class Interpreter:
         self.m = module
         self.depth = 0
         self.steps = 0
+        self.call_site: tuple[str, ast.AST] | None = None  # where the class being instantiated is called
         self.project: Any = None  # reads the program's other modules (`Project`), when there is one
         self.frames: list[tuple[Module, ast.ClassDef | None, Any]] = []  # methods being interpreted, for super()
         self.problems: list[Problem] = []
@@ -237,7 +239,7 @@ class Interpreter:
             return self.struct(node, env, allow_calls=False)
         return unknown(node)
 
-    def builtin(self, node: ast.Call, env: dict[str, Any], allow_calls: bool) -> list | dict | None:
+    def builtin(self, node: ast.Call, env: dict[str, Any], allow_calls: bool) -> list | dict | str | None:
         """`d.items()`, `.keys()`, `.values()`, `range(3)`, `enumerate(xs)`, `zip(a, b)`, `sorted(xs)`,
         `list(xs)` of known values; None when the call is none of these (or its values are unknown)."""
         func = node.func
@@ -247,6 +249,16 @@ class Interpreter:
                 if func.attr == "items":
                     return [[k, v] for k, v in d.items()]
                 return list(d.keys()) if func.attr == "keys" else list(d.values())
+            return None
+        if isinstance(func, ast.Attribute) and func.attr in _STR_METHODS and not node.keywords:
+            text = self.value(func.value, env, allow_calls)
+            args = [self.value(a, env, allow_calls) for a in node.args]
+            if isinstance(text, str) and all(isinstance(a, str) for a in args) and not any(isinstance(a, ast.Starred) for a in node.args):
+                try:
+                    out = getattr(text, func.attr)(*args)
+                except (TypeError, ValueError):
+                    return None
+                return out if isinstance(out, str) and len(out) <= 4096 else None
             return None
         if not isinstance(func, ast.Name) or func.id not in _ITER_BUILTINS or func.id in env or node.keywords \
                 or func.id in self.m.functions or func.id in self.m.classes or func.id in self.m.imports:
@@ -392,6 +404,7 @@ class Interpreter:
         if target is not None and isinstance(target[1], (ast.FunctionDef, ast.AsyncFunctionDef)):
             return self.invoke(target[1], node, args, kwargs, module=target[0])  # type: ignore[arg-type]
         if target is not None and isinstance(target[1], ast.ClassDef):
+            self.call_site = (self.m.path, node)
             with self.in_module(target[0]):
                 return self.instantiate(target[1], node, args, kwargs, env)
         return self.call_hook(name, node, args, kwargs, env)

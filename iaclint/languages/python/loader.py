@@ -102,7 +102,8 @@ def _cdk_entries(tree, changed: list[str]) -> list[str]:
 def _analyze_cdk(before, after, cdk_files: list, renames: dict, result: Loaded) -> None:
     """CDK programs read as a whole: each changed file, and the app that uses it when that app is
     not itself changed, with the program's own modules followed on each side. A stack is named by
-    its class; by its class and id (`stacks/data.py::DataStack(prod)`) when the app creates it more than once."""
+    the app and its id where the app creates it (`app.py::OrdersProd`), else by its class (`stacks/data.py::DataStack`);
+    the construct paths of a class the app creates more than once start with the stack's id."""
     from iaclint.core.diff import diff_resources
     from iaclint.languages.python.cdk import parse_cdk
     from iaclint.languages.python.interpreter import Project, detect
@@ -157,7 +158,7 @@ def _analyze_cdk(before, after, cdk_files: list, renames: dict, result: Loaded) 
                     continue  # read through the app that creates it
                 if s.instance is None and s.standalone and key in covered:
                     continue
-                name = f"{s.path}::{s.name}" + (f"({s.instance})" if s.instance is not None and counts.get(key, 0) > 1 else "")
+                name = f"{s.app}::{s.instance}" if s.instance is not None else f"{s.path}::{s.name}"
                 if name in stacks[side]:
                     continue
                 if s.instance is not None and counts.get(key, 0) > 1:
