@@ -345,7 +345,16 @@ class Interpreter:
     def cannot_expand(self, node: ast.AST, env: dict[str, Any]) -> None:
         """A loop or comprehension iaclint cannot expand: a note when its body calls anything (it may
         create resources), and the classes it calls, so that no resource is reported deleted for it."""
-        calls = [c for c in ast.walk(node) if isinstance(c, ast.Call)]
+        if isinstance(node, ast.For):
+            parts: list[ast.AST] = node.body + node.orelse
+        elif isinstance(node, ast.DictComp):
+            parts = [node.key, node.value] + [i for g in node.generators for i in g.ifs]
+        elif isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp)):
+            parts = [node.elt] + [i for g in node.generators for i in g.ifs]
+        else:
+            parts = [node]
+        # what it goes over is read once, not per item: only calls in its body may create resources
+        calls = [c for part in parts for c in ast.walk(part) if isinstance(c, ast.Call)]
         if not calls:
             return
         names: set[str] | None = set()
@@ -494,6 +503,8 @@ class Interpreter:
         if frame is None:
             return None
         module, cls, self_value = frame
+        if cls is None:  # `super()` outside a method: nothing the program defines
+            return self.super_hook(method, args, kwargs, node)
         found = self.find_method(module, cls, method, skip_self=True)
         if found is None:
             return self.super_hook(method, args, kwargs, node)
