@@ -219,3 +219,45 @@ def test_the_python_reader_never_raises(program: str) -> None:
     files = _Files({"app.py": program, "pkg/__init__.py": program})
     parse_cdk(program, "app.py", "app.py", Project(files, "after"))
     parse_pulumi(program, "__main__.py", "__main__.py")
+
+
+COMPONENT = (
+    "import pulumi\nimport pulumi_aws as aws\n\n\n"
+    "class Storage(pulumi.ComponentResource):\n"
+    "    def __init__(self, name, opts=None):\n"
+    "        super().__init__({token!r}, name, None, opts)\n"
+    "        aws.sqs.Queue(f'{{name}}-jobs', opts=pulumi.ResourceOptions(parent=self))\n"
+    "        aws.s3.Bucket(f'{{name}}-logs')\n"
+)
+
+
+def test_pulumi_component_children_carry_the_type_chain_and_inherit_protect() -> None:
+    main = ("import pulumi\nfrom components.storage import Storage\n\n"
+            "outer = Storage('orders', opts=pulumi.ResourceOptions(protect=True))\n")
+    files = {"__main__.py": main, "components/__init__.py": "",
+             "components/storage.py": COMPONENT.format(token="orders:index:Storage")}
+    program = parse_pulumi(main, "__main__.py", "__main__.py", Project(_Files(files), "after"))
+    assert sorted(program.resources) == ["aws.s3.Bucket.orders-logs", "orders:index:Storage$aws.sqs.Queue.orders-jobs"]
+    child = program.resources["orders:index:Storage$aws.sqs.Queue.orders-jobs"]
+    assert child.meta["prevent_destroy"] is True and child.path == "components/storage.py"
+    assert "prevent_destroy" not in program.resources["aws.s3.Bucket.orders-logs"].meta  # no parent: nothing inherited
+
+
+def test_pulumi_component_type_alias_moves_its_children() -> None:
+    main = ("import pulumi\nfrom components.storage import Storage\n\n"
+            "Storage('orders', opts=pulumi.ResourceOptions(aliases=[pulumi.Alias(type_='orders:index:Store')]))\n")
+    files = {"__main__.py": main, "components/storage.py": COMPONENT.format(token="orders:storage:Storage")}
+    program = parse_pulumi(main, "__main__.py", "__main__.py", Project(_Files(files), "after"))
+    assert program.moved == {"orders:index:Store$aws.sqs.Queue.orders-jobs": "orders:storage:Storage$aws.sqs.Queue.orders-jobs"}
+
+
+def test_a_changed_component_module_is_read_through_the_program(tmp_path: Path) -> None:
+    main = "import pulumi\nfrom components.storage import Storage\n\nStorage('orders')\n"
+    for side, token in (("before", "orders:index:Storage"), ("after", "orders:storage:Storage")):
+        (tmp_path / side / "components").mkdir(parents=True)
+        (tmp_path / side / "__main__.py").write_text(main)
+        (tmp_path / side / "components" / "storage.py").write_text(COMPONENT.format(token=token))
+    findings = lint_trees(tmp_path / "before", tmp_path / "after")
+    # the component's type changed without an alias: its child gets a new URN, the unparented bucket does not
+    assert [(f.rule, f.resource, f.path) for f in findings] == [
+        ("IAC103", "orders:index:Storage$aws.sqs.Queue.orders-jobs", "components/storage.py")]

@@ -30,11 +30,11 @@ LOADER = PythonLoader()
 
 
 def analyze_python(before, after, paths, renames, result: Loaded) -> None:
-    from iaclint.core.diff import diff_resources
     from iaclint.languages.python.interpreter import comments, detect
 
     reverse = {new: old for old, new in renames.items()}
     cdk_files: list = []
+    pulumi_files: list = []
     for path in paths:
         if path in renames and after.exists(renames[path]):
             continue  # compared under its new name
@@ -50,22 +50,65 @@ def analyze_python(before, after, paths, renames, result: Loaded) -> None:
         if kind == "cdk":
             cdk_files.append((path, old_path, a, b, common))
             continue
-        from iaclint.languages.python.pulumi import parse_pulumi
+        pulumi_files.append((path, old_path, a, b, common))
+    if pulumi_files:
+        _analyze_pulumi(before, after, pulumi_files, result)
+    if cdk_files:
+        _analyze_cdk(before, after, cdk_files, renames, result)
 
-        b_prog = parse_pulumi(b.text, old_path, path) if b.text is not None and detect(b.text) == "pulumi" else None
-        a_prog = parse_pulumi(a.text, path, path) if a.text is not None and detect(a.text) == "pulumi" else None
-        if not _report(a_prog, b_prog, path, old_path, result):
+
+def _pulumi_entry(tree, path: str) -> str | None:
+    """The program a Pulumi module belongs to: the nearest `__main__.py` at or above it."""
+    import posixpath
+
+    d = posixpath.dirname(path)
+    while True:
+        cand = posixpath.join(d, "__main__.py")
+        if tree.exists(cand):
+            return cand
+        if not d:
+            return None
+        d = posixpath.dirname(d)
+
+
+def _analyze_pulumi(before, after, pulumi_files: list, result: Loaded) -> None:
+    """Each changed Pulumi file is one stack; a changed module of a program (a component, a helper)
+    is read through the program's `__main__.py` when that uses it, so its resources get their URNs."""
+    from iaclint.core.diff import diff_resources
+    from iaclint.languages.python.interpreter import Project, detect
+    from iaclint.languages.python.pulumi import parse_pulumi
+
+    projects = {"before": Project(before, "before"), "after": Project(after, "after")}
+    done: set[str] = set()
+    for path, old_path, a, b, common in pulumi_files:
+        stack_path, texts = path, {"after": a.text, "before": b.text}
+        paths = {"after": path, "before": old_path}
+        entry = _pulumi_entry(after, path)
+        if entry is not None and entry != path:
+            entry_texts = {side: read_text(tree, entry, side).text for side, tree in (("before", before), ("after", after))}
+            progs = {side: parse_pulumi(t, entry, entry, Project(tree, side)) if t is not None and detect(t) == "pulumi" else None
+                     for (side, t), tree in zip(entry_texts.items(), (before, after))}
+            if any(p is not None and {path, old_path} & p.modules for p in progs.values()):
+                if entry in done:
+                    continue
+                stack_path, texts, paths = entry, entry_texts, {"after": entry, "before": entry}
+        if stack_path in done:
+            continue
+        done.add(stack_path)
+        b_prog = parse_pulumi(texts["before"], paths["before"], stack_path, projects["before"]) \
+            if texts["before"] is not None and detect(texts["before"]) == "pulumi" else None
+        a_prog = parse_pulumi(texts["after"], paths["after"], stack_path, projects["after"]) \
+            if texts["after"] is not None and detect(texts["after"]) == "pulumi" else None
+        if not _report(a_prog, b_prog, stack_path, paths["before"], result):
             continue
         before_res = b_prog.resources if b_prog else {}
         after_res = a_prog.resources if a_prog else {}
         moved = a_prog.moved if a_prog else {}
-        before_res = _withhold(before_res, after_res, moved, a_prog.opaque if a_prog else [], path, result)
+        before_res = _withhold(before_res, after_res, moved, a_prog.opaque if a_prog else [], stack_path, result)
         result.files += 1
-        result.diffs.append(StackDiff(path, "pulumi", diff_resources(before_res, after_res, moved),
+        result.diffs.append(StackDiff(stack_path, "pulumi", diff_resources(before_res, after_res, moved),
                                       len(before_res), len(after_res), facts=PulumiFacts(), before_resources=before_res,
                                       after_resources=after_res, moved_from=set(moved), **common))
-    if cdk_files:
-        _analyze_cdk(before, after, cdk_files, renames, result)
 
 
 def _cdk_entries(tree, changed: list[str]) -> list[str]:
