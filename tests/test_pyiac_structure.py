@@ -261,3 +261,21 @@ def test_a_changed_component_module_is_read_through_the_program(tmp_path: Path) 
     # the component's type changed without an alias: its child gets a new URN, the unparented bucket does not
     assert [(f.rule, f.resource, f.path) for f in findings] == [
         ("IAC103", "orders:index:Storage$aws.sqs.Queue.orders-jobs", "components/storage.py")]
+
+
+def test_recursion_is_bounded_and_said() -> None:
+    src = "import pulumi_aws as aws\n\n\ndef make(n):\n    aws.sqs.Queue(f'q{n}')\n    return make(n + 1)\n\n\nmake(0)\n"
+    program = parse_pulumi(src, "__main__.py", "__main__.py")
+    assert 1 < len(program.resources) <= 13
+    assert [p.message for p in program.problems] == [
+        "calls nested more than 12 deep are not followed; resources created there are not checked"]
+    assert program.opaque and program.opaque[0][1] is None  # so nothing is reported deleted for it
+
+
+def test_a_problem_in_another_module_is_reported_there() -> None:
+    files = {"components/queues.py": "import os\nimport pulumi_aws as aws\n\n\ndef queues():\n"
+                                     "    return [aws.sqs.Queue(n) for n in os.environ['Q'].split()]\n"}
+    main = "import pulumi\nfrom components.queues import queues\n\nqueues()\n"
+    program = parse_pulumi(main, "__main__.py", "__main__.py", Project(_Files(files), "after"))
+    assert [(p.path, p.line) for p in program.problems] == [("components/queues.py", 6)]
+    assert program.opaque[0][0].path == "components/queues.py"

@@ -404,7 +404,7 @@ def parse_cdk(text: str, path: str, stack_prefix: str, project: Any = None) -> C
 def _read_root(interp: _CdkInterpreter, module: Module, cls: ast.ClassDef, prefix: str, standalone: bool,
                args: list | None = None, kwargs: dict | None = None) -> CdkStack:
     interp.built = []
-    interp.opaque = []
+    interp.opaque = type(interp.opaque)(interp)
     root = Ref("construct", (), data={"class": cls, "module": module, "attrs": {}})
     found = interp.find_method(module, cls, "__init__")
     termination = None

@@ -17,7 +17,7 @@ from __future__ import annotations
 import ast
 import posixpath
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from iaclint.core.model import Expr, Pos
@@ -134,6 +134,36 @@ def qualname(node: ast.AST, imports: dict[str, str]) -> str | None:
     return ".".join(reversed(parts))
 
 
+class _Problems(list):
+    """The problems of a reading: each in the module it was found in, each said once (a helper
+    called in a loop does not repeat its note)."""
+
+    def __init__(self, interp: Interpreter) -> None:
+        super().__init__()
+        self.interp = interp
+        self.keys: set[tuple] = set()
+
+    def append(self, p: CoreProblem) -> None:  # type: ignore[override]
+        if not p.path and self.interp.m.path:
+            p = replace(p, path=self.interp.m.path)
+        key = (p.path, p.pos.line, p.pos.column, p.message)
+        if key not in self.keys:
+            self.keys.add(key)
+            super().append(p)
+
+
+class _Opaque(list):
+    """Loops and calls iaclint could not expand, each with the module it is in (`Pos.path`)."""
+
+    def __init__(self, interp: Interpreter) -> None:
+        super().__init__()
+        self.interp = interp
+
+    def append(self, item: tuple) -> None:  # type: ignore[override]
+        pos, names = item
+        super().append((replace(pos, path=pos.path or self.interp.m.path or None), names))
+
+
 class Interpreter:
     """Evaluates expressions and interprets function bodies of one module, without running them."""
 
@@ -144,11 +174,11 @@ class Interpreter:
         self.call_site: tuple[str, ast.AST] | None = None  # where the class being instantiated is called
         self.project: Any = None  # reads the program's other modules (`Project`), when there is one
         self.frames: list[tuple[Module, ast.ClassDef | None, Any]] = []  # methods being interpreted, for super()
-        self.problems: list[Problem] = []
+        self.problems: list[Problem] = _Problems(self)
         # loops and comprehensions that could not be expanded, and may create resources:
         # (position, qualified names of the classes called in them, or None when a call of the
         # program's own code could create anything)
-        self.opaque: list[tuple[Pos, set[str] | None]] = []
+        self.opaque: list[tuple[Pos, set[str] | None]] = _Opaque(self)
 
     # ----------------------------------------------------------------- values
 
@@ -181,6 +211,8 @@ class Interpreter:
             if isinstance(a, str) and isinstance(b, str):
                 return a + b
             if isinstance(a, list) and isinstance(b, list):
+                return a + b
+            if isinstance(a, int) and isinstance(b, int) and not isinstance(a, bool) and not isinstance(b, bool):
                 return a + b
             return unknown(node)
         if isinstance(node, (ast.List, ast.Tuple)):
@@ -236,7 +268,9 @@ class Interpreter:
         if isinstance(node, ast.Call) and allow_calls:
             return self.call(node, env)
         if isinstance(node, ast.Call):
-            return self.struct(node, env, allow_calls=False)
+            callee = qualname(node.func, self.m.imports)
+            if callee and callee.rsplit(".", 1)[-1][:1].isupper():  # a data class: `dynamodb.Attribute(name=...)`
+                return self.struct(node, env, allow_calls=False)
         return unknown(node)
 
     def builtin(self, node: ast.Call, env: dict[str, Any], allow_calls: bool) -> list | dict | str | None:
@@ -517,6 +551,10 @@ class Interpreter:
     def invoke(self, fn: ast.FunctionDef, node: ast.Call, args: list, kwargs: dict, self_value: Any = None,
                module: Module | None = None, cls: ast.ClassDef | None = None) -> Any:
         if self.depth >= MAX_DEPTH:
+            # recursion, or calls nested deeper than iaclint follows: said, and no deletion inferred from it
+            self.problems.append(Problem(pos_of(node), f"calls nested more than {MAX_DEPTH} deep are not followed; "
+                                                       "resources created there are not checked"))
+            self.opaque.append((pos_of(node), None))
             return unknown(node)
         module = module or self.m
         with self.in_module(module):

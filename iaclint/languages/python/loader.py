@@ -215,7 +215,7 @@ def _analyze_cdk(before, after, cdk_files: list, renames: dict, result: Loaded) 
         before_res = bs.resources if bs else {}
         after_res = as_.resources if as_ else {}
         if as_ is None and top_opaque and bs is not None and bs.instance is not None:
-            result.problems.append(Problem(name.rsplit("::", 1)[0], top_opaque[0][0],
+            result.problems.append(Problem(top_opaque[0][0].path or name.rsplit("::", 1)[0], replace(top_opaque[0][0], path=None),
                                            f"stack {name.rsplit('::', 1)[-1]} is not found after the change, but it may be "
                                            "created in a loop iaclint cannot expand: not reported deleted; review by hand",
                                            fatal=False, side="after", severity=Severity.NOTE, help=_NOTE_HELP))
@@ -223,7 +223,9 @@ def _analyze_cdk(before, after, cdk_files: list, renames: dict, result: Loaded) 
         before_res = _withhold(before_res, after_res, {}, as_.opaque if as_ else [], as_.path if as_ else "", result)
         facts = CdkFacts(bs.termination_protection if bs else None, as_.termination_protection if as_ else None,
                          as_.pos if as_ else None)
-        common = commons.get((as_ or bs).path) or {"changed_files": changed, "stack_comments": []}
+        # a stack's resources may live in any module of the program: every changed file's comments apply
+        common = {"changed_files": set().union(changed, *[c["changed_files"] for c in commons.values()]),
+                  "stack_comments": [x for c in commons.values() for x in c["stack_comments"]]}
         result.diffs.append(StackDiff(name, "cdk", diff_resources(before_res, after_res),
                                       len(before_res), len(after_res), facts=facts, before_resources=before_res,
                                       after_resources=after_res, **common))
@@ -249,7 +251,7 @@ def _withhold(before_res: dict, after_res: dict, moved: dict, opaque: list, path
         else:
             withheld.append((address, hit))
     for address, pos in withheld:
-        result.problems.append(Problem(path, pos, f"`{address}` is not found after the change, but it may be created in a loop "
+        result.problems.append(Problem(pos.path or path, replace(pos, path=None), f"`{address}` is not found after the change, but it may be created in a loop "
                                                   "iaclint cannot expand here: not reported deleted; review by hand",
                                        fatal=False, side="after", severity=Severity.NOTE, help=_NOTE_HELP))
     return kept
