@@ -279,3 +279,12 @@ def test_a_problem_in_another_module_is_reported_there() -> None:
     program = parse_pulumi(main, "__main__.py", "__main__.py", Project(_Files(files), "after"))
     assert [(p.path, p.line) for p in program.problems] == [("components/queues.py", 6)]
     assert program.opaque[0][0].path == "components/queues.py"
+
+
+def test_the_app_of_a_changed_module_is_found_through_cdk_json() -> None:
+    from iaclint.languages.python.loader import _cdk_entries
+
+    files = _Files({"infra/cdk.json": '{"app": "python3 main.py", "context": {}}', "infra/main.py": "", "infra/app.py": "",
+                    "infra/orders/constructs/pipeline.py": ""})
+    assert _cdk_entries(files, ["infra/orders/constructs/pipeline.py"]) == ["infra/main.py", "infra/app.py"]
+    assert _cdk_entries(_Files({"cdk.json": "not json"}), ["x/y.py"]) == []
