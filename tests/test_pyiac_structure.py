@@ -288,3 +288,15 @@ def test_the_app_of_a_changed_module_is_found_through_cdk_json() -> None:
                     "infra/orders/constructs/pipeline.py": ""})
     assert _cdk_entries(files, ["infra/orders/constructs/pipeline.py"]) == ["infra/main.py", "infra/app.py"]
     assert _cdk_entries(_Files({"cdk.json": "not json"}), ["x/y.py"]) == []
+
+
+def test_stacks_of_a_stage_deployed_twice_are_read_per_stage() -> None:
+    src = ("import aws_cdk as cdk\nfrom aws_cdk import aws_sqs as sqs\n\n\n"
+           "class Service(cdk.Stack):\n    def __init__(self, scope, id, *, retention, **kwargs):\n"
+           "        super().__init__(scope, id, **kwargs)\n        sqs.Queue(self, 'Jobs', retention_period=retention)\n\n\n"
+           "class AppStage(cdk.Stage):\n    def __init__(self, scope, id, *, retention, **kwargs):\n"
+           "        super().__init__(scope, id, **kwargs)\n        Service(self, 'Service', retention=retention)\n\n\n"
+           "app = cdk.App()\nAppStage(app, 'Prod', retention=14)\nAppStage(app, 'Staging', retention=4)\n")
+    program = parse_cdk(src, "app.py", "app.py")
+    assert [(s.instance, [r.body for r in s.resources.values()]) for s in program.stacks] == [
+        ("Prod/Service", [{"retention_period": 14}]), ("Staging/Service", [{"retention_period": 4}])]

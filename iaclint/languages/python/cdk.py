@@ -49,6 +49,7 @@ INTENTIONAL_NEW_IDS = {"AWS::Lambda::Version", "AWS::ApiGateway::Deployment"}
 STACK_BASES = {"aws_cdk.Stack", "aws_cdk.NestedStack"}
 CONSTRUCT_BASES = {"constructs.Construct"}
 APP_CLASSES = {"aws_cdk.App"}
+STAGE_BASES = {"aws_cdk.Stage"}
 
 
 def make_unique_id(components: list[str]) -> str:
@@ -169,6 +170,7 @@ class _CdkInterpreter(Interpreter):
         self.prefix = ""
         self.termination: dict[int, Any] = {}  # id(stack root) -> termination_protection passed to Stack.__init__
         self.modules: set[str] = set()
+        self.reading = 0  # stacks being read: a stack created inside one is not another instance
 
     def is_kind(self, cls: ast.ClassDef, bases: set[str], module: Module | None = None, depth: int = 0) -> bool:
         if depth > 12:
@@ -194,14 +196,27 @@ class _CdkInterpreter(Interpreter):
     def instantiate(self, cls, node, args, kwargs, env):
         scope = args[0] if args else kwargs.get("scope")
         cid = args[1] if len(args) > 1 else kwargs.get("id", kwargs.get("construct_id"))
+        if isinstance(scope, Ref) and scope.data.get("app") and isinstance(cid, str) and not self.reading \
+                and self.is_kind(cls, STAGE_BASES):
+            # a Stage (`AppStage(app, "Prod")`): a scope for the stacks created in it, named `Prod/<stack id>`
+            stage = Ref("construct", (), data={"app": True, "stage": scope.data.get("stage", "") + cid + "/",
+                                               "class": cls, "module": self.m, "attrs": {}})
+            found = self.find_method(self.m, cls, "__init__")
+            if found is not None:
+                self.invoke(found[2], node, args, kwargs, self_value=stage, module=found[0], cls=found[1])
+            return stage
         if self.is_kind(cls, STACK_BASES):
-            if isinstance(scope, Ref) and scope.data.get("app") and isinstance(cid, str) and self.depth == 0:
+            if isinstance(scope, Ref) and scope.data.get("app") and isinstance(cid, str) and not self.reading:
                 # a stack the app creates: read now, with the arguments it is given
                 site = self.call_site or (self.m.path, node)
                 saved, saved_opaque = self.built, self.opaque
-                stack = _read_root(self, self.m, cls, self.prefix, standalone=False, args=args, kwargs=kwargs)
+                self.reading += 1
+                try:
+                    stack = _read_root(self, self.m, cls, self.prefix, standalone=False, args=args, kwargs=kwargs)
+                finally:
+                    self.reading -= 1
                 self.built, self.opaque = saved, saved_opaque
-                stack.instance = cid
+                stack.instance = scope.data.get("stage", "") + cid
                 stack.app, stack.pos = site[0], pos_of(site[1])
                 if stack.termination_protection is None and "termination_protection" in kwargs:
                     stack.termination_protection = kwargs["termination_protection"]
