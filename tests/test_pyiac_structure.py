@@ -219,6 +219,14 @@ def test_the_python_reader_never_raises(program: str) -> None:
     files = _Files({"app.py": program, "pkg/__init__.py": program})
     parse_cdk(program, "app.py", "app.py", Project(files, "after"))
     parse_pulumi(program, "__main__.py", "__main__.py")
+    # and the loader, over a change from a small program to this one, in a program of two modules
+    from iaclint.languages.base import Loaded
+    from iaclint.languages.python.loader import analyze_python
+
+    start = program.split("\n\n", 1)[0] + "\n"
+    before = _Files({"app.py": start, "__main__.py": start, "pkg/__init__.py": start})
+    after = _Files({"app.py": program, "__main__.py": program, "pkg/__init__.py": program})
+    analyze_python(before, after, ["app.py", "__main__.py", "pkg/__init__.py"], {}, Loaded())
 
 
 COMPONENT = (
