@@ -308,3 +308,16 @@ def test_stacks_of_a_stage_deployed_twice_are_read_per_stage() -> None:
     program = parse_cdk(src, "app.py", "app.py")
     assert [(s.instance, [r.body for r in s.resources.values()]) for s in program.stacks] == [
         ("Prod/Service", [{"retention_period": 14}]), ("Staging/Service", [{"retention_period": 4}])]
+
+
+def test_override_logical_id_inside_a_construct_of_another_module_is_honoured() -> None:
+    files = {"lib/site.py": ("from aws_cdk import aws_s3 as s3\nfrom constructs import Construct\n\n\n"
+                             "class Site(Construct):\n    def __init__(self, scope, id):\n        super().__init__(scope, id)\n"
+                             "        self.bucket = s3.Bucket(self, 'Assets')\n"
+                             "        self.bucket.node.default_child.override_logical_id('SiteAssets')\n"
+                             "        s3.Bucket(self, 'Logs')\n")}
+    src = ("import aws_cdk as cdk\nfrom lib.site import Site\n\n\n"
+           "class Web(cdk.Stack):\n    def __init__(self, scope, id):\n        super().__init__(scope, id)\n"
+           "        Site(self, 'Renamed')\n")
+    [stack] = parse_cdk(src, "app.py", "app.py", Project(_Files(files), "after")).stacks
+    assert sorted(stack.resources) == sorted(["SiteAssets", make_unique_id(["Renamed", "Logs", "Resource"])])
