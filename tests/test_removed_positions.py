@@ -40,6 +40,19 @@ def _deletion_cases() -> list[Path]:
     return sorted(p.parent for p in CASES.glob("*/*/expected.json"))
 
 
+def _shared_call(result, f, block) -> bool:
+    """Before the change, the removed resource was created by the same Python call (file, line, column) as
+    the block's resource, and the finding points at that call: its own block, shared."""
+    for d in result.analysis.diffs:
+        gone, other, there = (d.before_resources.get(f.resource), d.before_resources.get(block[0]),
+                              d.after_resources.get(block[0]))
+        if gone is not None and other is not None and there is not None and gone.language in ("cdk", "pulumi") \
+                and (gone.path, gone.pos.line, gone.pos.column) == (other.path, other.pos.line, other.pos.column) \
+                and there.pos.line == f.line:
+            return True
+    return False
+
+
 def test_no_deletion_finding_in_the_cases_points_inside_another_block():
     checked = 0
     for case in _deletion_cases():
@@ -50,7 +63,10 @@ def test_no_deletion_finding_in_the_cases_points_inside_another_block():
             checked += 1
             if f.line == 0:
                 continue
-            inside = [b for b in _blocks(result, f.path) if b[1] <= f.line <= b[2] and b[0] != f.resource]
+            inside = [b for b in _blocks(result, f.path) if b[1] <= f.line <= b[2] and b[0] != f.resource
+                      # a call that creates several resources (in a loop, or a helper called twice) is the
+                      # removed one's own block too: an item dropped from the loop is reported at that call
+                      and not _shared_call(result, f, b)]
             assert not inside, f"{case.relative_to(CASES)}: {f.rule} {f.resource} at {f.path}:{f.line} is inside {inside}"
     assert checked >= 30  # the case folders hold that many removals: the test must not pass by seeing none
 

@@ -67,6 +67,12 @@ class ResourceRenamedWithoutMoved(Check):
                 msg = (f"{old.address} renamed to {new.address} without an alias: Pulumi deletes the old resource "
                        f"and creates a new one{what_holds(ctx, old)}")
                 help = f'if it is the same resource, add `opts=pulumi.ResourceOptions(aliases=[pulumi.Alias(name="{old_name}")])`'
+                old_chain, new_chain = old.address.rpartition("$")[0], new.address.rpartition("$")[0]
+                if old_chain != new_chain:  # its parent changed (moved into or out of a component)
+                    parent = "pulumi.ROOT_STACK_RESOURCE" if not old_chain else f"<the {old_chain.rsplit('$', 1)[-1]} it was in>"
+                    same = old_name == new.address[len(new.address.rsplit(".", 1)[0]) + 1:]
+                    help = ("if it is the same resource, add `opts=pulumi.ResourceOptions(aliases=[pulumi.Alias("
+                            + ("" if same else f'name="{old_name}", ') + f"parent={parent})])`")
                 fix = None
             else:
                 msg = (f"{old.address} renamed to {new.address} without a `moved` block: the old resource is "

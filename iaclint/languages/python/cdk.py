@@ -33,9 +33,9 @@ from iaclint.languages.python.interpreter import (
     Module,
     Problem,
     Ref,
-    base_names,
     load,
     pos_of,
+    qualname,
     snake_to_pascal,
 )
 
@@ -48,6 +48,8 @@ POLICIES = {"RETAIN": "Retain", "SNAPSHOT": "Snapshot", "DESTROY": "Delete", "RE
 INTENTIONAL_NEW_IDS = {"AWS::Lambda::Version", "AWS::ApiGateway::Deployment"}
 STACK_BASES = {"aws_cdk.Stack", "aws_cdk.NestedStack"}
 CONSTRUCT_BASES = {"constructs.Construct"}
+APP_CLASSES = {"aws_cdk.App"}
+STAGE_BASES = {"aws_cdk.Stage"}
 
 
 def make_unique_id(components: list[str]) -> str:
@@ -133,6 +135,7 @@ class Built:
     positions: dict[str, Pos]
     meta: dict[str, Any] = field(default_factory=dict)
     override: str | None = None
+    path: str = ""  # the module the construct is created in
 
 
 @dataclass
@@ -142,44 +145,95 @@ class CdkStack:
     resources: dict[str, Resource]
     standalone: bool = False  # a construct class not used by a stack in this file: addresses are construct paths
     termination_protection: Any = None
+    instance: str | None = None  # the stack's id where the app creates it (`MyStack(app, "prod")`)
+    path: str = ""  # the module that defines the class
+    app: str = ""  # the module of the app that creates it, for a stack instance
+    opaque: list = field(default_factory=list)  # loops iaclint could not expand in it
 
 
 @dataclass
 class CdkProgram:
     stacks: list[CdkStack]
     problems: list[Problem]
+    modules: set[str] = field(default_factory=set)  # the program's modules its stacks were read from
+    used: set[tuple[str, str]] = field(default_factory=set)  # (module, class) of constructs and stacks its stacks read
+    opaque: list = field(default_factory=list)  # loops of the app iaclint could not expand (stacks may be created in them)
 
 
 class _CdkInterpreter(Interpreter):
-    def __init__(self, module: Module) -> None:
+    def __init__(self, module: Module, project: Any = None) -> None:
         super().__init__(module)
+        self.project = project
         self.built: list[Built] = []
-        self.used_classes: set[str] = set()
+        self.used_classes: set[tuple[str, str]] = set()  # (module path, class) of constructs a stack uses
+        self.instances: list[CdkStack] = []
+        self.prefix = ""
+        self.termination: dict[int, Any] = {}  # id(stack root) -> termination_protection passed to Stack.__init__
+        self.modules: set[str] = set()
+        self.reading = 0  # stacks being read: a stack created inside one is not another instance
 
-    def is_kind(self, cls: ast.ClassDef, bases: set[str], seen: frozenset = frozenset()) -> bool:
-        for b in base_names(cls, self.m.imports):
-            if b in bases:
-                return True
-            if b in self.m.classes and b not in seen:
-                if self.is_kind(self.m.classes[b], bases, seen | {b}):
+    def is_kind(self, cls: ast.ClassDef, bases: set[str], module: Module | None = None, depth: int = 0) -> bool:
+        if depth > 12:
+            return False
+        for b in self.bases(module or self.m, cls):
+            if isinstance(b, str):
+                if b in bases:
                     return True
+            elif b[1] is not cls and self.is_kind(b[1], bases, b[0], depth + 1):
+                return True
         return False
 
+    def invoke(self, fn, node, args, kwargs, self_value=None, module=None, cls=None):
+        self.modules.add((module or self.m).path)
+        return super().invoke(fn, node, args, kwargs, self_value, module, cls)
+
+    def super_hook(self, method, args, kwargs, node):
+        frame = self.frames[-1] if self.frames else None
+        if method == "__init__" and frame is not None and isinstance(frame[2], Ref) and "termination_protection" in kwargs:
+            self.termination[id(frame[2])] = kwargs["termination_protection"]
+        return None
+
     def instantiate(self, cls, node, args, kwargs, env):
-        if self.is_kind(cls, STACK_BASES):
-            return Ref("object", data={"attrs": {}})  # each stack class is read on its own
         scope = args[0] if args else kwargs.get("scope")
-        cid = args[1] if len(args) > 1 else kwargs.get("id")
+        cid = args[1] if len(args) > 1 else kwargs.get("id", kwargs.get("construct_id"))
+        if isinstance(scope, Ref) and scope.data.get("app") and isinstance(cid, str) and not self.reading \
+                and self.is_kind(cls, STAGE_BASES):
+            # a Stage (`AppStage(app, "Prod")`): a scope for the stacks created in it, named `Prod/<stack id>`
+            stage = Ref("construct", (), data={"app": True, "stage": scope.data.get("stage", "") + cid + "/",
+                                               "class": cls, "module": self.m, "attrs": {}})
+            found = self.find_method(self.m, cls, "__init__")
+            if found is not None:
+                self.invoke(found[2], node, args, kwargs, self_value=stage, module=found[0], cls=found[1])
+            return stage
+        if self.is_kind(cls, STACK_BASES):
+            if isinstance(scope, Ref) and scope.data.get("app") and isinstance(cid, str) and not self.reading:
+                # a stack the app creates: read now, with the arguments it is given
+                site = self.call_site or (self.m.path, node)
+                saved, saved_opaque = self.built, self.opaque
+                self.reading += 1
+                try:
+                    stack = _read_root(self, self.m, cls, self.prefix, standalone=False, args=args, kwargs=kwargs)
+                finally:
+                    self.reading -= 1
+                self.built, self.opaque = saved, saved_opaque
+                stack.instance = scope.data.get("stage", "") + cid
+                stack.app, stack.pos = site[0], pos_of(site[1])
+                if stack.termination_protection is None and "termination_protection" in kwargs:
+                    stack.termination_protection = kwargs["termination_protection"]
+                self.instances.append(stack)
+                return stack.data_ref if hasattr(stack, "data_ref") else Ref("object", data={"attrs": {}})
+            return Ref("object", data={"attrs": {}})  # each stack class is read on its own
         if isinstance(scope, Ref) and scope.kind == "construct":
-            self.used_classes.add(cls.name)
+            self.used_classes.add((self.m.path, cls.name))
             if not isinstance(cid, str):
                 self.problems.append(Problem(pos_of(node), f"construct id `{ast.unparse(node.args[1]) if len(node.args) > 1 else '?'}` "
                                                            "cannot be determined statically; its resources are not checked"))
+                self.opaque.append((pos_of(node), None))
                 return Ref("object", data={"attrs": {}})
-            ref = Ref("construct", scope.path + (cid,), data={"class": cls, "attrs": {}})
-            init = _find(cls, "__init__")
-            if init is not None:
-                self.invoke(init, node, env, self_value=ref)
+            ref = Ref("construct", scope.path + (cid,), data={"class": cls, "module": self.m, "attrs": {}})
+            found = self.find_method(self.m, cls, "__init__")
+            if found is not None:
+                self.invoke(found[2], node, args, kwargs, self_value=ref, module=found[0], cls=found[1])
             return ref
         return super().instantiate(cls, node, args, kwargs, env)
 
@@ -210,6 +264,8 @@ class _CdkInterpreter(Interpreter):
         return super().method_hook(receiver, method, node, env)
 
     def call_hook(self, name, node, args, kwargs, env):
+        if name in APP_CLASSES:
+            return Ref("construct", (), data={"app": True, "attrs": {}})
         if name in CONSTRUCT_BASES and args and isinstance(args[0], Ref) and args[0].kind == "construct":
             cid = args[1] if len(args) > 1 else kwargs.get("id")
             if isinstance(cid, str):
@@ -225,6 +281,7 @@ class _CdkInterpreter(Interpreter):
         if not isinstance(cid, str):
             self.problems.append(Problem(pos_of(node), f"construct id of `{ast.unparse(node.func)}` cannot be determined "
                                                        "statically; it is not checked"))
+            self.opaque.append((pos_of(node), {name}))
             return Ref("object", data={"attrs": {}})
         ref = Ref("construct", scope.path + (cid,), data={"attrs": {}})
         module = parts[1] if len(parts) > 2 else ""
@@ -263,8 +320,27 @@ class _CdkInterpreter(Interpreter):
             positions.setdefault(target, p)
         if "deletion_policy" not in meta and info is not None:
             meta["deletion_policy"] = info.default_policy
-        self.built.append(Built(ref, key, cfn_type, l1, node, body, positions, meta))
+        meta["class"] = name
+        body = _relative_refs(body, scope.path)
+        self.built.append(Built(ref, key, cfn_type, l1, node, body, positions, meta, path=self.m.path))
         return ref
+
+
+def _relative_refs(value: Any, scope: tuple[str, ...]) -> Any:
+    """A construct passed as a value (`queue=self.dead_letters`) as its path from the scope the
+    resource is created in (`./DeadLetters`): renaming an enclosing construct changes no such reference."""
+    if isinstance(value, Ref):
+        if value.kind != "construct":
+            return Expr(f"<{value.kind}>")
+        n = 0
+        while n < min(len(scope), len(value.path)) and scope[n] == value.path[n]:
+            n += 1
+        return Expr("construct " + ("../" * (len(scope) - n) or "./") + "/".join(value.path[n:]))
+    if isinstance(value, dict):
+        return {k: _relative_refs(v, scope) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_relative_refs(v, scope) for v in value]
+    return value
 
 
 def _find(cls: ast.ClassDef, name: str) -> ast.FunctionDef | None:
@@ -290,12 +366,32 @@ def _pascal(value: Any) -> Any:
     return value
 
 
-def parse_cdk(text: str, path: str, stack_prefix: str) -> CdkProgram:
+def parse_cdk(text: str, path: str, stack_prefix: str, project: Any = None) -> CdkProgram:
+    """The stacks of one file: those the app in it creates (one per `MyStack(app, "id")`), then its
+    other Stack classes read on their own, then construct classes no stack read here uses.
+    With a `Project`, classes and helpers imported from the program's other modules are followed."""
     module, problem = load(text, path)
     if module is None:
         return CdkProgram([], [problem])  # type: ignore[list-item]
-    interp = _CdkInterpreter(module)
+    if project is not None:
+        project.modules[path] = module
+    interp = _CdkInterpreter(module, project)
+    interp.prefix = stack_prefix
     stacks: list[CdkStack] = []
+    top_opaque: list = []
+    # the app: module-level statements of a file that creates one
+    if any(isinstance(n, ast.Call) and qualname(n.func, module.imports) in APP_CLASSES for n in ast.walk(module.tree)):
+        env: dict[str, Any] = {}
+        for stmt in module.tree.body:
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Import, ast.ImportFrom)):
+                continue
+            if isinstance(stmt, ast.If) and "__name__" in ast.unparse(stmt.test):
+                interp.run_block(stmt.body, env)
+                continue
+            interp.statement(stmt, env)
+        stacks += interp.instances
+    top_opaque = list(interp.opaque)
+    created = {(s.path, s.name) for s in interp.instances}
     stack_classes = [c for c in module.classes.values() if interp.is_kind(c, STACK_BASES)]
     # `termination_protection=` where a stack class is instantiated (usually app.py, module level)
     at_call: dict[str, Any] = {}
@@ -305,36 +401,51 @@ def parse_cdk(text: str, path: str, stack_prefix: str) -> CdkProgram:
                 if k.arg == "termination_protection":
                     at_call[node.func.id] = interp.value(k.value, {}, allow_calls=False)
     for cls in stack_classes:
-        stack = _read_root(interp, cls, path, stack_prefix, standalone=False)
+        if (path, cls.name) in created:
+            continue
+        stack = _read_root(interp, module, cls, stack_prefix, standalone=False)
         if stack.termination_protection is None and cls.name in at_call:
             stack.termination_protection = at_call[cls.name]
         stacks.append(stack)
     # construct classes no stack here uses: read on their own, addressed by construct path
     for cls in module.classes.values():
-        if cls in stack_classes or cls.name in interp.used_classes or not interp.is_kind(cls, CONSTRUCT_BASES):
+        if cls in stack_classes or (path, cls.name) in interp.used_classes or not interp.is_kind(cls, CONSTRUCT_BASES):
             continue
-        stacks.append(_read_root(interp, cls, path, stack_prefix, standalone=True))
-    return CdkProgram(stacks, interp.problems)
+        stacks.append(_read_root(interp, module, cls, stack_prefix, standalone=True))
+    used = set(interp.used_classes) | {(s.path, s.name) for s in interp.instances}
+    return CdkProgram(stacks, interp.problems, interp.modules | {path}, used, top_opaque)
 
 
-def _read_root(interp: _CdkInterpreter, cls: ast.ClassDef, path: str, prefix: str, standalone: bool) -> CdkStack:
+def _read_root(interp: _CdkInterpreter, module: Module, cls: ast.ClassDef, prefix: str, standalone: bool,
+               args: list | None = None, kwargs: dict | None = None) -> CdkStack:
     interp.built = []
-    root = Ref("construct", (), data={"class": cls, "attrs": {}})
-    init = _find(cls, "__init__")
+    interp.opaque = type(interp.opaque)(interp)
+    root = Ref("construct", (), data={"class": cls, "module": module, "attrs": {}})
+    found = interp.find_method(module, cls, "__init__")
     termination = None
-    if init is not None:
-        params = [a.arg for a in init.args.args]
-        env: dict[str, Any] = {p: Expr(p) for p in params[1:]}
-        if params:
-            env[params[0]] = root
-        if init.args.kwarg is not None:
-            env[init.args.kwarg.arg] = {}
-        for node in ast.walk(init):
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "__init__":
-                for k in node.keywords:
-                    if k.arg == "termination_protection":
-                        termination = interp.value(k.value, env, allow_calls=False)
-        interp.run(init.body, env)
+    if found is not None:
+        init_module, init_cls, init = found
+        params = [a.arg for a in init.args.posonlyargs + init.args.args]
+        if args is None:
+            # read on its own: its parameters are unknown
+            args = [Expr(p) for p in params[1:]]
+            kwargs = {a.arg: Expr(a.arg) for a in init.args.kwonlyargs}
+            for node in ast.walk(init):
+                if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "__init__":
+                    for k in node.keywords:
+                        if k.arg == "termination_protection":
+                            env = {p: Expr(p) for p in params}
+                            with interp.in_module(init_module):
+                                termination = interp.value(k.value, env, allow_calls=False)
+        depth = interp.depth
+        interp.depth = 0
+        try:
+            interp.invoke(init, ast.Call(func=ast.Name(cls.name), args=[], keywords=[]), args, kwargs or {}, self_value=root,
+                          module=init_module, cls=init_cls)
+        finally:
+            interp.depth = depth
+        if id(root) in interp.termination:
+            termination = interp.termination[id(root)]
     stack_name = f"{prefix}::{cls.name}"
     resources: dict[str, Resource] = {}
     for b in interp.built:
@@ -350,11 +461,13 @@ def _read_root(interp: _CdkInterpreter, cls: ast.ClassDef, path: str, prefix: st
             address=address,
             type=b.cfn_type,
             stack=stack_name,
-            path=path,
+            path=b.path or module.path,
             pos=pos_of(b.node),
             body=b.body,
             positions=b.positions,
             language="cdk",
             meta=meta,
         )
-    return CdkStack(cls.name, pos_of(cls), resources, standalone, termination)
+    stack = CdkStack(cls.name, pos_of(cls), resources, standalone, termination, path=module.path, opaque=interp.opaque)
+    stack.data_ref = root  # type: ignore[attr-defined]
+    return stack

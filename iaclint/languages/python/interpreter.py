@@ -15,8 +15,9 @@ resolved is reported as a note ("cannot be determined statically") by the langua
 from __future__ import annotations
 
 import ast
+import posixpath
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from iaclint.core.model import Expr, Pos
@@ -25,6 +26,11 @@ from iaclint.core.model import Problem as CoreProblem
 _CDK_RE = re.compile(r"^\s*(?:import|from)\s+aws_cdk\b", re.M)
 _PULUMI_RE = re.compile(r"^\s*(?:import|from)\s+pulumi(?:_\w+)?\b", re.M)
 MAX_DEPTH = 12
+MAX_ITEMS = 64  # items one loop or comprehension is expanded over
+MAX_STEPS = 20000  # statements and comprehension items interpreted in one program, in all
+LOOP_NOTE = "resources created in a loop iaclint cannot expand"
+_STR_METHODS = {"upper", "lower", "capitalize", "title", "strip", "lstrip", "rstrip", "replace", "removeprefix", "removesuffix"}
+_ITER_BUILTINS = {"range", "enumerate", "zip", "sorted", "list", "tuple", "reversed", "set"}
 
 
 def detect(text: str) -> str | None:
@@ -60,13 +66,23 @@ class Ref:
         return id(self)
 
 
+_STARRED = Expr("*")  # a `*args` argument of unknown length
+
+
 @dataclass
 class Module:
     tree: ast.Module
-    imports: dict[str, str]  # local name -> dotted origin
+    imports: dict[str, str]  # local name -> dotted origin (relative imports keep their dots: `.pipeline.Pipeline`)
     constants: dict[str, Any]
     functions: dict[str, ast.FunctionDef]
     classes: dict[str, ast.ClassDef]
+    path: str = ""
+
+    def __hash__(self) -> int:
+        return id(self)
+
+    def __eq__(self, other: object) -> bool:
+        return self is other
 
 
 def load(text: str, path: str) -> tuple[Module | None, Problem | None]:
@@ -86,15 +102,16 @@ def load(text: str, path: str) -> tuple[Module | None, Problem | None]:
         if isinstance(node, ast.Import):
             for a in node.names:
                 imports[a.asname or a.name.split(".")[0]] = a.name if a.asname else a.name.split(".")[0]
-        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+        elif isinstance(node, ast.ImportFrom) and (node.module or node.level):
+            origin = "." * node.level + (node.module or "")
             for a in node.names:
-                imports[a.asname or a.name] = f"{node.module}.{a.name}"
+                imports[a.asname or a.name] = f"{origin}.{a.name}" if node.module else f"{origin}{a.name}"
     for node in tree.body:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             functions[node.name] = node  # type: ignore[assignment]
         elif isinstance(node, ast.ClassDef):
             classes[node.name] = node
-    mod = Module(tree, imports, {}, functions, classes)
+    mod = Module(tree, imports, {}, functions, classes, path)
     # module-level constants, in order; later assignments win, unknowns stay unknown
     ev = Interpreter(mod)
     for node in tree.body:
@@ -117,13 +134,51 @@ def qualname(node: ast.AST, imports: dict[str, str]) -> str | None:
     return ".".join(reversed(parts))
 
 
+class _Problems(list):
+    """The problems of a reading: each in the module it was found in, each said once (a helper
+    called in a loop does not repeat its note)."""
+
+    def __init__(self, interp: Interpreter) -> None:
+        super().__init__()
+        self.interp = interp
+        self.keys: set[tuple] = set()
+
+    def append(self, p: CoreProblem) -> None:  # type: ignore[override]
+        if not p.path and self.interp.m.path:
+            p = replace(p, path=self.interp.m.path)
+        key = (p.path, p.pos.line, p.pos.column, p.message)
+        if key not in self.keys:
+            self.keys.add(key)
+            super().append(p)
+
+
+class _Opaque(list):
+    """Loops and calls iaclint could not expand, each with the module it is in (`Pos.path`)."""
+
+    def __init__(self, interp: Interpreter) -> None:
+        super().__init__()
+        self.interp = interp
+
+    def append(self, item: tuple) -> None:  # type: ignore[override]
+        pos, names = item
+        super().append((replace(pos, path=pos.path or self.interp.m.path or None), names))
+
+
 class Interpreter:
     """Evaluates expressions and interprets function bodies of one module, without running them."""
 
     def __init__(self, module: Module) -> None:
         self.m = module
         self.depth = 0
-        self.problems: list[Problem] = []
+        self.steps = 0
+        self.call_site: tuple[str, ast.AST] | None = None  # where the class being instantiated is called
+        self.project: Any = None  # reads the program's other modules (`Project`), when there is one
+        self.frames: list[tuple[Module, ast.ClassDef | None, Any]] = []  # methods being interpreted, for super()
+        self.problems: list[Problem] = _Problems(self)
+        # loops and comprehensions that could not be expanded, and may create resources:
+        # (position, qualified names of the classes called in them, or None when a call of the
+        # program's own code could create anything)
+        self.opaque: list[tuple[Pos, set[str] | None]] = _Opaque(self)
 
     # ----------------------------------------------------------------- values
 
@@ -157,6 +212,8 @@ class Interpreter:
                 return a + b
             if isinstance(a, list) and isinstance(b, list):
                 return a + b
+            if isinstance(a, int) and isinstance(b, int) and not isinstance(a, bool) and not isinstance(b, bool):
+                return a + b
             return unknown(node)
         if isinstance(node, (ast.List, ast.Tuple)):
             return [self.value(e, env, allow_calls) for e in node.elts]
@@ -166,6 +223,25 @@ class Interpreter:
                 if all(isinstance(k, str) for k in keys):
                     return {k: self.value(v, env, allow_calls) for k, v in zip(keys, node.values)}
             return unknown(node)
+        if isinstance(node, ast.IfExp):
+            test = self.value(node.test, env, allow_calls=False)
+            if test is True or test is False:
+                return self.value(node.body if test else node.orelse, env, allow_calls)
+            return unknown(node)
+        if isinstance(node, ast.Compare) and len(node.ops) == 1:
+            a, b = self.value(node.left, env, allow_calls), self.value(node.comparators[0], env, allow_calls)
+            if _plain(a) and _plain(b):
+                op = node.ops[0]
+                if isinstance(op, ast.Eq):
+                    return a == b
+                if isinstance(op, ast.NotEq):
+                    return a != b
+                if isinstance(op, (ast.In, ast.NotIn)) and isinstance(b, (list, dict, str)) and (isinstance(a, str) or not isinstance(b, str)):
+                    return (a in b) == isinstance(op, ast.In)
+            return unknown(node)
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+            v = self.value(node.operand, env, allow_calls)
+            return (not v) if isinstance(v, bool) else unknown(node)
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
             v = self.value(node.operand, env, allow_calls)
             return -v if isinstance(v, (int, float)) and not isinstance(v, bool) else unknown(node)
@@ -175,11 +251,164 @@ class Interpreter:
                 return self.attribute(base, node.attr, node)
             q = qualname(node, self.m.imports)
             return Expr(q) if q else unknown(node)
+        if isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
+            return self.comprehension(node, env, allow_calls)
+        if isinstance(node, ast.Subscript):
+            base = self.value(node.value, env, allow_calls)
+            key = self.value(node.slice, env, allow_calls)
+            if isinstance(base, dict) and isinstance(key, str) and key in base:
+                return base[key]
+            if isinstance(base, list) and isinstance(key, int) and not isinstance(key, bool) and -len(base) <= key < len(base):
+                return base[key]
+            return unknown(node)
+        if isinstance(node, ast.Call):
+            it = self.builtin(node, env, allow_calls)
+            if it is not None:
+                return it
         if isinstance(node, ast.Call) and allow_calls:
             return self.call(node, env)
         if isinstance(node, ast.Call):
-            return self.struct(node, env, allow_calls=False)
+            callee = qualname(node.func, self.m.imports)
+            if callee and callee.rsplit(".", 1)[-1][:1].isupper():  # a data class: `dynamodb.Attribute(name=...)`
+                return self.struct(node, env, allow_calls=False)
         return unknown(node)
+
+    def builtin(self, node: ast.Call, env: dict[str, Any], allow_calls: bool) -> list | dict | str | None:
+        """`d.items()`, `.keys()`, `.values()`, `range(3)`, `enumerate(xs)`, `zip(a, b)`, `sorted(xs)`,
+        `list(xs)` of known values; None when the call is none of these (or its values are unknown)."""
+        func = node.func
+        if isinstance(func, ast.Attribute) and func.attr in ("items", "keys", "values") and not node.args and not node.keywords:
+            d = self.value(func.value, env, allow_calls)
+            if isinstance(d, dict):
+                if func.attr == "items":
+                    return [[k, v] for k, v in d.items()]
+                return list(d.keys()) if func.attr == "keys" else list(d.values())
+            return None
+        if isinstance(func, ast.Attribute) and func.attr in _STR_METHODS and not node.keywords:
+            text = self.value(func.value, env, allow_calls)
+            args = [self.value(a, env, allow_calls) for a in node.args]
+            if isinstance(text, str) and all(isinstance(a, str) for a in args) and not any(isinstance(a, ast.Starred) for a in node.args):
+                try:
+                    out = getattr(text, func.attr)(*args)
+                except (TypeError, ValueError):
+                    return None
+                return out if isinstance(out, str) and len(out) <= 4096 else None
+            return None
+        if not isinstance(func, ast.Name) or func.id not in _ITER_BUILTINS or func.id in env or node.keywords \
+                or func.id in self.m.functions or func.id in self.m.classes or func.id in self.m.imports:
+            return None
+        args = [self.value(a, env, allow_calls) for a in node.args if not isinstance(a, ast.Starred)]
+        if len(args) != len(node.args):
+            return None
+        name = func.id
+        if name == "range":
+            if args and all(isinstance(a, int) and not isinstance(a, bool) for a in args) and len(args) <= 3 \
+                    and (len(args) < 3 or args[2] != 0):
+                r = range(*args)
+                return list(r) if len(r) <= MAX_ITEMS else None
+            return None
+        seqs = [list(a) if isinstance(a, (list, dict)) else None for a in args]
+        if any(x is None for x in seqs):
+            return None
+        if name == "enumerate" and len(seqs) == 1:
+            return [[i, v] for i, v in enumerate(seqs[0])]
+        if name == "zip" and seqs:
+            return [list(t) for t in zip(*seqs)]
+        if name in ("list", "tuple", "set") and len(seqs) == 1:
+            return seqs[0]
+        if name == "reversed" and len(seqs) == 1:
+            return list(reversed(seqs[0]))
+        if name == "sorted" and len(seqs) == 1:
+            try:
+                return sorted(seqs[0])
+            except TypeError:
+                return None
+        return None
+
+    def comprehension(self, node: ast.AST, env: dict[str, Any], allow_calls: bool) -> Any:
+        """A comprehension over known values: each item bound in turn (resources created in it are
+        created once per item). Over unknown values: unknown, and a note when it could create resources."""
+        results: list = []
+        local = dict(env)
+
+        def expand(gens: list[ast.comprehension]) -> bool:
+            if not gens:
+                self.steps += 1
+                if self.steps > MAX_STEPS or len(results) >= MAX_ITEMS:
+                    return False
+                if isinstance(node, ast.DictComp):
+                    results.append((self.value(node.key, local, allow_calls), self.value(node.value, local, allow_calls)))
+                else:
+                    results.append(self.value(node.elt, local, allow_calls))  # type: ignore[attr-defined]
+                return True
+            gen = gens[0]
+            items = self.iterable(gen.iter, local)
+            if items is None:
+                return False
+            for item in items:
+                self.assign(gen.target, item, local)
+                conds = [self.value(c, local, allow_calls=False) for c in gen.ifs]
+                if any(c is False for c in conds):
+                    continue
+                if any(c is not True for c in conds):
+                    return False  # a filter iaclint cannot decide
+                if not expand(gens[1:]):
+                    return False
+            return True
+
+        if not expand(node.generators):  # type: ignore[attr-defined]
+            self.cannot_expand(node, local)
+            return unknown(node)
+        if isinstance(node, ast.DictComp):
+            if all(isinstance(k, str) for k, _ in results):
+                return dict(results)
+            return unknown(node)
+        return results
+
+    def iterable(self, node: ast.AST, env: dict[str, Any]) -> list | None:
+        """The items a loop goes over, when known and at most MAX_ITEMS; else None."""
+        items = self.value(node, env, allow_calls=False)
+        if isinstance(items, dict):
+            items = list(items)
+        if isinstance(items, str):
+            return None
+        if isinstance(items, list) and len(items) <= MAX_ITEMS:
+            return items
+        return None
+
+    def cannot_expand(self, node: ast.AST, env: dict[str, Any]) -> None:
+        """A loop or comprehension iaclint cannot expand: a note when its body calls anything (it may
+        create resources), and the classes it calls, so that no resource is reported deleted for it."""
+        if isinstance(node, ast.For):
+            parts: list[ast.AST] = node.body + node.orelse
+        elif isinstance(node, ast.DictComp):
+            parts = [node.key, node.value] + [i for g in node.generators for i in g.ifs]
+        elif isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp)):
+            parts = [node.elt] + [i for g in node.generators for i in g.ifs]
+        else:
+            parts = [node]
+        # what it goes over is read once, not per item: only calls in its body may create resources
+        calls = [c for part in parts for c in ast.walk(part) if isinstance(c, ast.Call)]
+        if not calls:
+            return
+        names: set[str] | None = set()
+        for c in calls:
+            q = qualname(c.func, self.m.imports)
+            if q is None or q.split(".")[0] in self.m.functions or q.split(".")[0] in self.m.classes \
+                    or q.split(".")[0] in env or self.is_local(q):
+                names = None  # the program's own code, or a method: anything may be created
+                break
+            names.add(q)
+        pos = pos_of(node)
+        self.opaque.append((pos, names))
+        self.problems.append(Problem(pos, f"{LOOP_NOTE}: what it goes over cannot be determined statically "
+                                          f"(or is longer than {MAX_ITEMS} items); they are not checked, and no resource "
+                                          "of a class it creates is reported deleted"))
+
+    def is_local(self, qualified: str) -> bool:
+        """Whether a qualified name is the program's own code (another module of it). Subclasses that
+        read several modules override this."""
+        return False
 
     def attribute(self, ref: Ref, attr: str, node: ast.AST) -> Any:
         if attr in ref.data.get("attrs", {}):
@@ -197,73 +426,185 @@ class Interpreter:
     def call(self, node: ast.Call, env: dict[str, Any]) -> Any:
         func = node.func
         name = qualname(func, self.m.imports)
-        # `super().__init__(...)` and friends: nothing to record
+        # `super().__init__(...)`, `super().method(...)`: the base class's method when the program defines it
         if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Call) and qualname(func.value.func, {}) == "super":
-            return None
+            return self.call_super(func.attr, node, env)
         # method of a local object: self.helper(...), obj.method(...)
         if isinstance(func, ast.Attribute):
             receiver = self.value(func.value, env)
             if isinstance(receiver, Ref):
                 cls = receiver.data.get("class")
                 if cls is not None:
-                    method = _method(cls, func.attr)
-                    if method is not None:
-                        return self.invoke(method, node, env, self_value=receiver)
+                    found = self.find_method(receiver.data.get("module") or self.m, cls, func.attr)
+                    if found is not None:
+                        args, kwargs = self.arguments(node, env)
+                        return self.invoke(found[2], node, args, kwargs, self_value=receiver, module=found[0], cls=found[1])
                 return self.method_hook(receiver, func.attr, node, env)
-        if name is not None and name in self.m.functions and name not in env:
-            return self.invoke(self.m.functions[name], node, env)
         if name == "cast" or name == "typing.cast":
             return self.value(node.args[1], env) if len(node.args) == 2 else unknown(node)
-        args = [self.value(a, env) for a in node.args if not isinstance(a, ast.Starred)]
-        kwargs = {k.arg: self.value(k.value, env) for k in node.keywords if k.arg is not None}
-        if name is not None and name in self.m.classes:
-            return self.instantiate(self.m.classes[name], node, args, kwargs, env)
+        target = self.lookup(name) if name is not None and name.split(".")[0] not in env else None
+        args, kwargs = self.arguments(node, env)
+        if target is not None and isinstance(target[1], (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return self.invoke(target[1], node, args, kwargs, module=target[0])  # type: ignore[arg-type]
+        if target is not None and isinstance(target[1], ast.ClassDef):
+            self.call_site = (self.m.path, node)
+            with self.in_module(target[0]):
+                return self.instantiate(target[1], node, args, kwargs, env)
         return self.call_hook(name, node, args, kwargs, env)
 
-    def invoke(self, fn: ast.FunctionDef, node: ast.Call, env: dict[str, Any], self_value: Any = None) -> Any:
-        if self.depth >= MAX_DEPTH:
-            return unknown(node)
-        local = self.bind(fn, node, env, self_value)
-        self.depth += 1
-        try:
-            return self.run(fn.body, local)
-        finally:
-            self.depth -= 1
+    def arguments(self, node: ast.Call, env: dict[str, Any]) -> tuple[list, dict]:
+        """A call's arguments, evaluated once, in the caller's module (`**props` of a known dict spread)."""
+        args = []
+        for a in node.args:
+            if isinstance(a, ast.Starred):
+                v = self.value(a.value, env)
+                if isinstance(v, list):
+                    args.extend(v)
+                else:
+                    args.append(_STARRED)
+            else:
+                args.append(self.value(a, env))
+        kwargs: dict[str, Any] = {}
+        for k in node.keywords:
+            v = self.value(k.value, env)
+            if k.arg is not None:
+                kwargs[k.arg] = v
+            elif isinstance(v, dict):
+                kwargs.update(v)
+        return args, kwargs
 
-    def bind(self, fn: ast.FunctionDef, node: ast.Call, env: dict[str, Any], self_value: Any = None) -> dict[str, Any]:
+    def lookup(self, name: str | None, module: Module | None = None) -> tuple[Module, ast.AST] | None:
+        """The program's own function or class a (qualified) name is: in this module, or, through the
+        project, in another module of the program. None for anything else (a library)."""
+        m = module or self.m
+        if name is None:
+            return None
+        if name in m.functions:
+            return m, m.functions[name]
+        if name in m.classes:
+            return m, m.classes[name]
+        if self.project is not None:
+            return self.project.resolve(m, name)
+        return None
+
+    def is_local(self, qualified: str) -> bool:
+        return self.lookup(qualified) is not None
+
+    def in_module(self, module: Module):
+        interp = self
+
+        class _Switch:
+            def __enter__(self_inner):
+                self_inner.saved = interp.m
+                interp.m = module
+
+            def __exit__(self_inner, *exc):
+                interp.m = self_inner.saved
+                return False
+
+        return _Switch()
+
+    def bases(self, module: Module, cls: ast.ClassDef) -> list[tuple[Module, ast.ClassDef] | str]:
+        """A class's bases: the program's own classes (with their module), or qualified names."""
+        out: list[tuple[Module, ast.ClassDef] | str] = []
+        for b in cls.bases:
+            q = qualname(b, module.imports)
+            if q is None:
+                continue
+            found = self.lookup(q, module)
+            out.append((found[0], found[1]) if found is not None and isinstance(found[1], ast.ClassDef) else q)  # type: ignore[arg-type]
+        return out
+
+    def find_method(self, module: Module, cls: ast.ClassDef, name: str, skip_self: bool = False,
+                    depth: int = 0) -> tuple[Module, ast.ClassDef, ast.FunctionDef] | None:
+        """A method of a class of the program, or of one of its bases the program defines (depth first)."""
+        if depth > MAX_DEPTH:
+            return None
+        if not skip_self:
+            m = _method(cls, name)
+            if m is not None:
+                return module, cls, m
+        for b in self.bases(module, cls):
+            if isinstance(b, tuple) and b[1] is not cls:
+                found = self.find_method(b[0], b[1], name, False, depth + 1)
+                if found is not None:
+                    return found
+        return None
+
+    def call_super(self, method: str, node: ast.Call, env: dict[str, Any]) -> Any:
+        frame = self.frames[-1] if self.frames else None
+        args, kwargs = self.arguments(node, env)
+        if frame is None:
+            return None
+        module, cls, self_value = frame
+        if cls is None:  # `super()` outside a method: nothing the program defines
+            return self.super_hook(method, args, kwargs, node)
+        found = self.find_method(module, cls, method, skip_self=True)
+        if found is None:
+            return self.super_hook(method, args, kwargs, node)
+        return self.invoke(found[2], node, args, kwargs, self_value=self_value, module=found[0], cls=found[1])
+
+    def super_hook(self, method: str, args: list, kwargs: dict, node: ast.Call) -> Any:
+        """`super().<method>(...)` of a library class (`Stack.__init__`): nothing to record by default."""
+        return None
+
+    def invoke(self, fn: ast.FunctionDef, node: ast.Call, args: list, kwargs: dict, self_value: Any = None,
+               module: Module | None = None, cls: ast.ClassDef | None = None) -> Any:
+        if self.depth >= MAX_DEPTH:
+            # recursion, or calls nested deeper than iaclint follows: said, and no deletion inferred from it
+            self.problems.append(Problem(pos_of(node), f"calls nested more than {MAX_DEPTH} deep are not followed; "
+                                                       "resources created there are not checked"))
+            self.opaque.append((pos_of(node), None))
+            return unknown(node)
+        module = module or self.m
+        with self.in_module(module):
+            local = self.bind(fn, args, kwargs, self_value)
+            self.depth += 1
+            self.frames.append((module, cls, self_value) if cls is not None else (module, None, None))
+            try:
+                return self.run(fn.body, local)
+            finally:
+                self.frames.pop()
+                self.depth -= 1
+
+    def bind(self, fn: ast.FunctionDef, args: list, kwargs: dict, self_value: Any = None) -> dict[str, Any]:
+        """Parameters bound to evaluated arguments; defaults evaluated in the function's own module."""
         params = [a.arg for a in fn.args.posonlyargs + fn.args.args]
-        defaults = fn.args.defaults
         local: dict[str, Any] = {}
-        if self_value is not None and params:
-            local[params[0]] = self_value
-            params = params[1:]
-        for p, d in zip(reversed([a.arg for a in fn.args.posonlyargs + fn.args.args]), reversed(defaults)):
+        for p, d in zip(reversed(params), reversed(fn.args.defaults)):
             local[p] = self.value(d, {}, allow_calls=False)
         for a, d in zip(fn.args.kwonlyargs, fn.args.kw_defaults):
             if d is not None:
                 local[a.arg] = self.value(d, {}, allow_calls=False)
-        positional = [a for a in node.args if not isinstance(a, ast.Starred)]
-        for p, a in zip(params, positional):
-            local[p] = self.value(a, env)
+        if self_value is not None and params:
+            local[params[0]] = self_value
+            params = params[1:]
+        cut = next((i for i, a in enumerate(args) if a is _STARRED), None)
+        starred = cut is not None
+        positional = args[:cut] if starred else args
+        for p, v in zip(params, positional):
+            local[p] = v
+        if starred:  # `*rest` of unknown length: the later parameters are unknown
+            for p in params[len(positional):]:
+                local[p] = Expr(p)
+        if fn.args.vararg is not None:
+            local[fn.args.vararg.arg] = list(positional[len(params):]) if not starred else Expr(fn.args.vararg.arg)
         extra: dict[str, Any] = {}
         known = set(params) | {a.arg for a in fn.args.kwonlyargs}
-        for k in node.keywords:
-            if k.arg is None:
-                continue
-            v = self.value(k.value, env)
-            if k.arg in known:
-                local[k.arg] = v
+        for k, v in kwargs.items():
+            if k in known:
+                local[k] = v
             else:
-                extra[k.arg] = v
+                extra[k] = v
         if fn.args.kwarg is not None:
             local[fn.args.kwarg.arg] = extra
         return local
 
     def instantiate(self, cls: ast.ClassDef, node: ast.Call, args, kwargs, env) -> Any:
-        obj = Ref("object", data={"class": cls, "attrs": {}})
-        init = _method(cls, "__init__")
-        if init is not None:
-            self.invoke(init, node, env, self_value=obj)
+        obj = Ref("object", data={"class": cls, "module": self.m, "attrs": {}})
+        found = self.find_method(self.m, cls, "__init__")
+        if found is not None:
+            self.invoke(found[2], node, args, kwargs, self_value=obj, module=found[0], cls=found[1])
         return obj
 
     def call_hook(self, name: str | None, node: ast.Call, args: list, kwargs: dict, env: dict[str, Any]) -> Any:
@@ -287,6 +628,13 @@ class Interpreter:
         return None
 
     def statement(self, stmt: ast.stmt, env: dict[str, Any]) -> None:
+        self.steps += 1
+        if self.steps > MAX_STEPS:
+            if self.steps == MAX_STEPS + 1:
+                self.problems.append(Problem(pos_of(stmt), f"the program is longer than iaclint interprets ({MAX_STEPS} "
+                                                           "steps); the rest is not checked"))
+                self.opaque.append((pos_of(stmt), None))
+            return
         if isinstance(stmt, (ast.Assign, ast.AnnAssign)):
             if stmt.value is None:
                 return
@@ -305,19 +653,17 @@ class Interpreter:
                 self.run_block(stmt.body, env)
                 self.run_block(stmt.orelse, env)
         elif isinstance(stmt, ast.For):
-            items = self.value(stmt.iter, env, allow_calls=False)
-            if isinstance(items, list) and len(items) <= 64:
-                for item in items:
-                    self.assign(stmt.target, item, env)
-                    self.run_block(stmt.body, env)
-            elif isinstance(items, dict) and len(items) <= 64:
-                for item in items:
-                    self.assign(stmt.target, item, env)
-                    self.run_block(stmt.body, env)
-            else:
-                self.problems.append(Problem(Pos(stmt.lineno, stmt.col_offset + 1),
-                                             "loop over a value that cannot be determined statically; "
-                                             "resources created in it are not checked"))
+            items = self.iterable(stmt.iter, env)
+            if items is None:
+                self.cannot_expand(stmt, env)
+                return
+            for item in items:
+                if self.steps > MAX_STEPS:
+                    self.cannot_expand(stmt, env)
+                    return
+                self.assign(stmt.target, item, env)
+                self.run_block(stmt.body, env)
+            self.run_block(stmt.orelse, env)
         elif isinstance(stmt, (ast.With, ast.Try)):
             self.run_block(stmt.body, env)
             if isinstance(stmt, ast.Try):
@@ -342,6 +688,15 @@ class Interpreter:
             vs = v if isinstance(v, list) and len(v) == len(target.elts) else [Expr("?")] * len(target.elts)
             for t, x in zip(target.elts, vs):
                 self.assign(t, x, env)
+
+
+def _plain(v: Any) -> bool:
+    """A value known exactly: no unknown part and no object of the program."""
+    if isinstance(v, (list, tuple)):
+        return all(_plain(x) for x in v)
+    if isinstance(v, dict):
+        return all(_plain(x) for x in v.values())
+    return v is None or isinstance(v, (str, int, float, bool))
 
 
 def _method(cls: ast.ClassDef, name: str) -> ast.FunctionDef | None:
@@ -373,3 +728,81 @@ def comments(text: str, path: str) -> list[tuple[str, Pos, str]]:
         if j != -1 and "iaclint" in line[j:]:
             out.append((path, Pos(i, j + 1), line[j:].strip()))
     return out
+
+
+MAX_MODULES = 200  # modules of the program read for one side of one change
+
+
+class Project:
+    """The program's own modules on one side of a change, read (never run) when a module imports
+    them: `from constructs_lib import Pipeline`, `from .pipeline import Pipeline`, `import stacks.data`.
+    A name resolves to the program's code only when a module of the tree defines it (or re-exports
+    it); anything else is a library (`from constructs import Construct` stays the library even
+    with a `constructs/` package in the program that does not define `Construct`)."""
+
+    def __init__(self, tree: Any, side: str) -> None:
+        self.tree, self.side = tree, side
+        self.modules: dict[str, Module | None] = {}
+        self.used: set[str] = set()  # modules whose code was looked up
+
+    def module(self, path: str) -> Module | None:
+        if path in self.modules:
+            return self.modules[path]
+        if len(self.modules) >= MAX_MODULES:
+            return None
+        from iaclint.languages.base import read_text
+
+        try:
+            exists = self.tree.exists(path)
+        except Exception:  # pragma: no cover - a tree that cannot answer reads as absent
+            exists = False
+        mod = None
+        if exists:
+            text = read_text(self.tree, path, self.side).text
+            if text is not None:
+                mod, _ = load(text, path)
+        self.modules[path] = mod
+        return mod
+
+    def resolve(self, m: Module, dotted: str, depth: int = 0) -> tuple[Module, ast.AST] | None:
+        if depth > 8 or not dotted.strip("."):
+            return None
+        level = len(dotted) - len(dotted.lstrip("."))
+        parts = dotted[level:].split(".")
+        here = posixpath.dirname(m.path)
+        if level:
+            base = here
+            for _ in range(level - 1):
+                base = posixpath.dirname(base)
+            roots = [base]
+        else:
+            roots, d = [], here
+            while True:
+                roots.append(d)
+                if not d:
+                    break
+                d = posixpath.dirname(d)
+        name = parts[-1]
+        modparts = parts[:-1]
+        if not modparts and not level:
+            return None
+        for root in roots:
+            stem = posixpath.join(root, *modparts) if modparts else root
+            candidates = [stem + ".py", posixpath.join(stem, "__init__.py")] if modparts else [posixpath.join(stem, "__init__.py")]
+            for cand in candidates:
+                cand = cand.lstrip("/")
+                mod = self.module(cand)
+                if mod is None or mod is m:
+                    continue
+                if name in mod.functions:
+                    self.used.add(cand)
+                    return mod, mod.functions[name]
+                if name in mod.classes:
+                    self.used.add(cand)
+                    return mod, mod.classes[name]
+                if name in mod.imports:
+                    found = self.resolve(mod, mod.imports[name], depth + 1)
+                    if found is not None:
+                        self.used.add(cand)
+                        return found
+        return None

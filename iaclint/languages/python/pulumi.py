@@ -7,6 +7,13 @@ whose address is `<class path>.<name>` (`aws.s3.Bucket.assets`). Its type is the
 the class is bridged from (`rules/pulumi/types.tsv`), so the Terraform packs apply; keyword
 arguments are the body (Pulumi's snake_case names are the Terraform attribute names).
 
+Components (`pulumi.ComponentResource` subclasses, also in the program's other modules) are
+followed: a child created with `opts=pulumi.ResourceOptions(parent=self)` has the component's
+type chain in its URN, so its address is `orders:index:Storage$aws.s3.Bucket.assets`; moving a
+resource into a component (or changing the component's type) is a new URN unless an alias
+(`pulumi.Alias(parent=pulumi.ROOT_STACK_RESOURCE)`, `Alias(type_=...)` on the component) says
+where it was. A child inherits its parent's `protect`.
+
 `opts=pulumi.ResourceOptions(...)`: `protect` → `meta["prevent_destroy"]`, `retain_on_delete`
 → `meta["retain_on_delete"]`, `aliases=[pulumi.Alias(name="old")]` → a move from the old
 address (a rename with a matching alias is no replacement).
@@ -23,6 +30,7 @@ from iaclint.knowledge.packs import read_pack
 from iaclint.languages.python.interpreter import Interpreter, Module, Problem, Ref, load, pos_of
 
 PROVIDERS = {"pulumi_aws": "aws", "pulumi_gcp": "gcp", "pulumi_azure": "azure"}
+COMPONENT_BASES = {"pulumi.ComponentResource"}
 _TYPES: dict[str, str] | None = None
 
 
@@ -43,6 +51,9 @@ class PulumiProgram:
     resources: dict[str, Resource]
     moved: dict[str, str] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    # loops iaclint could not expand: (position, classes called in them or None for any)
+    opaque: list = field(default_factory=list)
+    modules: set[str] = field(default_factory=set)  # the program's modules read
 
 
 class _PulumiInterpreter(Interpreter):
@@ -51,6 +62,11 @@ class _PulumiInterpreter(Interpreter):
         self.path, self.stack = path, stack
         self.resources: dict[str, Resource] = {}
         self.moved: dict[str, str] = {}
+        self.modules: set[str] = set()
+
+    def invoke(self, fn, node, args, kwargs, self_value=None, module=None, cls=None):
+        self.modules.add((module or self.m).path)
+        return super().invoke(fn, node, args, kwargs, self_value, module, cls)
 
     def call_hook(self, name, node, args, kwargs, env):
         if not name:
@@ -70,21 +86,26 @@ class _PulumiInterpreter(Interpreter):
             return super().call_hook(name, node, args, kwargs, env)
         opts = kwargs.get("opts")
         opts = opts if isinstance(opts, dict) else {}
-        address = f"{class_path}.{rname}"
-        aliases = [a.get("name") for a in (opts.get("aliases") or []) if isinstance(opts.get("aliases"), list)
-                   and isinstance(a, dict) and isinstance(a.get("name"), str)]
-        for old in aliases:
-            self.moved[f"{class_path}.{old}"] = address
+        parent = opts.get("parent")
+        chain = _chain(parent)
+        address = f"{chain}{class_path}.{rname}"
+        olds = self.old_addresses(opts, chain, class_path, rname, parent)
+        for old in olds:
+            if old != address:
+                self.moved[old] = address
+        aliases = [o for o in olds if o != address]
         keywords = {k.arg: k for k in node.keywords if k.arg}
         body, positions = {}, {}
         for key, value in kwargs.items():
             if key in ("opts", "resource_name"):
                 continue
             body[key] = value
-            positions[key] = pos_of(keywords[key].value)
-        meta: dict[str, Any] = {}
+            positions[key] = pos_of(keywords[key].value) if key in keywords else pos_of(node)
+        meta: dict[str, Any] = {"class": name}
         if "protect" in opts:
             meta["prevent_destroy"] = opts["protect"]
+        elif isinstance(parent, Ref) and "protect" in parent.data:
+            meta["prevent_destroy"] = parent.data["protect"]  # a child inherits its parent's `protect`
         if "retain_on_delete" in opts:
             meta["retain_on_delete"] = opts["retain_on_delete"]
         if "opts" in keywords:
@@ -93,7 +114,7 @@ class _PulumiInterpreter(Interpreter):
             address=address,
             type=terraform_type(class_path),
             stack=self.stack,
-            path=self.path,
+            path=self.m.path or self.path,
             pos=pos_of(node),
             body=body,
             positions=positions,
@@ -101,15 +122,101 @@ class _PulumiInterpreter(Interpreter):
             meta=meta,
         )
         # references to it read the same after a rename that has an alias
-        canonical = f"{class_path}.{aliases[0]}" if aliases else address
+        canonical = aliases[0] if aliases else address
         return Ref("resource", (canonical,), data={"attrs": {}})
 
+    def old_addresses(self, opts: dict, chain: str, class_path: str, rname: str, parent: Any) -> list[str]:
+        """The addresses `aliases=[pulumi.Alias(...)]` (and the parent's own aliases) say the resource had:
+        `Alias(name=)` another name, `Alias(parent=pulumi.ROOT_STACK_RESOURCE)` no parent, `Alias(parent=c)` another
+        parent, `Alias(type_=)` another type (of a component: its children's type chain changes with it)."""
+        out: list[str] = []
+        raw = opts.get("aliases")
+        for a in raw if isinstance(raw, list) else []:
+            if not isinstance(a, dict):
+                continue
+            name = a.get("name", rname)
+            old_chain = chain
+            if "parent" in a:
+                p = a["parent"]
+                old_chain = "" if isinstance(p, Expr) and p.text.endswith("ROOT_STACK_RESOURCE") else _chain(p)
+            if isinstance(name, str):
+                out.append(f"{old_chain}{class_path}.{name}")
+        # a parent's aliases apply to its children (Pulumi derives child aliases from them)
+        if isinstance(parent, Ref):
+            for old_chain in parent.data.get("old_chains", []):
+                out.append(f"{old_chain}{class_path}.{rname}")
+        return out
 
-def parse_pulumi(text: str, path: str, stack: str) -> PulumiProgram:
+    def instantiate(self, cls, node, args, kwargs, env):
+        if not self.is_component(self.m, cls):
+            return super().instantiate(cls, node, args, kwargs, env)
+        obj = Ref("resource", data={"class": cls, "module": self.m, "attrs": {}, "component": True})
+        found = self.find_method(self.m, cls, "__init__")
+        if found is not None:
+            self.invoke(found[2], node, args, kwargs, self_value=obj, module=found[0], cls=found[1])
+        return obj
+
+    def is_component(self, module: Module, cls: ast.ClassDef, depth: int = 0) -> bool:
+        for b in self.bases(module, cls):
+            if isinstance(b, str) and b in COMPONENT_BASES:
+                return True
+            if isinstance(b, tuple) and depth < 12 and b[1] is not cls and self.is_component(b[0], b[1], depth + 1):
+                return True
+        return False
+
+    def super_hook(self, method, args, kwargs, node):
+        """`super().__init__("orders:index:Storage", name, None, opts)` of a ComponentResource: its type token
+        and parent make the type chain its children's URNs start with."""
+        frame = self.frames[-1] if self.frames else None
+        if method != "__init__" or frame is None or not isinstance(frame[2], Ref) or not frame[2].data.get("component"):
+            return None
+        comp = frame[2]
+        token = args[0] if args else kwargs.get("t", kwargs.get("type_"))
+        opts = args[3] if len(args) > 3 else kwargs.get("opts")
+        opts = opts if isinstance(opts, dict) else {}
+        if not isinstance(token, str):
+            self.problems.append(Problem(pos_of(node), "component type cannot be determined statically; the URNs of its "
+                                                       "children are not checked"))
+            self.opaque.append((pos_of(node), None))
+            token = "?"
+        parent = opts.get("parent")
+        comp.data["chain"] = _chain(parent) + token + "$"
+        if "protect" in opts:
+            comp.data["protect"] = opts["protect"]
+        elif isinstance(parent, Ref) and "protect" in parent.data:
+            comp.data["protect"] = parent.data["protect"]
+        olds: list[str] = []
+        raw = opts.get("aliases")
+        for a in raw if isinstance(raw, list) else []:
+            if isinstance(a, dict):
+                old_parent_chain = _chain(parent)
+                if "parent" in a:
+                    p = a["parent"]
+                    old_parent_chain = "" if isinstance(p, Expr) and p.text.endswith("ROOT_STACK_RESOURCE") else _chain(p)
+                old_type = a.get("type_", token)
+                if isinstance(old_type, str):
+                    olds.append(old_parent_chain + old_type + "$")
+        if isinstance(parent, Ref):
+            olds += [c + token + "$" for c in parent.data.get("old_chains", [])]
+        comp.data["old_chains"] = [c for c in olds if c != comp.data["chain"]]
+        return None
+
+
+def _chain(parent: Any) -> str:
+    """The type chain a parent gives its children's URNs: `orders:index:Storage$` (empty at the stack's root)."""
+    if isinstance(parent, Ref):
+        return parent.data.get("chain", "")
+    return ""
+
+
+def parse_pulumi(text: str, path: str, stack: str, project: Any = None) -> PulumiProgram:
     module, problem = load(text, path)
     if module is None:
         return PulumiProgram({}, problems=[problem])  # type: ignore[list-item]
+    if project is not None:
+        project.modules[path] = module
     interp = _PulumiInterpreter(module, path, stack)
+    interp.project = project
     env: dict[str, Any] = {}
     for stmt in module.tree.body:
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Import, ast.ImportFrom)):
@@ -123,5 +230,5 @@ def parse_pulumi(text: str, path: str, stack: str) -> PulumiProgram:
         for fn in module.functions.values():
             params = {a.arg: Expr(a.arg) for a in fn.args.args + fn.args.kwonlyargs}
             interp.run(fn.body, params)
-    return PulumiProgram(interp.resources, interp.moved, interp.problems)
+    return PulumiProgram(interp.resources, interp.moved, interp.problems, interp.opaque, interp.modules | {path})
 

@@ -1,0 +1,2 @@
+from .base import TaggedConstruct
+from .pipeline import Pipeline
