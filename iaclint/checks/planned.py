@@ -76,6 +76,16 @@ def protection_verdicts(packs, rtype: str, before, after, before_sensitive, afte
             yield "IAC201", key, "off", shown
 
 
+def verdicts_for(code: str, facts: PlanFacts, packs):
+    """(planned resource, attribute, state, shown) for every protection verdict of rule `code`
+    on the resources a Terraform plan updates, replaces or imports."""
+    for p in facts.of("update", "replace", "import"):
+        for verdict_code, attr, state, shown in protection_verdicts(packs, p.type, p.before, p.after, p.before_sensitive,
+                                                                    p.after_sensitive, p.after_unknown):
+            if verdict_code == code:
+                yield p, attr, state, shown
+
+
 def guards(packs, rtype: str) -> dict[str, list[str]]:
     """Deletion guards of a type (key -> the values that mean "on"), without force-destroy switches."""
     out: dict[str, list[str]] = {}

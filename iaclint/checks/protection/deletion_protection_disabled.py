@@ -6,7 +6,7 @@ from iaclint.checks.common import MISSING, NEGATIVE, NON_EMPTY, get_path, protec
 from iaclint.engine.check import Check, Context
 from iaclint.core.model import Category, ChangeKind, Finding, Severity, StackDiff
 from iaclint.core.facts import PlanFacts
-from iaclint.checks.planned import as_bool, guards, planned, protection_verdicts
+from iaclint.checks.planned import as_bool, guards, planned, verdicts_for
 
 
 class DeletionProtectionDisabled(Check):
@@ -102,18 +102,14 @@ class DeletionProtectionDisabled(Check):
                     yield planned(self, facts, p.address, f"the change set turns off deletion protection `{name}` on {p.address}{shown}",
                                   help=help_, extra={"attr": name})
             return
-        for p in facts.of("update", "replace", "import"):
-            for code, attr, state, shown in protection_verdicts(ctx.packs, p.type, p.before, p.after, p.before_sensitive,
-                                                                p.after_sensitive, p.after_unknown):
-                if code != self.code:
-                    continue
-                if state == "unknown":
-                    yield planned(self, facts, p.address, f"the plan makes deletion protection `{attr}` on {p.address} known only "
-                                  f"after apply; it may be turned off", help="set the guard to a literal true", severity=Severity.WARNING)
-                    continue
-                what = "the replacement of " if p.action == "replace" else ""
-                yield planned(self, facts, p.address, f"the plan turns off deletion protection `{attr}` on {what}{p.address}"
-                              + (f" ({shown})" if shown else ""), help=help_, extra={"attr": attr})
+        for p, attr, state, shown in verdicts_for(self.code, facts, ctx.packs):
+            if state == "unknown":
+                yield planned(self, facts, p.address, f"the plan makes deletion protection `{attr}` on {p.address} known only "
+                              f"after apply; it may be turned off", help="set the guard to a literal true", severity=Severity.WARNING)
+                continue
+            what = "the replacement of " if p.action == "replace" else ""
+            yield planned(self, facts, p.address, f"the plan turns off deletion protection `{attr}` on {what}{p.address}"
+                          + (f" ({shown})" if shown else ""), help=help_, extra={"attr": attr})
 
 
 def _with_default(value, default: str):

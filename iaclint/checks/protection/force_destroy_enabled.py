@@ -6,7 +6,7 @@ from iaclint.checks.common import MISSING, get_path, shown_value
 from iaclint.engine.check import Check, Context, is_true
 from iaclint.core.model import Category, ChangeKind, Expr, Finding, Severity, StackDiff
 from iaclint.core.facts import PlanFacts
-from iaclint.checks.planned import planned, protection_verdicts
+from iaclint.checks.planned import planned, verdicts_for
 
 
 class ForceDestroyEnabled(Check):
@@ -73,14 +73,10 @@ class ForceDestroyEnabled(Check):
                     )
 
     def _planned(self, facts: PlanFacts, ctx: Context) -> Iterator[Finding]:
-        for p in facts.of("update", "replace", "import"):
-            for code, attr, state, shown in protection_verdicts(ctx.packs, p.type, p.before, p.after, p.before_sensitive,
-                                                                p.after_sensitive, p.after_unknown):
-                if code != self.code:
-                    continue
-                if state == "unknown":
-                    yield planned(self, facts, p.address, f"the plan makes `{attr}` on {p.address} known only after apply; "
-                                  f"it may be turned on", severity=Severity.WARNING, help="keep it a literal false")
-                    continue
-                yield planned(self, facts, p.address, f"the plan turns on `{attr}` on {p.address}" + (f" ({shown})" if shown else ""),
-                              extra={"attr": attr}, help="leave it off unless the data may really go with the resource")
+        for p, attr, state, shown in verdicts_for(self.code, facts, ctx.packs):
+            if state == "unknown":
+                yield planned(self, facts, p.address, f"the plan makes `{attr}` on {p.address} known only after apply; "
+                              f"it may be turned on", severity=Severity.WARNING, help="keep it a literal false")
+                continue
+            yield planned(self, facts, p.address, f"the plan turns on `{attr}` on {p.address}" + (f" ({shown})" if shown else ""),
+                          extra={"attr": attr}, help="leave it off unless the data may really go with the resource")

@@ -382,13 +382,7 @@ def parse_cdk(text: str, path: str, stack_prefix: str, project: Any = None) -> C
     # the app: module-level statements of a file that creates one
     if any(isinstance(n, ast.Call) and qualname(n.func, module.imports) in APP_CLASSES for n in ast.walk(module.tree)):
         env: dict[str, Any] = {}
-        for stmt in module.tree.body:
-            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Import, ast.ImportFrom)):
-                continue
-            if isinstance(stmt, ast.If) and "__name__" in ast.unparse(stmt.test):
-                interp.run_block(stmt.body, env)
-                continue
-            interp.statement(stmt, env)
+        interp.run_module(module.tree, env)
         stacks += interp.instances
     top_opaque = list(interp.opaque)
     created = {(s.path, s.name) for s in interp.instances}

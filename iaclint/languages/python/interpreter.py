@@ -405,11 +405,6 @@ class Interpreter:
                                           f"(or is longer than {MAX_ITEMS} items); they are not checked, and no resource "
                                           "of a class it creates is reported deleted"))
 
-    def is_local(self, qualified: str) -> bool:
-        """Whether a qualified name is the program's own code (another module of it). Subclasses that
-        read several modules override this."""
-        return False
-
     def attribute(self, ref: Ref, attr: str, node: ast.AST) -> Any:
         if attr in ref.data.get("attrs", {}):
             return ref.data["attrs"][attr]
@@ -488,6 +483,7 @@ class Interpreter:
         return None
 
     def is_local(self, qualified: str) -> bool:
+        """Whether a qualified name is the program's own code (this module or another of it)."""
         return self.lookup(qualified) is not None
 
     def in_module(self, module: Module):
@@ -669,6 +665,17 @@ class Interpreter:
             if isinstance(stmt, ast.Try):
                 self.run_block(stmt.orelse, env)
                 self.run_block(stmt.finalbody, env)
+
+    def run_module(self, tree: ast.Module, env: dict[str, Any]) -> None:
+        """A program's module-level statements, as `python app.py` runs them: definitions are
+        read when called, an `if __name__ == "__main__":` block is entered."""
+        for stmt in tree.body:
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Import, ast.ImportFrom)):
+                continue
+            if isinstance(stmt, ast.If) and "__name__" in ast.unparse(stmt.test):
+                self.run_block(stmt.body, env)
+                continue
+            self.statement(stmt, env)
 
     def run_block(self, body: list[ast.stmt], env: dict[str, Any]) -> None:
         for stmt in body:

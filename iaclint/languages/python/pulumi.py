@@ -218,13 +218,7 @@ def parse_pulumi(text: str, path: str, stack: str, project: Any = None) -> Pulum
     interp = _PulumiInterpreter(module, path, stack)
     interp.project = project
     env: dict[str, Any] = {}
-    for stmt in module.tree.body:
-        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Import, ast.ImportFrom)):
-            continue
-        if isinstance(stmt, ast.If) and "__name__" in ast.unparse(stmt.test):
-            interp.run_block(stmt.body, env)
-            continue
-        interp.statement(stmt, env)
+    interp.run_module(module.tree, env)
     if not interp.resources and "def " in text:
         # a module of helpers only: read each function on its own, its parameters unknown
         for fn in module.functions.values():
