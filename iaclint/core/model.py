@@ -31,6 +31,10 @@ class Category(str, enum.Enum):
     OUT_OF_SCOPE = "out-of-scope"  # a resource the change touches outside its declared scope
 
 
+# What a change destroys: a resource replaced or removed (the headline's count, the plan's verdict)
+DESTRUCTIVE = (Category.REPLACEMENT, Category.DELETION)
+
+
 @dataclass(frozen=True)
 class Expr:
     """A value that cannot be known statically, kept as normalised source text.

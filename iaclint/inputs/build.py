@@ -109,7 +109,9 @@ def build_inputs(opts) -> Inputs:
 
 
 def _syntax(name: str) -> str:
-    return "json" if name.endswith((".tf.json", ".tofu.json", ".tfvars.json")) else "native"
+    from iaclint.languages import TERRAFORM_JSON_SUFFIXES
+
+    return "json" if name.endswith(TERRAFORM_JSON_SUFFIXES) else "native"
 
 
 def _kind(name: str) -> str:

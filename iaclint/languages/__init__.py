@@ -25,8 +25,10 @@ class Language:
         return importlib.import_module(f"iaclint.languages.{self.name}.loader").LOADER
 
 
-# native and JSON syntax (CDK for Terraform writes JSON), and OpenTofu's forms of both
-TERRAFORM_SUFFIXES = (".tf", ".tfvars", ".tofu", ".tf.json", ".tofu.json", ".tfvars.json")
+# Terraform's JSON syntax (CDK for Terraform writes it), also OpenTofu's form
+TERRAFORM_JSON_SUFFIXES = (".tf.json", ".tofu.json", ".tfvars.json")
+# native and JSON syntax
+TERRAFORM_SUFFIXES = (".tf", ".tfvars", ".tofu", *TERRAFORM_JSON_SUFFIXES)
 TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json", ".template", ".cfn", ".cform")
 PYTHON_SUFFIXES = (".py",)
 
@@ -34,7 +36,7 @@ PYTHON_SUFFIXES = (".py",)
 LANGUAGES: tuple[Language, ...] = (
     Language("python", PYTHON_SUFFIXES),
     Language("terraform", TERRAFORM_SUFFIXES),
-    Language("cloudformation", TEMPLATE_SUFFIXES, any_case=True, excludes=(".tf.json", ".tofu.json", ".tfvars.json")),
+    Language("cloudformation", TEMPLATE_SUFFIXES, any_case=True, excludes=TERRAFORM_JSON_SUFFIXES),
 )
 
 

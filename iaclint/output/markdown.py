@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from iaclint.core.model import Category, Finding, Severity
+from iaclint.core.model import DESTRUCTIVE, Category, Finding, Severity
 from iaclint.output import Report
 
 DOCS_URL = "https://github.com/iaclint/iaclint/blob/main/docs/rules.md"
@@ -23,7 +23,6 @@ DOCS_URL = "https://github.com/iaclint/iaclint/blob/main/docs/rules.md"
 COMMENT_LIMIT = 65_536
 
 _SECTIONS = ((Severity.ERROR, "Errors"), (Severity.WARNING, "Warnings"), (Severity.NOTE, "Notes"))
-_DESTRUCTIVE = (Category.REPLACEMENT, Category.DELETION)
 _HEADER = "| Resource | Rule | Where | What | How to avoid |\n| --- | --- | --- | --- | --- |\n"
 _CODE_SPAN = re.compile(r"(`+)(.+?)\1", re.S)
 
@@ -104,7 +103,7 @@ def verdict(findings: list[Finding]) -> str:
     commands = [f for f in findings if f.category is Category.COMMAND]
     if commands:  # a command is judged, not a change: it has no resources of its own
         return f"**iaclint: this command is destructive ({_plural(len(commands), 'finding')})**"
-    destructive = [f for f in findings if f.category in _DESTRUCTIVE]
+    destructive = [f for f in findings if f.category in DESTRUCTIVE]
     certain = {key(f) for f in destructive if f.severity is not Severity.NOTE}
     maybe = {key(f): f for f in destructive if f.severity is Severity.NOTE and key(f) not in certain}
     if certain or maybe:

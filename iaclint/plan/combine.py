@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from iaclint.core.model import Category, Change, ChangeKind, Finding, Resource, StackDiff
+from iaclint.core.model import DESTRUCTIVE, Category, Change, ChangeKind, Finding, Resource, StackDiff
 from iaclint.plan.model import PlannedChange, PlanResult, strip_keys
 
 TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json", ".template")
@@ -237,7 +237,6 @@ class Disagreement:
 
 
 JUDGED_PROTECTION = {"terraform": {"IAC201", "IAC203"}, "cloudformation": set()}
-_DESTRUCTIVE = (Category.REPLACEMENT, Category.DELETION)
 
 
 def _language(f: Finding) -> str:
@@ -308,7 +307,7 @@ def combine(static: list[Finding], result: PlanResult) -> tuple[list[Finding], l
     # cause and the fix; the plan's replaces it only when the plan says something louder.
     destroying: dict[str, list[Finding]] = {}
     for f in kept:
-        if f.source == "static" and f.extra.get("plan") == "confirmed" and f.category in _DESTRUCTIVE:
+        if f.source == "static" and f.extra.get("plan") == "confirmed" and f.category in DESTRUCTIVE:
             for a in dict.fromkeys([f.resource, *f.resources]):
                 if a:
                     destroying.setdefault(strip_keys(a), []).append(f)
@@ -316,7 +315,7 @@ def combine(static: list[Finding], result: PlanResult) -> tuple[list[Finding], l
         if id(p) in matched:
             continue
         same = [f for a in dict.fromkeys([p.resource, *p.resources]) if a for f in destroying.get(strip_keys(a), [])] \
-            if p.category in _DESTRUCTIVE else []
+            if p.category in DESTRUCTIVE else []
         if same:
             if p.severity.rank <= max(f.severity.rank for f in same):
                 continue

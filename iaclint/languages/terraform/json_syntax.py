@@ -70,7 +70,7 @@ _ARGUMENTS = {
     "import": {"to": "ref", "provider": "ref", "id": "expr", "for_each": "expr", "identity": "expr"},
 }
 # What an argument not named above is, per context.
-_OTHERWISE = {"resource": "auto", "generic": "auto", "provider": "auto", "module": "expr", "locals": "expr",
+_OTHERWISE = {"resource": "auto", "generic": "auto", "module": "expr", "locals": "expr",
               "output": "expr", "expr": "expr", "literal": "literal", "dynamic": "expr", "lifecycle": "expr",
               "variable": "literal", "terraform": "literal", "moved": "expr", "removed": "expr", "import": "expr",
               "check": "auto"}
@@ -110,7 +110,7 @@ def parse(text: str, tfvars: bool = False) -> hcl.HclFile:
 def _relocate(block: hcl.Block, where: list[Pos]) -> None:
     pos = where[block.pos.line - 1]
     block.pos, block.end_line = pos, pos.end_line or pos.line
-    for name, attr in block.attributes.items():
+    for attr in block.attributes.values():
         attr.pos = where[attr.pos.line - 1]
     for sub in block.blocks:
         _relocate(sub, where)

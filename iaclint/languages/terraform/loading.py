@@ -13,19 +13,20 @@ child module, or adding one where a call pointed at nothing, is never served sta
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from typing import Any
 
-from iaclint.languages.terraform.module import LoadedModule, ParseCache, load_module, tfvars_files
+from iaclint.languages.terraform.module import LoadedModule, ModuleDirs, ParseCache, load_module
 
 @dataclass
 class Side:
     tree: Any
-    dirs: dict[str, list[str]]  # directory -> its .tf files
+    dirs: ModuleDirs  # directory -> its configuration files; `.tfvars_of(directory)` its variable files
     cache: ParseCache
 
     def own_files(self, directory: str) -> list[str]:
-        return self.dirs.get(directory, []) + tfvars_files(self.dirs, self.tree, directory)
+        return self.dirs.get(directory, []) + self.dirs.tfvars_of(directory)
 
     def fingerprint(self, directory: str, files: list[str] | None = None) -> tuple | None:
         out = []
@@ -61,13 +62,13 @@ def load_all(jobs: list[tuple[str, str]], sides: dict[str, Side], store=None, wo
     # parses dropped: a root module's files are read by no other load (shared child modules'
     # are kept), so memory follows the largest module, not the whole tree.
     serial = sorted((job for job in misses if job not in loaded), key=lambda job: (job[1], job[0] != "before"))
-    for i, job in enumerate(serial):
-        side_name, directory = job
-        side = sides[side_name]
-        loaded[job] = load_module(side.tree, directory, side.cache, side.dirs)
-        if i + 1 == len(serial) or serial[i + 1][1] != directory:
-            for name in {s for s, d in serial if d == directory}:
-                sides[name].cache.forget(sides[name].own_files(directory))
+    for directory, group in itertools.groupby(serial, key=lambda job: job[1]):
+        names = [side_name for side_name, _ in group]
+        for side_name in names:
+            side = sides[side_name]
+            loaded[(side_name, directory)] = load_module(side.tree, directory, side.cache, side.dirs)
+        for side_name in names:
+            sides[side_name].cache.forget(sides[side_name].own_files(directory))
 
     for job in misses:
         module = out[job] = loaded[job]

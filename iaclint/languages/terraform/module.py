@@ -166,6 +166,10 @@ class ModuleDirs(dict):
         super().__init__()
         self.tfvars: dict[str, list[str]] = {}
 
+    def tfvars_of(self, directory: str) -> list[str]:
+        """The variable files Terraform reads for a root module in `directory`, sorted."""
+        return list(self.tfvars.get(directory, []))
+
 
 def module_dirs(tree) -> ModuleDirs:
     dirs = ModuleDirs()
@@ -184,14 +188,6 @@ def module_dirs(tree) -> ModuleDirs:
     for files in dirs.tfvars.values():
         files.sort()
     return dirs
-
-
-def tfvars_files(dirs: dict[str, list[str]], tree, directory: str) -> list[str]:
-    """The variable files Terraform reads for a root module in `directory`, sorted."""
-    known = getattr(dirs, "tfvars", None)
-    if known is not None:
-        return list(known.get(directory, []))
-    return sorted(p for p in tree.files() if is_tfvars_file(p, directory))
 
 
 def _located(block, path: str):
@@ -230,11 +226,11 @@ def no_instances(meta: dict[str, Any]) -> bool:
     return False
 
 
-def load_module(tree, directory: str, cache: ParseCache | None = None, dirs: dict[str, list[str]] | None = None) -> LoadedModule:
+def load_module(tree, directory: str, cache: ParseCache | None = None, dirs: ModuleDirs | None = None) -> LoadedModule:
     cache = cache or ParseCache(tree)
     dirs = dirs if dirs is not None else module_dirs(tree)
     out = LoadedModule(directory)
-    tfvars = _load_tfvars(tree, directory, cache, out, tfvars_files(dirs, tree, directory))
+    tfvars = _load_tfvars(tree, directory, cache, out, dirs.tfvars_of(directory))
     _Loader(tree, cache, dirs, out).load(directory, prefix="", inputs=None, tfvars=tfvars, depth=0, chain=())
     return out
 
@@ -266,7 +262,7 @@ def _load_tfvars(tree, directory: str, cache: ParseCache, out: LoadedModule, nam
 
 
 class _Loader:
-    def __init__(self, tree, cache: ParseCache, dirs: dict[str, list[str]], out: LoadedModule) -> None:
+    def __init__(self, tree, cache: ParseCache, dirs: ModuleDirs, out: LoadedModule) -> None:
         self.tree = tree
         self.cache = cache
         self.dirs = dirs
