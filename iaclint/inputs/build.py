@@ -40,11 +40,7 @@ def build_inputs(opts) -> Inputs:
         # The trees are whole revisions: a module directory is judged with all its files and
         # callers. PATH filters only choose which changed files are looked at.
         if opts.staged:
-            try:
-                before = trees.GitRevTree(root, "HEAD")
-            except trees.TreeError:
-                before = trees.EmptyTree()  # the first commit: everything is new
-            after = trees.GitIndexTree(root)
+            before, after = trees.staged_trees(root)
             rename_args = None if isinstance(before, trees.EmptyTree) else ("HEAD", None, True)
         else:
             base_sha = trees.resolve_ref(root, opts.base)

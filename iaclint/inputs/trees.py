@@ -301,10 +301,31 @@ def git(args: list[str], cwd: str | os.PathLike, input: bytes | None = None) -> 
         )
     except FileNotFoundError as exc:
         raise TreeError("git is not installed or not on PATH") from exc
-    if proc.returncode != 0:
-        msg = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+    return _git_result(args, proc.returncode, proc.stdout, proc.stderr)
+
+
+def _git_result(args: list[str], status: int, out: bytes, err: bytes) -> bytes:
+    if status != 0:
+        msg = err.decode("utf-8", "replace").strip().splitlines()
         raise TreeError(msg[-1] if msg else f"git {args[0]} failed")
-    return proc.stdout
+    return out
+
+
+class _Started:
+    """A git command started now and read later: the hook's two file lists are listed by two
+    processes that run at the same time instead of one after the other."""
+
+    def __init__(self, args: list[str], cwd: str | os.PathLike) -> None:
+        self.args = args
+        try:
+            self.proc = subprocess.Popen(["git", *args], cwd=cwd, stdin=subprocess.DEVNULL,
+                                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        except FileNotFoundError as exc:
+            raise TreeError("git is not installed or not on PATH") from exc
+
+    def result(self) -> bytes:
+        out, err = self.proc.communicate()
+        return _git_result(self.args, self.proc.returncode, out, err)
 
 
 _HEADS: dict[str, str] = {}  # repository root -> HEAD's commit, asked for with the root
@@ -384,10 +405,15 @@ class _BatchReader:
         self.proc: subprocess.Popen | None = None
         self.blobs: dict[str, bytes] = {}  # blob id -> content: a blob on both sides is read once
 
-    def fetch(self, shas: list[str]) -> dict[str, bytes]:
+    def fetch(self, shas: list[str], paths: dict[str, str] | None = None) -> dict[str, bytes]:
+        """The blobs `shas` name. `paths` (blob id -> a path it has in the work tree) lets a blob be
+        read from the work tree when the file there hashes to that id: a hook's index is mostly
+        the work tree, and reading 600 small files is cheaper than having git inflate them."""
         import threading
 
         wanted = list(dict.fromkeys(s for s in shas if s not in self.blobs))
+        if wanted and paths:
+            wanted = [s for s in wanted if not self._from_work_tree(s, paths.get(s))]
         if wanted:
             proc = self._process()
             request = "".join(s + "\n" for s in wanted).encode()
@@ -415,6 +441,39 @@ class _BatchReader:
                 at += size + 1
             writer.join()
         return {s: self.blobs[s] for s in shas if s in self.blobs}
+
+    def _from_work_tree(self, sha: str, path: str | None) -> bool:
+        """Whether the work tree's file at `path` is the blob `sha` (hashed as git hashes it);
+        if so its bytes are kept as that blob's. Anything else (changed, missing, a link, a
+        filter such as autocrlf) leaves the blob to git."""
+        if path is None or len(sha) not in (40, 64):
+            return False
+        try:
+            fd = os.open(self.root / path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+        except OSError:
+            return False
+        try:
+            import stat
+
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_FILE_BYTES:
+                return False
+            data = os.read(fd, st.st_size + 1)
+            while len(data) <= st.st_size:  # a short read: the rest, if any
+                more = os.read(fd, st.st_size + 1 - len(data))
+                if not more:
+                    break
+                data += more
+        except OSError:
+            return False
+        finally:
+            os.close(fd)
+        digest = (hashlib.sha1 if len(sha) == 40 else hashlib.sha256)(b"blob %d\0" % len(data))
+        digest.update(data)
+        if digest.hexdigest() != sha:
+            return False
+        self.blobs[sha] = data
+        return True
 
     def _fill(self, fd: int, buf: bytearray, at: int) -> int:
         """More answer bytes appended to `buf`; what was consumed before `at` dropped. Returns the new `at`."""
@@ -481,6 +540,7 @@ class _GitObjects(Tree):
     """Shared reading of blobs through one `git cat-file --batch` call per tree."""
 
     has_blobs = True
+    work_tree = False  # whether a blob may be read from the work tree's file of the same path (hash checked)
 
     def __init__(self, root: Path) -> None:
         self.root = self.root_dir = root
@@ -494,7 +554,8 @@ class _GitObjects(Tree):
         wanted = [p for p in paths if p in self._blobs and p not in self._cache]
         if not wanted:
             return
-        found = _batch_reader(self.root).fetch([self._blobs[p] for p in wanted])
+        shas = [self._blobs[p] for p in wanted]
+        found = _batch_reader(self.root).fetch(shas, dict(zip(shas, wanted)) if self.work_tree else None)
         for p in wanted:
             data = found.get(self._blobs[p])
             if data is not None:
@@ -540,21 +601,41 @@ def _parse_ls(out: bytes, prefix_filter: list[str] | None) -> dict[str, str]:
 
 
 class GitRevTree(_GitObjects):
-    def __init__(self, root: Path, ref: str, paths: list[str] | None = None) -> None:
+    def __init__(self, root: Path, ref: str, paths: list[str] | None = None, listing: _Started | None = None) -> None:
         super().__init__(root)
         # HEAD is read by ls-tree itself (an unborn HEAD fails there as in rev-parse): one git process fewer
         self.sha = _HEADS.get(str(root), "HEAD") if ref == "HEAD" else resolve_ref(root, ref)
         self.label = ref
-        out = git(["ls-tree", "-r", "-z", "--full-tree", self.sha], root)
+        self.work_tree = ref == "HEAD"  # a hook's HEAD is mostly the work tree too
+        out = listing.result() if listing is not None else git(self.listing_args(self.sha), root)
         self._blobs = _parse_ls(out, paths)
+
+    @staticmethod
+    def listing_args(sha: str) -> list[str]:
+        return ["ls-tree", "-r", "-z", "--full-tree", sha]
 
 
 class GitIndexTree(_GitObjects):
-    def __init__(self, root: Path, paths: list[str] | None = None) -> None:
+    work_tree = True
+    LISTING = ["ls-files", "-s", "-z"]
+
+    def __init__(self, root: Path, paths: list[str] | None = None, listing: _Started | None = None) -> None:
         super().__init__(root)
         self.label = "(index)"
-        out = git(["ls-files", "-s", "-z"], root)
+        out = listing.result() if listing is not None else git(self.LISTING, root)
         self._blobs = _parse_ls(out, paths)
+
+
+def staged_trees(root: Path) -> tuple[Tree, Tree]:
+    """HEAD and the index (a pre-commit hook's two sides), their listings run side by side.
+    An unborn HEAD (the first commit) is an empty tree: everything is new."""
+    head = _Started(GitRevTree.listing_args(_HEADS.get(str(root), "HEAD")), root)
+    index = _Started(GitIndexTree.LISTING, root)
+    try:
+        before: Tree = GitRevTree(root, "HEAD", listing=head)
+    except TreeError:
+        before = EmptyTree()
+    return before, GitIndexTree(root, listing=index)
 
 
 class WorkTree(DirTree):
