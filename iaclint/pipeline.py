@@ -237,10 +237,10 @@ def check_selectors(opts: RunOptions, cfg) -> None:
     A typo in `--select` would otherwise select nothing and pass every change.
     """
     from iaclint.config import ConfigError
-    from iaclint.engine.registry import RULES
+    from iaclint.engine.registry import CODES, NAMES
     from iaclint.core.model import Category
 
-    known = {r.code.lower() for r in RULES} | {r.name.lower() for r in RULES} | {c.value for c in Category}
+    known = {c.lower() for c in CODES} | set(NAMES) | {c.value for c in Category}
     for option, values in (("--select", opts.select), ("--ignore", opts.ignore)):
         for v in values:
             if v.lower() not in known:
@@ -249,7 +249,7 @@ def check_selectors(opts: RunOptions, cfg) -> None:
         for v in cfg.get(key, []):
             if v.lower() not in known:
                 raise ConfigError(f"{cfg.path}: {key}: unknown rule or category {v!r} (see `iaclint rules`)")
-    exact = {r.code for r in RULES} | {r.name for r in RULES}  # how the severity table is looked up
+    exact = set(CODES) | set(NAMES)  # how the severity table is looked up
     for v in cfg.get("severity", {}):
         if v not in exact:
             raise ConfigError(f"{cfg.path}: severity: unknown rule {v!r} (a code like IAC201 or a name; see `iaclint rules`)")

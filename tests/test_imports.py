@@ -27,16 +27,21 @@ try:
 except SystemExit as exc:
     rc = exc.code
 loaded = sorted({m.split(".")[0] for m in sys.modules} & set(%r))
-sys.stderr.write("\\nIMPORTED=" + json.dumps({"rc": rc, "loaded": loaded}) + "\\n")
+ours = sorted(m for m in sys.modules if m.startswith("iaclint."))
+sys.stderr.write("\\nIMPORTED=" + json.dumps({"rc": rc, "loaded": loaded, "ours": ours}) + "\\n")
 """ % (HEAVY,)
 
 
-def _imported(args: list[str], cwd: Path) -> tuple[int, set[str]]:
+def _probe(args: list[str], cwd: Path) -> dict:
     env = {k: v for k, v in os.environ.items() if k != "GITHUB_ACTIONS"}
     proc = subprocess.run([sys.executable, "-c", _PROBE, *args], cwd=cwd, capture_output=True, text=True, env=env)
     line = next((ln for ln in proc.stderr.splitlines() if ln.startswith("IMPORTED=")), None)
     assert line is not None, proc.stderr
-    data = json.loads(line[len("IMPORTED="):])
+    return json.loads(line[len("IMPORTED="):])
+
+
+def _imported(args: list[str], cwd: Path) -> tuple[int, set[str]]:
+    data = _probe(args, cwd)
     return data["rc"], set(data["loaded"])
 
 
@@ -101,3 +106,24 @@ def test_check_command_imports_no_parser(tmp_path):
                            "print(sorted(m for m in sys.modules if m.startswith(('iaclint.languages.', 'iaclint.plan', 'iaclint.inputs'))))"],
                           cwd=tmp_path, capture_output=True, text=True)
     assert proc.stdout.strip().splitlines()[-1] == "['iaclint.languages.base']", proc.stdout + proc.stderr
+
+
+# rule modules a source change never runs: they read a command line or a plan's facts only
+NOT_FOR_SOURCE = ("iaclint.checks.command", "iaclint.checks.drift", "iaclint.guard", "iaclint.plan")
+
+
+def test_a_source_run_imports_only_the_rules_it_runs(tmp_path):
+    _tf(tmp_path / "b", "one")
+    _tf(tmp_path / "a", "two")
+    data = _probe(["diff", "b", "a"], tmp_path)
+    assert data["rc"] == 1
+    assert not [m for m in data["ours"] if m.startswith(NOT_FOR_SOURCE)]
+    assert "iaclint.checks.protection.deletion_protection_disabled" in data["ours"]  # the rules it runs are there
+
+
+def test_check_command_imports_the_command_rules_only(tmp_path):
+    data = _probe(["check-command", "--", "terraform", "destroy"], tmp_path)
+    assert data["rc"] == 1
+    assert "iaclint.checks.command.destroy_command" in data["ours"]
+    assert not [m for m in data["ours"] if m.startswith(("iaclint.checks.protection", "iaclint.checks.replacement",
+                                                          "iaclint.checks.deletion"))]

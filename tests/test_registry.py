@@ -46,3 +46,16 @@ def test_rule_docstring_has_sections(rule):
 def test_docs_are_fresh():
     shipped = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
     assert shipped == rules_markdown() + "\n", "docs/rules.md is stale: run `iaclint rules --format markdown > docs/rules.md`"
+
+
+def test_each_line_of_the_registry_names_its_rule():
+    """The table a run reads without importing the rules says what their classes say."""
+    from iaclint.engine.registry import TABLE, rule_class, rules_reading
+
+    for code, name, _, reads in TABLE:
+        rule = rule_class(code)
+        assert (rule.code, rule.name) == (code, name)
+        assert (reads == "commands") == (rule.category is Category.COMMAND)
+        if reads == "plan":  # a plan-only rule has nothing to say about a source change
+            assert "_planned" in vars(rule)
+    assert rules_reading("changes", "plan", "commands") == RULES

@@ -9,12 +9,12 @@ module reads is a warning too: the change did not break it.
 from __future__ import annotations
 
 from iaclint.core.model import Category, Finding, Problem, Severity
-from iaclint.engine.registry import BY_CODE
+from iaclint.engine.registry import rule_class
 
 
 def to_finding(p: Problem, changed: set[str] | None = None) -> Finding:
     after = p.side != "before"
-    rule = BY_CODE[p.code if after else "IAC002"]
+    rule = rule_class(p.code if after else "IAC002")
     severity = p.severity or rule.severity
     message = p.message
     if after and changed is not None and p.path not in changed and p.severity is None:

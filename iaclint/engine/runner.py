@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from iaclint.engine.check import Check, Context
-from iaclint.engine.registry import RULES, BY_CODE
+from iaclint.engine.registry import rule_class, rules_reading
 from iaclint.engine.suppressions import Suppression, from_metadata, parse_comment
 from iaclint.core.model import Finding, Severity, StackDiff
 
@@ -27,12 +27,16 @@ class Selection:
 
 
 def run_checks(diffs: list[StackDiff], ctx: Context, rules: list[type[Check]] | None = None) -> list[Finding]:
+    """`rules`: by default every rule that reads what `diffs` hold (a source change's diffs never
+    reach the command rules or the plan-only drift rule, which would find nothing in them)."""
     findings: list[Finding] = []
+    if rules is None:
+        rules = rules_reading(*_reads(diffs))
     for diff in diffs:
         stack_findings: list[Finding] = []
         ctx.replaced = {}
         ctx.cascaded = {}
-        for rule in rules or RULES:
+        for rule in rules:
             for f in rule().run(diff, ctx):
                 stack_findings.append(f)
                 known = ctx.replaced.get(f.replaces) if f.replaces is not None else None
@@ -40,6 +44,18 @@ def run_checks(diffs: list[StackDiff], ctx: Context, rules: list[type[Check]] | 
                     ctx.replaced[f.replaces] = f
         findings.extend(apply_suppressions(diff, stack_findings))
     return findings
+
+
+def _reads(diffs: list[StackDiff]) -> list[str]:
+    """What the stack diffs hold, as the registry's kinds of input (see `engine.registry`)."""
+    from iaclint.core.facts import CommandFacts, PlanFacts
+
+    reads = ["changes"]
+    if any(isinstance(d.facts, PlanFacts) for d in diffs):
+        reads.append("plan")
+    if any(isinstance(d.facts, CommandFacts) for d in diffs):
+        reads.append("commands")
+    return reads
 
 
 def _collect(diff: StackDiff) -> tuple[list[Suppression], list[Finding]]:
@@ -82,7 +98,7 @@ def _collect(diff: StackDiff) -> tuple[list[Suppression], list[Finding]]:
 
 def _at_suppression(code: str, s: Suppression, message: str, help: str) -> Finding:
     """A finding about a suppression comment itself, with the rule's own identity and severity."""
-    rule = BY_CODE[code]
+    rule = rule_class(code)
     return Finding(
         rule=rule.code, name=rule.name, category=rule.category, severity=rule.severity,
         path=s.path, line=s.pos.line, column=s.pos.column, end_line=s.pos.line, message=message, help=help,

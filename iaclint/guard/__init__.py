@@ -22,10 +22,10 @@ def judge(opts, line: str | None = None, argv: list[str] | None = None):
     import os
 
     from iaclint.core.facts import CommandFacts
-    from iaclint.core.model import Category, Pos, Problem, StackDiff
+    from iaclint.core.model import Pos, Problem, StackDiff
     from iaclint.engine.check import Context
     from iaclint.engine.problems import to_finding
-    from iaclint.engine.registry import RULES
+    from iaclint.engine.registry import rules_reading
     from iaclint.engine.runner import Selection, finalize, run_checks
     from iaclint.errors import InputError
     from iaclint.guard.invocations import from_argv, invocations
@@ -52,7 +52,7 @@ def judge(opts, line: str | None = None, argv: list[str] | None = None):
                                            help="write the command so that a shell can read it (close every quote and "
                                                 "parenthesis); iaclint cannot say what it would run")))
     diff = StackDiff(stack=COMMAND_PATH, language="command", changes=[], facts=CommandFacts(found))
-    rules = [r for r in RULES if r.category is Category.COMMAND]
+    rules = rules_reading("commands")
     # the command rules know their programs themselves: the user's packs (YAML) are not loaded
     findings += run_checks([diff], Context(packs=Packs([])), rules)
     findings = finalize(findings, selection)
