@@ -425,3 +425,42 @@ def test_closed_stdout_pipe_is_not_a_crash(tmp_path):
     assert "Traceback" not in proc.stderr
     assert proc.stderr == ""
     assert proc.returncode == 1
+
+
+@pytest.mark.parametrize("argv", [
+    ["diff", "--staged"], ["diff", "--staged", "--no-cache"], ["diff", "--no-color", "--staged", "--debug"],
+    ["diff", "--debug", "--no-cache", "--no-color", "--staged"],
+])
+def test_the_hooks_fast_path_passes_what_click_would(argv):
+    """`iaclint diff --staged` skips click (start-up time in a hook): the parameters it passes
+    are those click's definition of `diff` gives the same command line."""
+    from iaclint.cli.diff import diff
+    from iaclint.cli.diff_run import DEFAULTS, fast_params
+
+    assert fast_params(argv) == diff.make_context("diff", argv[1:]).params
+    assert set(DEFAULTS) == {p.name for p in diff.params}
+
+
+@pytest.mark.parametrize("argv", [
+    ["diff"], ["diff", "a", "b"], ["diff", "--staged", "stack1"], ["diff", "--staged", "--format", "json"],
+    ["diff", "--staged", "--staged"], ["diff", "--staged", "--help"], ["diff", "--staged", "--no-cach"],
+    ["plan", "--staged"], ["diff", "--staged", "--fail-on=never"], ["diff", "--staged", "--"],
+])
+def test_anything_else_is_parsed_by_click(argv):
+    from iaclint.cli.diff_run import fast_params
+
+    assert fast_params(argv) is None
+
+
+@pytest.mark.slow
+def test_the_hooks_command_line_runs_without_click(git_repo):
+    repo = git_repo
+    db = 'resource "aws_db_instance" "db" {\n  engine = "postgres"\n  deletion_protection = %s\n}\n'
+    repo.commit({"stack/main.tf": db % "true"})
+    repo.write({"stack/main.tf": db % "false"})
+    repo.git("add", "-A")
+    probe = ("import sys; from iaclint.cli import main; rc = main(['diff', '--staged', '--no-cache']); "
+             "sys.stderr.write('CLICK=%s RC=%s' % ('click' in sys.modules, rc))")
+    proc = subprocess.run([sys.executable, "-c", probe], cwd=repo.path, capture_output=True, text=True)
+    assert "CLICK=False RC=1" in proc.stderr, proc.stderr
+    assert "IAC201" in proc.stdout

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import gc
 import importlib
-
-import click
+import sys
 
 from iaclint import __version__
 from iaclint.cli.options import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, FORMAT_NAMES  # noqa: F401  (the CLI's contract)
@@ -20,20 +19,31 @@ COMMANDS = {"diff": "diff", "plan": "plan", "fix": "fix", "rules": "rules", "exp
             "check-command": "check_command"}
 
 
-class _Commands(click.Group):
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return list(COMMANDS)
+def _group():
+    """The click group of every command (imported here: the hook's own command line skips click)."""
+    import click
 
-    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
-        if name not in COMMANDS:
-            return None
-        return getattr(importlib.import_module(f"iaclint.cli.{COMMANDS[name]}"), name.replace("-", "_"))
+    class _Commands(click.Group):
+        def list_commands(self, ctx: click.Context) -> list[str]:
+            return list(COMMANDS)
+
+        def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+            if name not in COMMANDS:
+                return None
+            return getattr(importlib.import_module(f"iaclint.cli.{COMMANDS[name]}"), name.replace("-", "_"))
+
+    @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
+    @click.version_option(__version__, "--version", prog_name="iaclint")
+    def cli() -> None:
+        """iaclint: find the destructive changes in an infrastructure change before it merges."""
+
+    return cli
 
 
-@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "--version", prog_name="iaclint")
-def cli() -> None:
-    """iaclint: find the destructive changes in an infrastructure change before it merges."""
+def __getattr__(name: str):
+    if name == "cli":  # the click group, built on first use
+        return _group()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -42,7 +52,27 @@ def main(argv: list[str] | None = None) -> int:
     thresholds = gc.get_threshold()
     gc.set_threshold(20_000, 20, 20)
     try:
-        cli.main(args=argv, prog_name="iaclint", standalone_mode=False)
+        from iaclint.cli.diff_run import fast_params
+
+        params = fast_params(list(sys.argv[1:] if argv is None else argv))
+        if params is not None:  # `iaclint diff --staged`, the hook: the same body, without click
+            from iaclint.cli.diff_run import run_diff
+
+            try:
+                run_diff(**params)
+            except SystemExit as exc:
+                return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else EXIT_USAGE)
+            return EXIT_OK
+        return _click_main(argv)
+    finally:
+        gc.set_threshold(*thresholds)  # main() is also called in-process (tests, embedders)
+
+
+def _click_main(argv: list[str] | None) -> int:
+    import click
+
+    try:
+        _group().main(args=argv, prog_name="iaclint", standalone_mode=False)
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except click.ClickException as exc:
@@ -53,6 +83,4 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else EXIT_USAGE)
-    finally:
-        gc.set_threshold(*thresholds)  # main() is also called in-process (tests, embedders)
     return EXIT_OK

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import sys
-
 import click
 
-from iaclint.cli.options import EXIT_USAGE, csv, guard, report_options, use_color
+from iaclint.cli.diff_run import run_diff
+from iaclint.cli.options import report_options
 
 
 @click.command()
@@ -29,35 +28,4 @@ def diff(paths, base, head, staged, patch, plan, explain_disagreements, scope, s
     PATH limits a git comparison to those files or directories; a Terraform file stands for
     its whole module directory. Paths in the report are relative to the repository root.
     """
-    from iaclint.cli.report import run
-    from iaclint.pipeline import RunOptions
-
-    opts = RunOptions(
-        paths=list(paths), base=base, head=head, staged=staged, patch=patch, fmt=fmt, fail_on=fail_on,
-        select=csv(select), ignore=csv(ignore), config=config_path, output=output,
-        color=use_color(no_color, output), debug=debug, plan=plan, explain_disagreements=explain_disagreements,
-        cache=not no_cache, scope=_scope(scope, scope_file, debug),
-    )
-    if explain_disagreements and not plan:
-        click.echo("iaclint: --explain-disagreements needs --plan FILE", err=True)
-        sys.exit(EXIT_USAGE)
-    sys.exit(guard(lambda: run(opts), debug))
-
-
-def _scope(globs: tuple[str, ...], scope_file: str | None, debug: bool) -> list[str] | None:
-    """The declared scope, or None when none is declared (an empty scope file declares nothing in scope)."""
-    if not globs and scope_file is None:
-        return None
-    patterns = list(globs)
-    if scope_file is not None:
-        from pathlib import Path
-
-        from iaclint.core.scope import parse_scope_text
-
-        try:
-            text = Path(scope_file).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            click.echo(f"iaclint: cannot read --scope-file {scope_file}: {getattr(exc, 'strerror', None) or exc}", err=True)
-            sys.exit(EXIT_USAGE)
-        patterns += parse_scope_text(text)
-    return patterns
+    run_diff(**{k: v for k, v in locals().items()})

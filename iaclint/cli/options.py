@@ -5,8 +5,6 @@ from __future__ import annotations
 import os
 import sys
 
-import click
-
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 FORMAT_NAMES = ["text", "json", "sarif", "github", "gitlab", "markdown", "agent", "dot"]
 
@@ -20,6 +18,8 @@ def csv(values: tuple[str, ...]) -> list[str]:
 
 def report_options(command):
     """The options every reporting command shares (diff, plan): one definition, one behaviour."""
+    import click  # here: the hook's fast path (`cli.diff_run`) runs without click
+
     for option in reversed([
         click.option("--format", "fmt", type=click.Choice(FORMAT_NAMES), default=None, help="Output format."),
         click.option("--fail-on", type=click.Choice(["error", "warning", "note", "never"]), default=None,
@@ -44,6 +44,11 @@ def use_color(no_color: bool, output: str | None) -> bool:
     return sys.stdout.isatty()
 
 
+def echo_err(message: str) -> None:
+    """One line on standard error (what `echo_err(...)` does, without click)."""
+    print(message, file=sys.stderr, flush=True)
+
+
 def guard(action, debug: bool) -> int:
     """Run a command body: a user's mistake is one line and exit 2; so is an iaclint bug,
     unless --debug asks for the traceback."""
@@ -52,13 +57,13 @@ def guard(action, debug: bool) -> int:
     try:
         return action()
     except IaclintError as exc:
-        click.echo(f"iaclint: {exc}", err=True)
+        echo_err(f"iaclint: {exc}")
         return EXIT_USAGE
     except KeyboardInterrupt:
-        click.echo("iaclint: interrupted", err=True)
+        echo_err("iaclint: interrupted")
         return 130
     except Exception as exc:  # an iaclint bug: say so in one line unless asked for more
         if debug:
             raise
-        click.echo(f"iaclint: internal error: {exc.__class__.__name__}: {exc} (run with --debug for details)", err=True)
+        echo_err(f"iaclint: internal error: {exc.__class__.__name__}: {exc} (run with --debug for details)")
         return EXIT_USAGE
