@@ -135,3 +135,17 @@ def test_committed_assembly_with_base(git_repo):
     found = json.loads(result.stdout)["findings"]
     assert [(f["rule"], f["path"], f["construct_path"]) for f in found] == [
         ("IAC301", "infra/cdk.out/Storage.template.json", "Storage/Scratch/Resource")]
+
+
+def test_a_damaged_assembly_file_never_crashes_and_never_hides_the_removal(tmp_path):
+    files = sorted(p.relative_to(REMOVED / "after") for p in (REMOVED / "after").rglob("*") if p.is_file())
+    for i, rel in enumerate(files):
+        for damage in (lambda b: b[: len(b) // 2], lambda b: b"\0" + b, lambda b: b""):
+            before = _copy(REMOVED / "before", tmp_path / f"{i}-{id(damage)}" / "before")
+            after = _copy(REMOVED / "after", tmp_path / f"{i}-{id(damage)}" / "after")
+            (after / rel).write_bytes(damage((after / rel).read_bytes()))
+            rules = {(f.rule, f.path) for f in _result(before, after).findings}
+            if rel.name == "Storage.template.json":
+                assert ("IAC001", str(rel)) in rules, (rel, rules)
+            else:  # the removed bucket is still seen, whatever else is damaged
+                assert ("IAC301", "Storage.template.json") in rules, (rel, rules)
