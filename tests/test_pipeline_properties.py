@@ -27,8 +27,10 @@ CASES = Path(__file__).parent / "cases"
 TEMPLATES = sorted(
     p for ext in ("yaml", "yml", "json", "template")
     for p in CASES.glob(f"*/*/after/**/*.{ext}")
-    # cdk.json is a CDK app's settings, read only to find the app: no template
-    if p.name not in ("expected.json", "cdk.json") and p.stat().st_size < 4000 and not p.relative_to(CASES).parts[0].startswith("IAC00")
+    # cdk.json is a CDK app's settings, read only to find the app: no template; a cloud assembly's
+    # manifest, metadata and asset manifests are read as part of their assembly, never alone
+    if p.name not in ("expected.json", "cdk.json", "manifest.json") and not p.name.endswith((".assets.json", ".metadata.json"))
+    and p.stat().st_size < 4000 and not p.relative_to(CASES).parts[0].startswith("IAC00")
 )
 TF_FILES = sorted(p for p in CASES.glob("*/*/after/**/*.tf")
                   if p.stat().st_size < 4000 and not p.relative_to(CASES).parts[0].startswith("IAC00"))

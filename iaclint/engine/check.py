@@ -73,6 +73,10 @@ class Check:
         pipeline moves the finding to where the block was removed in the new file."""
         pos = pos or where.pos
         path = path or pos.path or where.path
+        origin = _cdk_origin(where)
+        if origin:
+            message = f"{message} [{', '.join(f'{k.replace(chr(95), chr(32))} {v}' for k, v in origin.items())}]"
+            extra = {**origin, **(extra or {})}
         return Finding(
             rule=self.code,
             name=self.name,
@@ -92,6 +96,19 @@ class Check:
             before_path=path if removed else None,
             before_line=pos.line if removed else None,
         )
+
+
+def _cdk_origin(where: Resource | Location) -> dict[str, str]:
+    """A resource of a template CDK synthesized: its construct path, and the user's line that
+    created it when the cloud assembly carries creation stack traces (`languages.cloudformation.assembly`)."""
+    if not isinstance(where, Resource) or where.language != "cloudformation":
+        return {}
+    out = {}
+    for key in ("construct_path", "created_at"):
+        value = where.meta.get(key)
+        if isinstance(value, str) and value:
+            out[key] = value
+    return out
 
 
 def is_true(value: Any) -> bool:

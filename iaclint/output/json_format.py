@@ -27,6 +27,9 @@ def finding_dict(f) -> dict:
     }
     if f.fix:
         d["fix"] = f.fix
+    for key in ("construct_path", "created_at"):  # a template CDK synthesized: the construct, the user's line
+        if isinstance(f.extra.get(key), str):
+            d[key] = f.extra[key]
     if f.before_path is not None:
         d["before_path"] = f.before_path
         d["before_line"] = f.before_line

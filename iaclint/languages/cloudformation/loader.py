@@ -31,6 +31,11 @@ def analyze_templates(before, after, paths, renames, result: Loaded, store=None)
     from iaclint.core.diff import diff_resources
     from iaclint.languages.cloudformation.template import looks_like_template
 
+    from iaclint.languages.cloudformation.assembly import find_assemblies
+
+    assemblies = find_assemblies((before, after), paths)
+    if assemblies:  # a synthesized cdk.out: its templates are read as its stacks, and only so
+        paths = _analyze_assemblies(before, after, assemblies, paths, result, store)
     reverse = {new: old for old, new in renames.items()}
     # git trees: one `cat-file --batch` per side for every template, not one git process per file
     after.prefetch(list(paths))
@@ -102,6 +107,88 @@ def analyze_templates(before, after, paths, renames, result: Loaded, store=None)
             stack_comments=_allow_comments(a.text or "", path),
         ))
         result.files += 1
+
+
+def _analyze_assemblies(before, after, assemblies: dict, paths: list[str], result: Loaded, store) -> list[str]:
+    """One stack diff per stack of each changed cloud assembly, paired by environment and stack
+    name; returns the paths left for the template loader (none the assemblies explain)."""
+    from iaclint.core.diff import diff_resources
+    from iaclint.languages.cloudformation import assembly as asm
+
+    remaining = list(paths)
+    for directory, mine in sorted(assemblies.items()):
+        b, a = asm.read_manifest(before, directory, "before"), asm.read_manifest(after, directory, "after")
+        unread = [m.problem for m in (b, a) if m.problem is not None]
+        if unread:  # fail closed: its templates are still read, one by one, as plain templates
+            result.problems += unread
+            continue
+        stacks = [*b.stacks.values(), *a.stacks.values()]
+        explained = {p for p in mine if asm.owned(directory, posixpath.basename(p), stacks)}
+        remaining = [p for p in remaining if p not in explained]
+        manifest = asm._join(directory, asm.MANIFEST)
+        pending = []
+        for identity in sorted(set(b.stacks) | set(a.stacks)):
+            sb, sa = b.stacks.get(identity), a.stacks.get(identity)
+            touched = {manifest} | {p for s in (sb, sa) if s is not None for p in (s.template, *s.metadata_files)}
+            if not touched & set(mine):
+                continue
+            label = (sa or sb).display
+            bt = read_text(before, sb.template, "before") if sb is not None else None
+            at = read_text(after, sa.template, "after") if sa is not None else None
+            for side in (bt, at):
+                if side is not None and side.problem is not None:
+                    result.problems.append(side.problem)
+            pending.append((label, sb, sa, bt, at))
+        jobs = []
+        for label, sb, sa, bt, at in pending:
+            jobs += [(before, sb.template, bt.text, label)] if bt is not None and bt.text is not None else []
+            jobs += [(after, sa.template, at.text, label)] if at is not None and at.text is not None else []
+        parsed = _parse_all(jobs, store)
+        for label, sb, sa, bt, at in pending:
+            if sa is not None and (at.text is None and at.problem is not None and at.problem.fatal):
+                continue  # AFTER cannot be read at all: reported; never "every resource removed"
+            b_parsed = parsed.get((id(before), sb.template)) if sb is not None else None
+            a_parsed = parsed.get((id(after), sa.template)) if sa is not None else None
+            if a_parsed is not None and a_parsed.fatal:
+                result.problems += on_side([next(p for p in a_parsed.problems if p.fatal)], "after")
+                continue
+            if b_parsed is not None and b_parsed.fatal:
+                result.problems += on_side([next(p for p in b_parsed.problems if p.fatal)], "before")
+                b_parsed = None
+            if a_parsed is not None:
+                result.problems += [_nonfatal(sa.template, p) for p in a_parsed.problems if not p.fatal]
+            for parsed_side, stack, tree in ((b_parsed, sb, before), (a_parsed, sa, after)):
+                result.secrets |= _no_echo_defaults(parsed_side)
+                if parsed_side is not None:
+                    _name_by_construct(parsed_side, stack, tree, after)
+            before_res = b_parsed.resources if b_parsed else {}
+            after_res = a_parsed.resources if a_parsed else {}
+            result.diffs.append(StackDiff(
+                stack=label,
+                language="cloudformation",
+                changes=diff_resources(before_res, after_res),
+                before_count=len(before_res),
+                after_count=len(after_res),
+                facts=CloudFormationFacts(template_before=b_parsed, template_after=a_parsed),
+                before_resources=before_res,
+                after_resources=after_res,
+                changed_files={s.template for s in (sb, sa) if s is not None} | set(mine),
+                stack_comments=[],
+            ))
+            result.files += 1
+    return remaining
+
+
+def _name_by_construct(parsed, stack, tree, after) -> None:
+    """Each resource's construct path and the user's line that created it, from the manifest."""
+    from iaclint.languages.cloudformation.assembly import in_tree
+
+    for logical_id, resource in parsed.resources.items():
+        path, frame = stack.origins.get(logical_id, (None, None))
+        if path and not resource.meta.get("construct_path"):
+            resource.meta["construct_path"] = path
+        if frame:
+            resource.meta["created_at"] = in_tree(after, frame) or in_tree(tree, frame) or frame
 
 
 def _converted(pending: list, parsed: dict, before, after) -> dict[str, str]:

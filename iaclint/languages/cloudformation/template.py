@@ -35,7 +35,8 @@ What a `Resource` holds:
   (`[{"rule", "reason", "line"}]` from `Metadata: {iaclint: {allow: [...]}}`), `end_line`,
   `foreach` (the `Fn::ForEach::Name` loop that made the resource, else None), `resolved`
   (property path → the plain string an intrinsic there resolves to, for messages; never
-  through a NoEcho parameter).
+  through a NoEcho parameter), `construct_path` (a template synthesized by CDK: the
+  `aws:cdk:path` of its `Metadata`).
 - `sources` = property path → the intrinsic as the template writes it (`!Sub "${Env}-x"` in
   YAML, its JSON in JSON), for messages (`shown.py`).
 - `comments`: YAML comments mentioning `iaclint` directly above the logical ID or inside the
@@ -354,6 +355,9 @@ class _Template:
             allow=self.allow(name, spec.get("Metadata")),
             resolved=resolved,
         )
+        metadata = spec.get("Metadata")
+        if isinstance(metadata, Mapping) and isinstance(metadata.get("aws:cdk:path"), str):
+            meta["construct_path"] = metadata["aws:cdk:path"]  # synthesized by CDK: its construct path
         return Resource(
             address=name,
             type=type_,

@@ -1,4 +1,8 @@
-"""AWS CDK v2 Python apps → CloudFormation resources by logical ID, read statically.
+"""AWS CDK Python apps → CloudFormation resources by logical ID, read statically.
+
+CDK v1 apps (`from aws_cdk import core`, `core.Stack`, `core.Construct`, `aws_cdk.aws_s3` one
+package per service) are read as the v2 names they became (`interpreter.cdk_v1_as_v2`): the
+logical IDs and the constructs' defaults are the same.
 
 Every `Stack` subclass in the file is one stack. Its `__init__` is interpreted (never run):
 constructs created with a scope and a literal (or statically known) id get a construct path;

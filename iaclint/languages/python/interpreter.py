@@ -34,7 +34,7 @@ _ITER_BUILTINS = {"range", "enumerate", "zip", "sorted", "list", "tuple", "rever
 
 
 def detect(text: str) -> str | None:
-    """'cdk' when the file imports aws_cdk (v2), 'pulumi' when it imports pulumi; else None."""
+    """'cdk' when the file imports aws_cdk (v1 or v2), 'pulumi' when it imports pulumi; else None."""
     if _CDK_RE.search(text):
         return "cdk"
     if _PULUMI_RE.search(text):
@@ -122,6 +122,36 @@ def load(text: str, path: str) -> tuple[Module | None, Problem | None]:
     return mod, None
 
 
+def _scalar(v: Any) -> bool:
+    return isinstance(v, (str, int, float)) and not isinstance(v, bool)
+
+
+def _literal_spec(spec: ast.AST | None) -> str | None:
+    """An f-string field's format spec (`{i:02d}`) when it is written literally: "" for none, None
+    when it is computed."""
+    if spec is None:
+        return ""
+    if isinstance(spec, ast.JoinedStr) and all(isinstance(v, ast.Constant) and isinstance(v.value, str) for v in spec.values):
+        return "".join(v.value for v in spec.values)
+    return None
+
+
+def _plain_format(text: str) -> bool:
+    """A `str.format` template whose fields are plain positions or names (`{}`, `{0}`, `{env}`),
+    with no attribute or index access and no nested fields: formatting it reads nothing else."""
+    import string
+
+    try:
+        for _, field_name, spec, conversion in string.Formatter().parse(text):
+            if field_name is None:
+                continue
+            if not re.fullmatch(r"\w*", field_name) or (spec and "{" in spec) or conversion not in (None, "s"):
+                return False
+    except ValueError:
+        return False
+    return True
+
+
 def qualname(node: ast.AST, imports: dict[str, str]) -> str | None:
     """`s3.Bucket` → `aws_cdk.aws_s3.Bucket` through the file's imports; None for non-names."""
     parts = []
@@ -131,7 +161,16 @@ def qualname(node: ast.AST, imports: dict[str, str]) -> str | None:
     if not isinstance(node, ast.Name):
         return None
     parts.append(imports.get(node.id, node.id))
-    return ".".join(reversed(parts))
+    return cdk_v1_as_v2(".".join(reversed(parts)))
+
+
+def cdk_v1_as_v2(name: str) -> str:
+    """A CDK v1 name as the v2 name it became: `aws_cdk.core.Stack` → `aws_cdk.Stack` (v1's
+    `core` module is v2's top level; its per-service packages `aws_cdk.aws_s3` keep their names in
+    v2's `aws_cdk.aws_s3`), and v1's `core.Construct` → `constructs.Construct`."""
+    if name == "aws_cdk.core" or name.startswith("aws_cdk.core."):
+        name = "aws_cdk" + name[len("aws_cdk.core"):]
+    return "constructs.Construct" if name == "aws_cdk.Construct" else name
 
 
 class _Problems(list):
@@ -200,9 +239,12 @@ class Interpreter:
                     out.append(str(part.value))
                     continue
                 v = self.value(part.value, env, allow_calls) if isinstance(part, ast.FormattedValue) else None
-                if isinstance(v, (str, int, float)) and not isinstance(v, bool) and not getattr(part, "format_spec", None) \
-                        and getattr(part, "conversion", -1) in (-1, 115):
-                    out.append(str(v))
+                spec = _literal_spec(getattr(part, "format_spec", None))
+                if _scalar(v) and spec is not None and getattr(part, "conversion", -1) in (-1, 115):
+                    try:
+                        out.append(format(str(v) if getattr(part, "conversion", -1) == 115 else v, spec))
+                    except (TypeError, ValueError):
+                        return unknown(node)
                 else:
                     return unknown(node)
             return "".join(out)
@@ -214,6 +256,16 @@ class Interpreter:
                 return a + b
             if isinstance(a, int) and isinstance(b, int) and not isinstance(a, bool) and not isinstance(b, bool):
                 return a + b
+            return unknown(node)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):  # "Queue%s" % stage
+            a, b = self.value(node.left, env, allow_calls), self.value(node.right, env, allow_calls)
+            if isinstance(a, str) and (_scalar(b) or (isinstance(b, list) and all(_scalar(x) for x in b))
+                                       or (isinstance(b, dict) and all(_scalar(x) for x in b.values()))):
+                try:
+                    out = a % (tuple(b) if isinstance(b, list) else b)
+                except (TypeError, ValueError, KeyError):
+                    return unknown(node)
+                return out if len(out) <= 4096 else unknown(node)
             return unknown(node)
         if isinstance(node, (ast.List, ast.Tuple)):
             return [self.value(e, env, allow_calls) for e in node.elts]
@@ -284,6 +336,20 @@ class Interpreter:
                     return [[k, v] for k, v in d.items()]
                 return list(d.keys()) if func.attr == "keys" else list(d.values())
             return None
+        if isinstance(func, ast.Attribute) and func.attr == "format":  # "Logs{}".format(stage), "{env}-x".format(env=ENV)
+            text = self.value(func.value, env, allow_calls)
+            if not isinstance(text, str) or any(isinstance(a, ast.Starred) for a in node.args) \
+                    or any(k.arg is None for k in node.keywords) or not _plain_format(text):
+                return None
+            args = [self.value(a, env, allow_calls) for a in node.args]
+            kwargs = {k.arg: self.value(k.value, env, allow_calls) for k in node.keywords}
+            if not all(_scalar(v) for v in [*args, *kwargs.values()]):
+                return None
+            try:
+                out = text.format(*args, **kwargs)
+            except (TypeError, ValueError, KeyError, IndexError):
+                return None
+            return out if len(out) <= 4096 else None
         if isinstance(func, ast.Attribute) and func.attr in _STR_METHODS and not node.keywords:
             text = self.value(func.value, env, allow_calls)
             args = [self.value(a, env, allow_calls) for a in node.args]
