@@ -20,6 +20,9 @@ class StatefulResourceDeleted(Check):
     ## Why is this bad?
     Removing the block is an instruction to destroy the resource on the next apply, and with it
     the data. Agents remove blocks while "cleaning up" more often than people expect.
+    (A block removed with a guard of its type literally on, such as `archive_on_destroy = true`
+    or `deletion_protection = true`, is a warning: the destroy runs with the values in the state,
+    so the provider refuses it or keeps the data.)
 
     ## Example
     ```hcl
@@ -83,6 +86,18 @@ class StatefulResourceDeleted(Check):
                     removed=True,
                 )
                 continue
+            guard = _guard_on(ctx, r)
+            if guard is not None:
+                yield self.finding(
+                    removed_from(diff, r),
+                    f"{r.address} ({r.type}) is removed; `{guard} = true` stays in its state, so the destroy is refused "
+                    f"or keeps the data ({fact.value})",
+                    help=f"make sure this is intended; to stop managing it without destroying it, use "
+                         f"`removed {{ from = {r.address} lifecycle {{ destroy = false }} }}`",
+                    severity=Severity.WARNING,
+                    removed=True,
+                )
+                continue
             how = ("`removal_policy=RemovalPolicy.RETAIN` (deploy it before removing the construct)" if r.language == "cdk"
                    else "`opts=pulumi.ResourceOptions(retain_on_delete=True)` (deploy it before removing the resource)"
                    if r.language == "pulumi" else None) or (f"`removed {{ from = {r.address} lifecycle {{ destroy = false }} }}`" if r.language == "terraform"
@@ -128,3 +143,15 @@ def _keep_help(address: str, reason: str | None) -> str:
     whole = module_of(address) if reason == "delete_because_no_module" else strip_keys(address)
     return (f"to keep the data but stop managing it, use `removed {{ from = {whole}  lifecycle {{ destroy = false }} }}`; "
             "if it must go, back it up first")
+
+
+def _guard_on(ctx: Context, r) -> str | None:
+    """A Terraform guard that is literally true in the removed block (`archive_on_destroy`,
+    `deletion_protection`, `termination_protection_enabled`, `skip_destroy`): the destroy runs with
+    the state's values, so the provider refuses it or keeps the data."""
+    if r.language != "terraform":
+        return None
+    for fact in ctx.packs.protection(r.type):
+        if fact.value == "true" and "[" not in fact.key and is_true(r.body.get(fact.key)):
+            return fact.key
+    return None

@@ -1,0 +1,8 @@
+resource "kubernetes_namespace" "payments" {
+  metadata {
+    name = "payments"
+    labels = {
+      team = "payments"
+    }
+  }
+}

@@ -1,0 +1,7 @@
+resource "random_id" "suffix" {
+  byte_length = 8
+}
+
+resource "aws_s3_bucket" "logs" {
+  bucket = "logs-${random_id.suffix.hex}"
+}

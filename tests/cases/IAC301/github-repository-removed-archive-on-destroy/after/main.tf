@@ -1,0 +1,3 @@
+resource "github_team" "backend" {
+  name = "backend"
+}

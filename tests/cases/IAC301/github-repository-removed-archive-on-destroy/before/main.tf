@@ -1,0 +1,9 @@
+resource "github_repository" "legacy" {
+  name               = "legacy"
+  visibility         = "private"
+  archive_on_destroy = true
+}
+
+resource "github_team" "backend" {
+  name = "backend"
+}

@@ -1,0 +1,5 @@
+resource "github_repository" "api" {
+  name        = "public-api"
+  description = "Public API"
+  visibility  = "private"
+}

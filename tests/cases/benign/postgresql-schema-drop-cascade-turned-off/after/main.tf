@@ -1,0 +1,4 @@
+resource "postgresql_schema" "reporting" {
+  name     = "reporting"
+  database = "analytics"
+}
