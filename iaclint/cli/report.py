@@ -17,6 +17,7 @@ def run(opts) -> int:
     result = lint(opts)
     emit(render(result, opts.fmt, opts.color), opts.output)
     if opts.debug:
+        debug_versions(result.analysis)
         debug_sources(result.findings)
     if opts.plan and not opts.plan_only:
         from iaclint.plan import report_disagreements
@@ -30,6 +31,22 @@ def debug_sources(findings) -> None:
     for f in findings:
         for key, source in (f.extra.get("sources") or {}).items():
             print(f"iaclint: debug: {f.rule} {f.resource} `{key}`: {source or 'a user pack'}", file=sys.stderr)
+
+
+def debug_versions(analysis) -> None:
+    """--debug: per Terraform root module, the version of each provider whose facts judged it, and why."""
+    from iaclint.core.facts import TerraformFacts
+    from iaclint.knowledge.packs import newest_version
+    from iaclint.knowledge.versions import show
+
+    for diff in getattr(analysis, "diffs", None) or []:
+        if not isinstance(diff.facts, TerraformFacts):
+            continue
+        for provider, (version, why) in sorted(diff.facts.provider_versions.items()):
+            if version is None:
+                newest = newest_version(provider)
+                why = f"{newest}, {why}" if newest else f"{why} (its facts are not versioned)"
+            print(f"iaclint: debug: {diff.stack or '.'}: provider {provider} {why}", file=sys.stderr)
 
 
 def emit(text: str, output: str | None) -> None:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from iaclint.engine.check import Check, Context
 from iaclint.engine.registry import rule_class, rules_reading
 from iaclint.engine.suppressions import Suppression, from_metadata, parse_comment
+from iaclint.core.facts import TerraformFacts
 from iaclint.core.model import Finding, Severity, StackDiff
 
 
@@ -32,17 +33,26 @@ def run_checks(diffs: list[StackDiff], ctx: Context, rules: list[type[Check]] | 
     findings: list[Finding] = []
     if rules is None:
         rules = rules_reading(*_reads(diffs))
-    for diff in diffs:
-        stack_findings: list[Finding] = []
-        ctx.replaced = {}
-        ctx.cascaded = {}
-        for rule in rules:
-            for f in rule().run(diff, ctx):
-                stack_findings.append(f)
-                known = ctx.replaced.get(f.replaces) if f.replaces is not None else None
-                if f.replaces is not None and (known is None or known.severity.rank < f.severity.rank):
-                    ctx.replaced[f.replaces] = f
-        findings.extend(apply_suppressions(diff, stack_findings))
+    packs = ctx.packs
+    try:
+        for diff in diffs:
+            stack_findings: list[Finding] = []
+            ctx.replaced = {}
+            ctx.cascaded = {}
+            # a Terraform root module's facts are those of the provider versions it runs
+            if isinstance(diff.facts, TerraformFacts) and diff.facts.provider_versions:
+                ctx.packs = packs.at({p: v for p, (v, _) in diff.facts.provider_versions.items()})
+            else:
+                ctx.packs = packs
+            for rule in rules:
+                for f in rule().run(diff, ctx):
+                    stack_findings.append(f)
+                    known = ctx.replaced.get(f.replaces) if f.replaces is not None else None
+                    if f.replaces is not None and (known is None or known.severity.rank < f.severity.rank):
+                        ctx.replaced[f.replaces] = f
+            findings.extend(apply_suppressions(diff, stack_findings))
+    finally:
+        ctx.packs = packs
     return findings
 
 

@@ -21,6 +21,7 @@ class Fact:
     value: str  # kind (force_new | conditional | create_only), protective value, or reason
     source: str
     extra: tuple[str, ...] = ()
+    versions: str = ""  # the provider versions it holds in (`>=2.0.0,<5.0.0`); "" = every version
 
 
 MANIFEST = "MANIFEST"  # every pack file shipped, one relative path a line (a test keeps it true)
@@ -114,6 +115,42 @@ def _facts(relpath: str, resource_type: str) -> list[Fact]:
     return out
 
 
+# Terraform packs whose rows may carry a version range, and the column that holds it
+VERSIONED_COLUMN = {"force_new": 4, "attributes": 5}
+
+
+def _versioned_facts(relpath: str, resource_type: str, column: int) -> list[Fact]:
+    """Rows of a pack with an optional `versions` column: the columns between the source and
+    it are `extra`."""
+    out = []
+    for row in _rows(relpath, resource_type):
+        if len(row) >= 4:
+            versions = row[column] if len(row) > column else ""
+            out.append(Fact(row[0], row[1], row[2], row[3], tuple(row[4:column]), versions))
+    return out
+
+
+@functools.lru_cache(maxsize=None)
+def newest_version(provider: str) -> str:
+    """The provider release the pack's unversioned facts describe (its `# newest:` header line),
+    "" when the pack does not say (a hand-kept pack)."""
+    text = read_pack(f"terraform/{provider}/force_new.tsv")
+    at = text.find("\n# newest: ")
+    if at == -1:
+        return ""
+    return text[at + len("\n# newest: "): text.find("\n", at + 1)].strip()
+
+
+def _holds(fact: Fact, version: tuple[int, int, int] | None) -> bool:
+    """A versioned fact holds in `version`; with no version known, in the newest release (a
+    range open at the top)."""
+    from iaclint.knowledge.versions import in_range, parse_range
+
+    if version is None:
+        return parse_range(fact.versions)[1] is None
+    return in_range(version, fact.versions)
+
+
 SAM_PREFIX = "AWS::Serverless::"
 
 
@@ -158,8 +195,31 @@ def service_spec_version() -> str:
 class Packs:
     """Facts per resource type, from the shipped packs plus any user packs."""
 
-    def __init__(self, user_packs: list[dict] | None = None) -> None:
+    def __init__(self, user_packs: list[dict] | None = None,
+                 versions: dict[str, tuple[int, int, int]] | None = None) -> None:
         self._user = user_packs or []
+        # provider -> the version the module runs (knowledge/versions.py); a provider not named
+        # runs the newest release the pack knows
+        self.versions: dict[str, tuple[int, int, int]] = dict(versions or {})
+        self._views: dict[tuple, Packs] = {}
+
+    def at(self, versions: dict[str, tuple[int, int, int] | None]) -> "Packs":
+        """These packs as seen by a module that runs the given provider versions (a version of
+        None: the newest the pack knows). One view per set of versions, its caches its own."""
+        key = tuple(sorted((p, v) for p, v in versions.items() if v is not None))
+        if not key:
+            return self
+        view = self._views.get(key)
+        if view is None:
+            view = self._views[key] = Packs(self._user, dict(key))
+        return view
+
+    def _terraform_facts(self, resource_type: str, kind: str) -> list[Fact]:
+        facts = _versioned_facts(self._pack_path(resource_type, kind), resource_type, VERSIONED_COLUMN[kind])
+        if any(f.versions for f in facts):
+            version = self.versions.get(provider_of(resource_type)[1])
+            facts = [f for f in facts if not f.versions or _holds(f, version)]
+        return facts
 
     def _pack_path(self, resource_type: str, kind: str) -> str:
         language, provider = provider_of(resource_type)
@@ -186,7 +246,7 @@ class Packs:
             if resource_type.startswith(SAM_PREFIX):
                 facts += self._sam_facts(resource_type)
         else:
-            facts = _facts(self._pack_path(resource_type, "force_new"), resource_type)
+            facts = self._terraform_facts(resource_type, "force_new")
             facts += _facts(self._pack_path(resource_type, "conditions"), resource_type)
         facts += self._user_facts("replacement", resource_type)
         return tuple(facts)

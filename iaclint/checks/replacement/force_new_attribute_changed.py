@@ -124,7 +124,7 @@ class ForceNewAttributeChanged(Check):
             detail = f" ({_change(change, first, before_v, after_v)})" if len(hits) == 1 else ""
             noun = "property" if after.language == "cloudformation" else "attribute"
             extra: dict = {"attributes": hits}
-            if after.language == "cloudformation":
+            if after.language == "cloudformation" or _versioned(ctx, after.type, hits):
                 extra["sources"] = _sources(ctx, after.type, hits)
             yield self.finding(
                 after,
@@ -222,8 +222,15 @@ class ForceNewAttributeChanged(Check):
 
 def _sources(ctx: Context, resource_type: str, keys: list[str]) -> dict[str, str]:
     """Where each verdict comes from, as the packs say it (shown in JSON and `iaclint explain`)."""
-    by_key = {f.key: f.source for f in ctx.packs.replacement(resource_type)}
+    by_key = {f.key: f.source + (f" (holds in {resource_type.split('_', 1)[0]} provider versions {f.versions})"
+                                 if f.versions else "") for f in ctx.packs.replacement(resource_type)}
     return {k: by_key.get(k, "") for k in keys}
+
+
+def _versioned(ctx: Context, resource_type: str, keys: list[str]) -> bool:
+    """A Terraform fact that holds in some provider versions only: its finding names its source
+    and range (the version the module runs is in `--debug`)."""
+    return any(f.versions and f.key in keys for f in ctx.packs.replacement(resource_type))
 
 
 def _change(change, path: str, before_v, after_v) -> str:

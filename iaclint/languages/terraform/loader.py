@@ -161,11 +161,12 @@ def _terraform(before: Tree, after: Tree, changed: set[str], renames: dict[str, 
         old_dir, new_dir = pairs[stack]
         b_mod = modules[("before", old_dir)] if old_dir is not None else None
         a_mod = modules[("after", new_dir)] if new_dir is not None else None
-        _stack_diff(stack, b_mod, a_mod, changed, result)
+        _stack_diff(stack, b_mod, a_mod, changed, result, after, new_dir)
 
 
-def _stack_diff(stack: str, b_mod, a_mod, changed: set[str], result: Loaded) -> None:
+def _stack_diff(stack: str, b_mod, a_mod, changed: set[str], result: Loaded, after: Tree, after_dir: str | None) -> None:
     from iaclint.core.diff import diff_resources
+    from iaclint.languages.terraform.providers import provider_versions
 
     broken: set[str] = set()
     if a_mod is not None:
@@ -264,6 +265,9 @@ def _stack_diff(stack: str, b_mod, a_mod, changed: set[str], result: Loaded) -> 
             root_deleted=root_deleted,
             provider_features_before=b_mod.provider_features if b_mod else {},
             provider_features_after=a_mod.provider_features if a_mod else {},
+            # the versions the module runs after the change: the facts the change is judged by
+            provider_versions=provider_versions(after, after_dir, a_mod, {c.after.type for c in changes if c.after})
+            if after_dir is not None else {},
         ),
         before_resources=before_res,  # what a removed or re-keyed module call destroys
         after_resources=after_res,  # every resource of the stack after the change (IAC107)

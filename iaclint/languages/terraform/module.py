@@ -58,6 +58,9 @@ class LoadedModule:
     local_sources: set[str] = field(default_factory=set)
     # the values of variables marked `sensitive = true`, as text: redacted from every message
     secrets: set[str] = field(default_factory=set)
+    # (provider type, version constraint, file) from `required_providers` and legacy `provider`
+    # `version` arguments, of the root module and every child it loads: Terraform must satisfy all
+    provider_constraints: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 # Native and JSON syntax; OpenTofu's `.tofu` forms are read instead of the `.tf` of the same name.
@@ -341,13 +344,38 @@ class _Loader:
                         destroy = hcl.evaluate(lc.attributes["destroy"].node, scope.resolve) is not False
                     if frm:
                         self.out.removed.append((prefix + frm, destroy, path, b.pos))
-                elif b.type == "provider" and prefix == "" and b.labels:
+                elif b.type == "terraform":
+                    self._required_providers(b, path)
+                elif b.type == "provider" and b.labels and "version" in b.attributes:
+                    # the legacy way to constrain a provider's version (Terraform 0.12 and before)
+                    version = hcl.evaluate(b.attributes["version"].node, scope.resolve)
+                    if isinstance(version, str):
+                        self.out.provider_constraints.append((b.labels[0].lower(), version, path))
+                if b.type == "provider" and prefix == "" and b.labels:
                     feats = b.block("features")
                     if feats is not None:
                         for sub in feats.blocks:
                             for name, attr in sub.attributes.items():
                                 key = f"{b.labels[0]}.{sub.type}.{name}"
                                 self.out.provider_features[key] = (hcl.evaluate(attr.node, scope.resolve), path, attr.pos)
+
+    def _required_providers(self, block, path: str) -> None:
+        """`required_providers { aws = { source = "hashicorp/aws", version = "~> 4.0" } }` (or the
+        0.12 form `aws = "~> 4.0"`): the provider type is the source's last part, else the local name."""
+        for inner in block.blocks:
+            if inner.type != "required_providers":
+                continue
+            for name, attr in inner.attributes.items():
+                value = hcl.evaluate(attr.node)
+                source, version = name, None
+                if isinstance(value, str):
+                    version = value
+                elif isinstance(value, dict):
+                    version = value.get("version")
+                    if isinstance(value.get("source"), str):
+                        source = value["source"]
+                if isinstance(version, str):
+                    self.out.provider_constraints.append((source.rstrip("/").rsplit("/", 1)[-1].lower(), version, path))
 
     def _merge_overrides(self, parsed_files: list) -> list[tuple[str, list, list]]:
         """(path, blocks, comments) per file, with the override files merged into the blocks

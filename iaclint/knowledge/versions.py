@@ -1,0 +1,173 @@
+"""Provider versions: Terraform's version constraints, the ranges of versioned pack rows, and
+which version of a provider a module runs.
+
+A fact can hold in some releases of a provider only (`aws_db_instance.identifier` forced a new
+database before aws 5.0.0 and renames it in place since), so a versioned pack row carries a
+range (`>=2.0.0,<5.0.0`; empty: every version). The version a module runs is, in order: the one
+its root module's `.terraform.lock.hcl` locks, else the lowest its `required_providers`
+constraints (and a legacy `version` inside a `provider` block) allow, else the newest the pack
+knows. Constraints follow Terraform's syntax (`=`, `!=`, `>`, `>=`, `<`, `<=`, `~>`, a bare
+version meaning `=`; a missing minor or patch is zero), checked against `terraform init`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+Version = tuple[int, int, int]
+
+_VERSION = re.compile(r"v?(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:-([0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)?")
+_CONSTRAINT = re.compile(r"\s*(=|!=|>=|<=|>|<|~>)?\s*(\S+)\s*")
+
+
+def parse_version(text: str) -> Version | None:
+    """`4.67.0` → (4, 67, 0); `4.2` → (4, 2, 0); None for anything else. A pre-release
+    (`5.0.0-beta1`) is read as the release it leads to: its facts are that release's."""
+    m = _VERSION.fullmatch(text.strip())
+    if m is None:
+        return None
+    return (int(m.group(1)), int(m.group(2) or 0), int(m.group(3) or 0))
+
+
+def show(v: Version) -> str:
+    return ".".join(str(p) for p in v)
+
+
+@dataclass(frozen=True)
+class Term:
+    op: str  # = != > >= < <= ~>
+    version: Version
+    precision: int  # how many components were written (for ~>)
+
+
+class ConstraintError(ValueError):
+    pass
+
+
+def parse_constraint(text: str) -> list[Term]:
+    """Terraform's comma-separated constraint string as terms; ConstraintError when it is not one."""
+    terms = []
+    for part in text.split(","):
+        m = _CONSTRAINT.fullmatch(part)
+        if m is None:
+            raise ConstraintError(f"not a version constraint: {part.strip()!r}")
+        vm = _VERSION.fullmatch(m.group(2))
+        if vm is None or m.group(2).startswith("v"):
+            raise ConstraintError(f"not a version: {m.group(2)!r}")
+        precision = 1 + (vm.group(2) is not None) + (vm.group(3) is not None)
+        version = parse_version(m.group(2))
+        assert version is not None
+        terms.append(Term(m.group(1) or "=", version, precision))
+    return terms
+
+
+def _upper_of_pessimistic(t: Term) -> Version:
+    major, minor, _ = t.version
+    if t.precision >= 3:
+        return (major, minor + 1, 0)
+    return (major + 1, 0, 0)
+
+
+def allows(terms: list[Term], v: Version) -> bool:
+    for t in terms:
+        if t.op == "=" and v != t.version:
+            return False
+        if t.op == "!=" and v == t.version:
+            return False
+        if t.op == ">" and not v > t.version:
+            return False
+        if t.op == ">=" and not v >= t.version:
+            return False
+        if t.op == "<" and not v < t.version:
+            return False
+        if t.op == "<=" and not v <= t.version:
+            return False
+        if t.op == "~>" and not (t.version <= v < _upper_of_pessimistic(t)):
+            return False
+    return True
+
+
+def lowest_allowed(terms: list[Term]) -> Version | None:
+    """The lowest version every term allows, None when none does. The candidates are the
+    versions the terms name and the ones just above them (`> 4.2.0` allows 4.2.1 first)."""
+    candidates = {(0, 0, 0)}
+    for t in terms:
+        candidates.add(t.version)
+        candidates.add(_next(t.version))
+    for v in sorted(candidates):
+        if allows(terms, v):
+            return v
+    return None
+
+
+def _next(v: Version) -> Version:
+    return (v[0], v[1], v[2] + 1)
+
+
+# --------------------------------------------------------------------------- pack ranges
+
+
+def parse_range(text: str) -> tuple[Version | None, Version | None]:
+    """A pack row's `versions` column: `>=2.0.0,<5.0.0`, `<5.0.0`, `>=5.0.0`; ("", every
+    version) is (None, None). ValueError when it is not of that form."""
+    lo = hi = None
+    if not text:
+        return lo, hi
+    for part in text.split(","):
+        if part.startswith(">="):
+            v = parse_version(part[2:]) if part[2:].count(".") == 2 else None
+            if v is None or lo is not None:
+                raise ValueError(f"bad version range {text!r}")
+            lo = v
+        elif part.startswith("<"):
+            v = parse_version(part[1:]) if part[1:].count(".") == 2 else None
+            if v is None or hi is not None:
+                raise ValueError(f"bad version range {text!r}")
+            hi = v
+        else:
+            raise ValueError(f"bad version range {text!r}")
+    if lo is not None and hi is not None and not lo < hi:
+        raise ValueError(f"empty version range {text!r}")
+    return lo, hi
+
+
+def in_range(v: Version, text: str) -> bool:
+    lo, hi = parse_range(text)
+    return (lo is None or v >= lo) and (hi is None or v < hi)
+
+
+# --------------------------------------------------------------------------- a module's version
+
+
+@dataclass(frozen=True)
+class Pinned:
+    """The version of one provider a root module runs, and why."""
+
+    provider: str
+    version: Version | None  # None: the newest the pack knows
+    why: str
+
+
+def resolve(provider: str, locked: str | None, lock_path: str, constraints: list[tuple[str, str]]) -> Pinned:
+    """`locked`: the lock file's version; `constraints`: (constraint, where it is written)."""
+    if locked is not None:
+        v = parse_version(locked)
+        if v is not None:
+            return Pinned(provider, v, f"{show(v)}, locked in {lock_path}")
+    if constraints:
+        terms: list[Term] = []
+        bad = []
+        for text, where in constraints:
+            try:
+                terms += parse_constraint(text)
+            except ConstraintError:
+                bad.append(f"`{text}` ({where})")
+        written = ", ".join(f"`{text}` ({where})" for text, where in constraints)
+        if bad:
+            return Pinned(provider, None, f"the newest the pack knows: cannot read the constraint {', '.join(bad)}")
+        low = lowest_allowed(terms)
+        if low is None:
+            return Pinned(provider, None, f"the newest the pack knows: no version satisfies {written}")
+        return Pinned(provider, low, f"{show(low)}, the lowest version {written} allows (no lock file)")
+    return Pinned(provider, None, "the newest the pack knows: no lock file and no version constraint")

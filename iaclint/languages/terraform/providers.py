@@ -1,0 +1,58 @@
+"""Which version of each provider a Terraform root module runs (knowledge/versions.py decides).
+
+Terraform records the versions it chose in the root module's `.terraform.lock.hcl`: a child
+module runs what its root locks, so the lock file is read from the root module's directory
+only. Without one, every `required_providers` constraint (and legacy `provider` `version`) of
+the root module and of the children it loads must hold; the lowest version they allow is the
+oldest the module may run, the one a check must judge by.
+"""
+
+from __future__ import annotations
+
+import posixpath
+
+from iaclint.knowledge.versions import resolve
+
+LOCK_FILE = ".terraform.lock.hcl"
+
+
+def lock_versions(data: bytes) -> dict[str, str]:
+    """provider type → the version a lock file locks (`registry.terraform.io/hashicorp/aws` → aws).
+    Read with the HCL reader; a file it cannot read locks nothing."""
+    from iaclint.languages.terraform import hcl
+
+    try:
+        parsed = hcl.parse(data)
+    except Exception:  # noqa: BLE001 - a lock file that cannot be read is as if absent: constraints decide
+        return {}
+    out: dict[str, str] = {}
+    for b in parsed.blocks:
+        if b.type != "provider" or not b.labels or "version" not in b.attributes:
+            continue
+        value = hcl.evaluate(b.attributes["version"].node)
+        if isinstance(value, str):
+            out[b.labels[0].rstrip("/").rsplit("/", 1)[-1].lower()] = value
+    return out
+
+
+def provider_versions(tree, directory: str, module, resource_types) -> dict[str, tuple]:
+    """provider → (version or None, why), for the providers the module locks, constrains or
+    has resources of."""
+    lock_path = posixpath.join(directory, LOCK_FILE) if directory else LOCK_FILE
+    locked: dict[str, str] = {}
+    if tree.exists(lock_path):
+        try:
+            locked = lock_versions(tree.read(lock_path))
+        except Exception:  # noqa: BLE001 - unreadable (too large, vanished): as if absent
+            locked = {}
+    constraints: dict[str, list[tuple[str, str]]] = {}
+    for provider, text, path in (module.provider_constraints if module is not None else []):
+        seen = constraints.setdefault(provider, [])
+        if (text, path) not in seen:
+            seen.append((text, path))
+    providers = set(locked) | set(constraints) | {t.split("_", 1)[0] for t in resource_types if "_" in t}
+    out = {}
+    for provider in sorted(providers):
+        pinned = resolve(provider, locked.get(provider), lock_path, constraints.get(provider, []))
+        out[provider] = (pinned.version, pinned.why)
+    return out
