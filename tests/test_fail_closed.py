@@ -173,3 +173,16 @@ def test_a_lone_carriage_return_is_what_terraform_calls_an_invalid_character():
 
     assert hcl.parse(b'resource "a" "b" {\r\n  x = 1\r\n}\r').errors
     assert not hcl.parse(b'resource "a" "b" {\r\n  x = 1 # a \r in a comment is left alone\r\n}\r\n').errors
+
+
+@pytest.mark.parametrize("text, rejected", [
+    (b'x = {\n  a = 1\n  , b = 2\n}\n', True),  # found by the fuzzer; `terraform fmt`: "Expected the start of an expression"
+    (b'x = { a = 1\n , }\n', True),
+    (b'x = {\n  a = 1 # c\n  , b = 2\n}\n', True),
+    (b'x = {\n  a = 1,\n  b = 2\n}\n', False),
+    (b'x = [\n  1\n  , 2\n]\n', False),  # a tuple allows it
+])
+def test_a_comma_starting_a_line_in_an_object_is_what_terraform_rejects(text, rejected):
+    from iaclint.languages.terraform import hcl
+
+    assert bool(hcl.parse(text).errors) is rejected

@@ -268,7 +268,8 @@ _EMPTY_INTERPOLATION = re.compile(rb"(?<!\$)\$\{~?\s*~?\}")
 
 
 def _check_object(node, errors: list) -> None:
-    """Elements of an object on one line need a comma between them (`{ a = 1 b = 2 }` is an error)."""
+    """Elements of an object on one line need a comma between them (`{ a = 1 b = 2 }` is an error),
+    and a comma belongs on the line of the element it ends."""
     previous = None
     comma = False
     for c in node.children:
@@ -278,6 +279,11 @@ def _check_object(node, errors: list) -> None:
                 return
             previous, comma = c, False
         elif c.type == ",":
+            if previous is not None and c.start_point.row > previous.end_point.row:
+                # HCL ends an object element at its newline: a comma starting the next line
+                # is "Expected the start of an expression" to Terraform (a tuple allows it)
+                errors.append((_pos(c), "syntax error: a comma at the start of a line in an object (an element ends at its newline)"))
+                return
             comma = True
 
 
