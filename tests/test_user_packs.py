@@ -70,3 +70,18 @@ def test_user_pack_drives_findings_end_to_end(tmp_path):
     rules = sorted((f["rule"], f["resource"]) for f in json.loads(proc.stdout)["findings"])
     assert ("IAC101", "aws_sqs_queue.orders") in rules
     assert ("IAC301", "aws_sqs_queue.gone") in rules
+
+
+def test_termination_protection_is_no_guard_against_terraforms_own_destroy(tmp_path):
+    # the aws provider turns disable_api_termination off before it terminates the instance, so a
+    # removed instance marked stateful by a team's pack is destroyed with the setting on: an error
+    (tmp_path / "pack.yaml").write_text('stateful:\n  aws_instance:\n    reason: "pet server with local data"\n    source: "internal"\n')
+    (tmp_path / ".iaclint.toml").write_text('[tool.iaclint]\npacks = ["pack.yaml"]\n')
+    _tf(tmp_path / "before", 'resource "aws_instance" "pet" {\n  ami = "ami-1"\n  disable_api_termination = true\n}\n')
+    _tf(tmp_path / "after", '')
+    proc = subprocess.run(
+        [sys.executable, "-m", "iaclint", "diff", "before", "after", "--format", "json"],
+        cwd=tmp_path, capture_output=True, text=True,
+    )
+    found = [(f["rule"], f["severity"]) for f in json.loads(proc.stdout)["findings"]]
+    assert ("IAC301", "error") in found, proc.stdout

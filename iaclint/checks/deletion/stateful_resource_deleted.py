@@ -152,6 +152,14 @@ def _guard_on(ctx: Context, r) -> str | None:
     if r.language != "terraform":
         return None
     for fact in ctx.packs.protection(r.type):
+        if fact.key in _NO_GUARD_AGAINST_DESTROY:
+            continue
         if fact.value == "true" and "[" not in fact.key and is_true(r.body.get(fact.key)):
             return fact.key
     return None
+
+
+# Protection settings that do not stop Terraform's own destroy: the aws provider turns termination
+# protection off before it terminates an instance (internal/service/ec2/ec2_instance.go#resourceInstanceDelete),
+# and the stop guard is not about deletion at all.
+_NO_GUARD_AGAINST_DESTROY = frozenset({"disable_api_termination", "disable_api_stop"})
