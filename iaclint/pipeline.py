@@ -22,6 +22,8 @@ BROAD_DELETION_THRESHOLD = 5  # resources removed at once from one stack (IAC305
 
 @dataclass
 class RunOptions:
+    """Everything a run is given: the inputs, the selection and how to report."""
+
     paths: list[str] = field(default_factory=list)
     base: str | None = None
     head: str | None = None

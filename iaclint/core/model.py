@@ -51,6 +51,8 @@ class Expr:
 
 @dataclass(frozen=True)
 class Pos:
+    """A position in a file: line and column, 1-based."""
+
     line: int  # 1-based
     column: int = 1  # 1-based
     end_line: int | None = None
@@ -126,6 +128,8 @@ class ChangeKind(str, enum.Enum):
 
 @dataclass
 class Change:
+    """One resource's change: its kind, both sides, and the attribute paths that differ."""
+
     kind: ChangeKind
     before: Resource | None
     after: Resource | None
@@ -147,6 +151,8 @@ class Change:
 
 @dataclass
 class Finding:
+    """What a rule reports: where, how loud, and why (the JSON output's finding)."""
+
     rule: str
     name: str
     category: Category
