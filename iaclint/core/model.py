@@ -59,6 +59,22 @@ class Pos:
     path: str | None = None  # set only where the position is in another file than its resource (override files)
 
 
+def _pos_init(self, line: int, column: int = 1, end_line: int | None = None, path: str | None = None) -> None:
+    # Positions are made by the hundred thousand (every key of every template resource): written
+    # straight into the instance's dict, as a frozen dataclass's unpickling does, instead of one
+    # object.__setattr__ call per field (a third of the time). tests/test_model.py keeps the
+    # signature the dataclass's own.
+    d = self.__dict__
+    d["line"] = line
+    d["column"] = column
+    d["end_line"] = end_line
+    d["path"] = path
+
+
+_pos_init.__qualname__ = "Pos.__init__"
+Pos.__init__ = _pos_init
+
+
 # A body is a plain nested structure:
 #   dict[str, Value]   attributes and nested blocks (a nested block is a list of Body dicts)
 #   Value              str | int | float | bool | None | list | dict | Expr
