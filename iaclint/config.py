@@ -29,6 +29,8 @@ from iaclint.errors import ConfigError  # noqa: E402,F401  (where callers have a
 
 @dataclass
 class Config:
+    """The configuration file's values, and where they came from."""
+
     values: dict[str, Any] = field(default_factory=dict)
     path: Path | None = None
 

@@ -22,6 +22,8 @@ BROAD_DELETION_THRESHOLD = 5  # resources removed at once from one stack (IAC305
 
 @dataclass
 class RunOptions:
+    """Everything a run is given: the inputs, the selection and how to report."""
+
     paths: list[str] = field(default_factory=list)
     base: str | None = None
     head: str | None = None
@@ -137,9 +139,11 @@ def lint(opts: RunOptions, inputs=None) -> LintResult:
         # once, after the plan's findings are located too: both sides' texts are still readable
         relocate_removed(findings, inputs.before, inputs.after, inputs.renames, analysis.diffs)
     finally:
+        from iaclint.cache.store import thaw
         from iaclint.inputs.trees import close_readers
 
         close_readers()
+        thaw()
     findings = finalize(findings, selection)
     # a touched module may hold an excluded file: say nothing about it either
     findings = redact(_excluding(findings, cfg), analysis.secrets)

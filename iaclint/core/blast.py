@@ -32,6 +32,8 @@ _INDEX = re.compile(r"^\d+$")
 
 @dataclass(frozen=True)
 class Ref:
+    """One reference from a resource to another in the same stack."""
+
     attr: str  # dotted attribute path in the referring resource (list indices and intrinsics left out)
     target: str  # address of the referenced resource in the same stack
     target_attr: str | None  # the attribute read from it (`id`, `Arn`), None for a bare reference/Ref
@@ -39,6 +41,8 @@ class Ref:
 
 @dataclass
 class Cascade:
+    """The resources a replaced or deleted one takes with it."""
+
     root: str  # the resource this change replaces or deletes
     deleted: bool  # True: the root is deleted, False: replaced
     # dependent address -> (the resource it refers to, the Ref through which it must be replaced)

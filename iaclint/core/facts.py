@@ -29,6 +29,8 @@ class ModuleCall:
 
 @dataclass
 class TerraformFacts:
+    """What Terraform's loader knows besides resources: module calls and their fate, provider features."""
+
     module_calls_removed: list[ModuleCall] = field(default_factory=list)
     module_calls_renamed: list[tuple[ModuleCall, ModuleCall]] = field(default_factory=list)
     # calls on both sides whose count/for_each changed: instances may go (IAC304) or be re-keyed (IAC105)
@@ -49,12 +51,16 @@ class TerraformFacts:
 
 @dataclass
 class CloudFormationFacts:
+    """Both sides' parsed templates."""
+
     template_before: Any = None  # languages.cloudformation.template.ParsedTemplate
     template_after: Any = None
 
 
 @dataclass
 class CdkFacts:
+    """A CDK stack's termination protection on both sides, and where the stack is created."""
+
     termination_protection_before: Any = None
     termination_protection_after: Any = None
     stack_pos: Pos | None = None  # where the stack is instantiated after the change
@@ -62,7 +68,7 @@ class CdkFacts:
 
 @dataclass
 class PulumiFacts:
-    pass
+    """Nothing yet beyond the resources."""
 
 
 @dataclass

@@ -12,6 +12,8 @@ from iaclint.knowledge.packs import Packs
 
 @dataclass
 class Context:
+    """What every rule reads besides the stack diff: the packs, the settings, what was found so far."""
+
     packs: Packs
     settings: dict[str, Any] = field(default_factory=dict)
     # The replacements found so far in the stack being checked (address after the change ->

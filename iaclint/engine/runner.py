@@ -16,6 +16,8 @@ from iaclint.core.model import Finding, Severity, StackDiff
 
 @dataclass
 class Selection:
+    """Which findings a run keeps (select, ignore) and at what severity."""
+
     select: list[str] = field(default_factory=list)  # codes, names or categories; empty = all
     ignore: list[str] = field(default_factory=list)
     severities: dict[str, str] = field(default_factory=dict)  # code or name -> severity

@@ -21,6 +21,8 @@ _CODE = re.compile(r"^IAC\d{3}$", re.IGNORECASE)
 
 @dataclass
 class Suppression:
+    """An `iaclint: allow` comment (or metadata entry): what it allows, where, and why."""
+
     path: str
     pos: Pos
     targets: list[str]

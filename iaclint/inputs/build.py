@@ -16,6 +16,8 @@ from iaclint.inputs import trees
 
 @dataclass
 class Inputs:
+    """The two sides of a change, the changed paths and the renames."""
+
     before: object
     after: object
     changed: set[str]

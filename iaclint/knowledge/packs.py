@@ -16,6 +16,8 @@ from pathlib import Path
 
 @dataclass(frozen=True)
 class Fact:
+    """One row of a knowledge pack, with its source."""
+
     resource_type: str
     key: str  # attribute path / property path / attribute name
     value: str  # kind (force_new | conditional | create_only), protective value, or reason

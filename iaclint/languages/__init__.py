@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Language:
+    """A language and the file names it claims."""
+
     name: str  # also the folder: iaclint/languages/<name>/loader.py, imported only when a file is claimed
     suffixes: tuple[str, ...]  # file endings claimed
     any_case: bool = False  # templates are found as main.YAML too; Terraform reads only `.tf`

@@ -16,6 +16,8 @@ from iaclint.core.model import Finding
 
 @dataclass
 class RuleInfo:
+    """A rule as a report lists it."""
+
     code: str
     name: str
     category: str
@@ -26,6 +28,8 @@ class RuleInfo:
 
 @dataclass
 class Report:
+    """What a formatter renders."""
+
     findings: list[Finding]  # sorted, de-duplicated, suppressions applied
     summary: dict[str, Any]  # files, resources_before, resources_after, errors, warnings, notes
     rules: list[RuleInfo] = field(default_factory=list)  # every registered rule, for SARIF's driver

@@ -569,7 +569,10 @@ class _Values:
                     resolved[path] = result
             return out
 
-        return walk(node, "", True)
+        try:
+            return walk(node, "", True)
+        finally:
+            del walk  # a recursive closure is a reference cycle: left to the collector, one per resource
 
     def resolve(self, out: dict[str, Any]) -> None:
         ((function, argument),) = out.items()

@@ -26,6 +26,8 @@ def _parser():
 
 @dataclass
 class Attribute:
+    """`name = expression` in a body."""
+
     name: str
     node: Any  # tree-sitter `expression` node
     pos: Pos
@@ -33,6 +35,8 @@ class Attribute:
 
 @dataclass
 class Block:
+    """A block: its type, labels, attributes and nested blocks."""
+
     type: str
     labels: list[str]
     attributes: dict[str, Attribute]
@@ -49,6 +53,8 @@ class Block:
 
 @dataclass
 class HclFile:
+    """One file's blocks, syntax errors, comments and (.tfvars) top-level attributes."""
+
     blocks: list[Block]
     errors: list[tuple[Pos, str]] = field(default_factory=list)
     comments: list[tuple[Pos, str]] = field(default_factory=list)

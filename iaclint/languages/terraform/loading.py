@@ -21,6 +21,8 @@ from iaclint.languages.terraform.module import LoadedModule, ModuleDirs, ParseCa
 
 @dataclass
 class Side:
+    """One side of the change as the module loader reads it."""
+
     tree: Any
     dirs: ModuleDirs  # directory -> its configuration files; `.tfvars_of(directory)` its variable files
     cache: ParseCache
