@@ -2,10 +2,14 @@
 
 The module's top-level statements are interpreted (never run), following calls into helper
 functions and `ComponentResource` classes of the same file. A call of a provider class
-(`aws.s3.Bucket("assets", ...)`, from `pulumi_aws`, `pulumi_gcp`, `pulumi_azure`) is a resource
-whose address is `<class path>.<name>` (`aws.s3.Bucket.assets`). Its type is the Terraform type
-the class is bridged from (`rules/pulumi/types.tsv`), so the Terraform packs apply; keyword
-arguments are the body (Pulumi's snake_case names are the Terraform attribute names).
+(`aws.s3.Bucket("assets", ...)`, from `pulumi_aws`, `pulumi_gcp`, `pulumi_azure`,
+`pulumi_azure_native`) is a resource whose address is `<class path>.<name>`
+(`aws.s3.Bucket.assets`). Its type is the Terraform type the class is bridged from
+(`rules/pulumi/types.tsv`, else Pulumi's token convention when the packs know the type), so the
+Terraform packs apply; keyword arguments are the body (Pulumi's snake_case names are the
+Terraform attribute names). An azure-native class is its ARM type
+(`rules/pulumi/azure_native.tsv`: `Microsoft.Storage/storageAccounts`), stateful when the azurerm
+type for the same ARM type is; its API-version modules (`storage.v20230101`) are the same class.
 
 Components (`pulumi.ComponentResource` subclasses, also in the program's other modules) are
 followed: a child created with `opts=pulumi.ResourceOptions(parent=self)` has the component's
@@ -22,6 +26,7 @@ address (a rename with a matching alias is no replacement).
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,21 +34,46 @@ from iaclint.core.model import Expr, Resource
 from iaclint.knowledge.packs import read_pack
 from iaclint.languages.python.interpreter import Interpreter, Module, Problem, Ref, load, pos_of
 
-PROVIDERS = {"pulumi_aws": "aws", "pulumi_gcp": "gcp", "pulumi_azure": "azure"}
+PROVIDERS = {"pulumi_aws": "aws", "pulumi_gcp": "gcp", "pulumi_azure": "azure", "pulumi_azure_native": "azure_native"}
+# the Terraform provider a bridged Pulumi provider is made from: its types' prefix
+BRIDGED = {"aws": "aws", "gcp": "google", "azure": "azurerm"}
 COMPONENT_BASES = {"pulumi.ComponentResource"}
+# an azure-native API-version module: `storage.v20230101.StorageAccount` is `storage.StorageAccount` at that version
+_API_VERSION = re.compile(r"\.v\d{8}(?:preview|privatepreview|beta)?(?=\.)")
 _TYPES: dict[str, str] | None = None
 
 
+def _rows(pack: str) -> dict[str, str]:
+    out = {}
+    for ln in read_pack(pack).splitlines():
+        if ln and not ln.startswith("#"):
+            row = ln.split("\t")
+            if len(row) >= 3:
+                out[row[0]] = row[1]
+    return out
+
+
 def terraform_type(class_path: str) -> str:
+    """The type a Pulumi class manages: the Terraform type a bridged provider's class is made from
+    (`rules/pulumi/types.tsv`, else Pulumi's token convention `gcp.sql.DatabaseInstance` →
+    `google_sql_database_instance` when the Terraform packs know that type), the ARM type of an
+    azure-native class (`rules/pulumi/azure_native.tsv`); else the class path itself (no facts)."""
     global _TYPES
     if _TYPES is None:
-        _TYPES = {}
-        for ln in read_pack("pulumi/types.tsv").splitlines():
-            if ln and not ln.startswith("#"):
-                row = ln.split("\t")
-                if len(row) >= 3:
-                    _TYPES[row[0]] = row[1]
-    return _TYPES.get(class_path, class_path)
+        _TYPES = {**_rows("pulumi/types.tsv"), **_rows("pulumi/azure_native.tsv")}
+    if class_path in _TYPES:
+        return _TYPES[class_path]
+    parts = class_path.split(".")
+    if len(parts) == 3 and parts[0] in BRIDGED:
+        prefix = BRIDGED[parts[0]]
+        candidate = f"{prefix}_{parts[1].rstrip('_')}_{_snake(parts[2])}"
+        if any(f"\n{candidate}\t" in read_pack(f"terraform/{prefix}/{kind}.tsv") for kind in ("stateful", "force_new")):
+            return candidate
+    return class_path
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1_\2", name)).lower()
 
 
 @dataclass
@@ -76,7 +106,8 @@ class _PulumiInterpreter(Interpreter):
         cls = name.rsplit(".", 1)[-1]
         if prefix is None or not rest or not cls[:1].isupper() or cls.endswith("Args"):
             return super().call_hook(name, node, args, kwargs, env)
-        class_path = f"{prefix}.{rest}"
+        # an API-version module is the same resource (azure-native aliases every version's type)
+        class_path = _API_VERSION.sub("", f"{prefix}.{rest}") if prefix == "azure_native" else f"{prefix}.{rest}"
         rname = args[0] if args else kwargs.get("resource_name")
         if not isinstance(rname, str):
             if args or "resource_name" in kwargs:
