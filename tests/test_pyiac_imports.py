@@ -111,3 +111,16 @@ def test_azure_native_api_version_modules_are_the_same_resource():
     program = parse_pulumi(text, "__main__.py", "__main__.py")
     assert list(program.resources) == ["azure_native.storage.StorageAccount.data"]
     assert program.resources["azure_native.storage.StorageAccount.data"].type == "Microsoft.Storage/storageAccounts"
+
+
+def test_each_constructs_default_removal_policy_matches_a_real_synth():
+    from iaclint.languages.python.cdk import constructs
+
+    synthesized = json.loads((Path(__file__).parent / "data" / "pyiac" / "cdk_ids" / "default_policies.json").read_text())
+    known = constructs()
+    checked = 0
+    for key, fact in synthesized["constructs"].items():
+        if key in known:
+            assert (known[key].cfn_type, known[key].default_policy) == (fact["type"], fact["deletion_policy"]), key
+            checked += 1
+    assert checked >= 15

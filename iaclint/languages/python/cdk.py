@@ -18,7 +18,7 @@ tests/data/pyiac/cdk_ids records IDs synthesized by aws-cdk-lib 2.275.0 for comp
 
 Removal policies: `removal_policy=RemovalPolicy.X` (or `.apply_removal_policy(...)`) becomes
 `meta["deletion_policy"]`; without one, the construct's default from the pack applies
-(RETAIN for Bucket and Table, SNAPSHOT for RDS, DESTROY for Queue and every L1). So removing
+(RETAIN for Bucket, Table, UserPool and most stateful L2s, SNAPSHOT for RDS, DESTROY for Queue, Secret and every L1; each checked by a synth, tests/data/pyiac/cdk_ids/default_policies.json). So removing
 `removal_policy=RETAIN` from a Bucket is no change, while RETAIN → DESTROY is one.
 """
 
