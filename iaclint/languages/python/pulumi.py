@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import ast
 import re
+import sys
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -84,6 +85,8 @@ class PulumiProgram:
     # loops iaclint could not expand: (position, classes called in them or None for any)
     opaque: list = field(default_factory=list)
     modules: set[str] = field(default_factory=set)  # the program's modules read
+    # resources and components of packages iaclint does not read: address -> (class, module, Pos, arguments)
+    unfollowed: dict[str, tuple] = field(default_factory=dict)
 
 
 class _PulumiInterpreter(Interpreter):
@@ -93,6 +96,7 @@ class _PulumiInterpreter(Interpreter):
         self.resources: dict[str, Resource] = {}
         self.moved: dict[str, str] = {}
         self.modules: set[str] = set()
+        self.unfollowed: dict[str, tuple] = {}  # address -> (class, module, Pos, arguments): classes it cannot see inside
 
     def invoke(self, fn, node, args, kwargs, self_value=None, module=None, cls=None):
         self.modules.add((module or self.m).path)
@@ -104,6 +108,17 @@ class _PulumiInterpreter(Interpreter):
         head, _, rest = name.partition(".")
         prefix = PROVIDERS.get(head)
         cls = name.rsplit(".", 1)[-1]
+        if prefix is None and rest and cls[:1].isupper() and not cls.endswith("Args") and head != "pulumi" \
+                and head not in sys.stdlib_module_names:
+            rname = args[0] if args else kwargs.get("resource_name")
+            if isinstance(rname, str):
+                # a resource or component of a package iaclint does not read (`pulumi_random`, `pulumi_eks`, a
+                # company's component library): what it creates is not known; said when it is removed or changed
+                opts = kwargs.get("opts") if isinstance(kwargs.get("opts"), dict) else {}
+                key = f"{_chain(opts.get('parent'))}{name}.{rname}"
+                rest_args = {k: v for k, v in kwargs.items() if k not in ("opts", "resource_name")}
+                self.unfollowed[key] = (name, self.m.path or self.path, pos_of(node), repr((args[1:], sorted(rest_args.items(), key=lambda kv: kv[0]))))
+                return Ref("resource", (key,), data={"attrs": {}})
         if prefix is None or not rest or not cls[:1].isupper() or cls.endswith("Args"):
             return super().call_hook(name, node, args, kwargs, env)
         # an API-version module is the same resource (azure-native aliases every version's type)
@@ -255,5 +270,6 @@ def parse_pulumi(text: str, path: str, stack: str, project: Any = None) -> Pulum
         for fn in module.functions.values():
             params = {a.arg: Expr(a.arg) for a in fn.args.args + fn.args.kwonlyargs}
             interp.run(fn.body, params)
-    return PulumiProgram(interp.resources, interp.moved, interp.problems, interp.opaque, interp.modules | {path})
+    return PulumiProgram(interp.resources, interp.moved, interp.problems, interp.opaque, interp.modules | {path},
+                         interp.unfollowed)
 
