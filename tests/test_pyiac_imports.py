@@ -78,3 +78,49 @@ def test_format_reads_nothing_but_its_arguments():
     [stack] = [s for s in program.stacks if not s.standalone]
     assert [r.meta["construct_path"] for r in stack.resources.values()] == ["A-B/Resource"]
     assert any("cannot be determined" in p.message for p in program.problems)
+
+
+def test_pulumi_types_beyond_aws():
+    from iaclint.languages.python.pulumi import terraform_type
+
+    assert terraform_type("gcp.bigquery.Dataset") == "google_bigquery_dataset"  # the token convention, a type the packs know
+    assert terraform_type("gcp.sql.DatabaseInstance") == "google_sql_database_instance"
+    assert terraform_type("gcp.compute.RegionDisk") == "google_compute_region_disk"
+    assert terraform_type("azure.core.ResourceGroup") == "azurerm_resource_group"  # an irregular one, by its row
+    assert terraform_type("azure.mssql.Server") == "azurerm_mssql_server"
+    assert terraform_type("gcp.nosuch.Thing") == "gcp.nosuch.Thing"  # no guess the packs do not know
+    assert terraform_type("azure_native.storage.StorageAccount") == "Microsoft.Storage/storageAccounts"
+
+
+def test_arm_types_are_stateful_as_their_azurerm_equivalent():
+    from iaclint.knowledge.packs import Packs
+
+    packs = Packs()
+    fact = packs.stateful("Microsoft.Storage/storageAccounts")
+    assert fact is not None and "azurerm_storage_account" in fact.source
+    assert packs.stateful("Microsoft.Web/sites") is None
+    assert packs.stateful("Microsoft.Nope/things") is None
+    assert packs.replacement("Microsoft.Storage/storageAccounts") == ()
+
+
+def test_azure_native_api_version_modules_are_the_same_resource():
+    from iaclint.languages.python.pulumi import parse_pulumi
+
+    text = ("import pulumi_azure_native as azure_native\n"
+            "azure_native.storage.v20230101.StorageAccount('data', resource_group_name='rg', kind='StorageV2')\n")
+    program = parse_pulumi(text, "__main__.py", "__main__.py")
+    assert list(program.resources) == ["azure_native.storage.StorageAccount.data"]
+    assert program.resources["azure_native.storage.StorageAccount.data"].type == "Microsoft.Storage/storageAccounts"
+
+
+def test_each_constructs_default_removal_policy_matches_a_real_synth():
+    from iaclint.languages.python.cdk import constructs
+
+    synthesized = json.loads((Path(__file__).parent / "data" / "pyiac" / "cdk_ids" / "default_policies.json").read_text())
+    known = constructs()
+    checked = 0
+    for key, fact in synthesized["constructs"].items():
+        if key in known:
+            assert (known[key].cfn_type, known[key].default_policy) == (fact["type"], fact["deletion_policy"]), key
+            checked += 1
+    assert checked >= 15

@@ -55,6 +55,12 @@ class CloudFormationFacts:
 
     template_before: Any = None  # languages.cloudformation.template.ParsedTemplate
     template_after: Any = None
+    # a stack of a synthesized CDK cloud assembly: its manifest's `terminationProtection` on each side,
+    # and where the manifest says it after the change
+    termination_protection_before: Any = None
+    termination_protection_after: Any = None
+    manifest: str | None = None
+    manifest_pos: Pos | None = None
 
 
 @dataclass

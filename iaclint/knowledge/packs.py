@@ -8,6 +8,7 @@ for types a change does not touch, and start-up pays only for reading the files 
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 from dataclasses import dataclass
@@ -69,6 +70,22 @@ def provider_of(resource_type: str) -> tuple[str, str]:
     if "::" in resource_type:
         return "cloudformation", "aws"
     return "terraform", resource_type.split("_", 1)[0]
+
+
+def is_arm_type(resource_type: str) -> bool:
+    """An Azure Resource Manager type (`Microsoft.Storage/storageAccounts`): what an azure-native class manages."""
+    return resource_type.startswith("Microsoft.") and "/" in resource_type
+
+
+@functools.lru_cache(maxsize=1)
+def _arm_equivalents() -> dict[str, str]:
+    """ARM type -> the azurerm type for it (rules/pulumi/azure_native.tsv)."""
+    out = {}
+    for line in read_pack("pulumi/azure_native.tsv").splitlines():
+        row = line.split("\t")
+        if not line.startswith("#") and len(row) >= 4 and row[2] != "-":
+            out[row[1]] = row[2]
+    return out
 
 
 def read_pack(relpath: str) -> str:
@@ -397,6 +414,11 @@ class Packs:
         user = self._user_facts("stateful", resource_type)
         if user:
             return user[0]
+        if is_arm_type(resource_type):  # Pulumi azure-native: as the azurerm type for the same ARM type
+            equivalent = _arm_equivalents().get(resource_type)
+            facts = _facts("terraform/azurerm/stateful.tsv", equivalent) if equivalent else []
+            return dataclasses.replace(facts[0], resource_type=resource_type, source=f"{facts[0].source} (as {equivalent}: "
+                                       f"pulumi/azure_native.tsv)") if facts else None
         facts = _facts(self._pack_path(resource_type, "stateful"), resource_type)
         if not facts and "::" in resource_type:
             facts = _facts("cloudformation/stateful_hand.tsv", resource_type)

@@ -55,6 +55,9 @@ class AssemblyStack:
     display: str  # displayName (Prod/Service), else the artifact id
     environment: str
     template: str  # path of its template, relative to the compared root
+    termination_protection: Any = None  # `properties.terminationProtection`
+    manifest: str = ""
+    pos: Pos = field(default_factory=lambda: Pos(1))  # the artifact (its terminationProtection) in the manifest
     metadata_files: list[str] = field(default_factory=list)
     # logical ID -> (construct path, user source frame "file:line" or None)
     origins: dict[str, tuple[str, str | None]] = field(default_factory=dict)
@@ -110,9 +113,11 @@ def read_manifest(tree, directory: str, side: str) -> Manifest:
     if not tree.exists(path):
         return out
     out.present = True
+    from iaclint.languages.json_reader import LoadError, load
+
     try:
-        data = json.loads(tree.read(path))
-    except (OSError, ValueError) as exc:
+        data, _ = load(tree.read(path).decode("utf-8"))  # positioned: where terminationProtection is said
+    except (OSError, ValueError, LoadError, RecursionError) as exc:
         out.problem = Problem(path, Pos(1), f"the cloud assembly manifest cannot be read ({type(exc).__name__}); "
                                             "its templates are read as plain templates", side=side)
         return out
@@ -134,6 +139,9 @@ def read_manifest(tree, directory: str, side: str) -> Manifest:
             display=str(spec.get("displayName") or artifact_id),
             environment=str(spec.get("environment") or ""),
             template=_join(directory, template),
+            termination_protection=props.get("terminationProtection"),
+            manifest=path,
+            pos=_position(spec, props),
         )
         entries: dict[str, list] = {}
         _merge(entries, spec.get("metadata"))
@@ -149,6 +157,13 @@ def read_manifest(tree, directory: str, side: str) -> Manifest:
         stack.origins = _origins(entries)
         out.stacks[stack.identity] = stack
     return out
+
+
+def _position(spec: Any, props: Any) -> Pos:
+    """Where the manifest says an artifact's `terminationProtection` (else names the artifact)."""
+    if hasattr(props, "key_pos") and "terminationProtection" in props.key_pos:
+        return Pos(*props.key_pos["terminationProtection"])
+    return Pos(getattr(spec, "line", 1), getattr(spec, "column", 1))
 
 
 def _merge(entries: dict[str, list], metadata: Any) -> None:

@@ -169,7 +169,11 @@ def _analyze_assemblies(before, after, assemblies: dict, paths: list[str], resul
                 changes=diff_resources(before_res, after_res),
                 before_count=len(before_res),
                 after_count=len(after_res),
-                facts=CloudFormationFacts(template_before=b_parsed, template_after=a_parsed),
+                facts=CloudFormationFacts(
+                    template_before=b_parsed, template_after=a_parsed,
+                    termination_protection_before=sb.termination_protection if sb else None,
+                    termination_protection_after=sa.termination_protection if sa else None,
+                    manifest=sa.manifest if sa else None, manifest_pos=sa.pos if sa else None),
                 before_resources=before_res,
                 after_resources=after_res,
                 changed_files={s.template for s in (sb, sa) if s is not None} | set(mine),

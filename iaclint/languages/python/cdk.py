@@ -18,7 +18,7 @@ tests/data/pyiac/cdk_ids records IDs synthesized by aws-cdk-lib 2.275.0 for comp
 
 Removal policies: `removal_policy=RemovalPolicy.X` (or `.apply_removal_policy(...)`) becomes
 `meta["deletion_policy"]`; without one, the construct's default from the pack applies
-(RETAIN for Bucket and Table, SNAPSHOT for RDS, DESTROY for Queue and every L1). So removing
+(RETAIN for Bucket, Table, UserPool and most stateful L2s, SNAPSHOT for RDS, DESTROY for Queue, Secret and every L1; each checked by a synth, tests/data/pyiac/cdk_ids/default_policies.json). So removing
 `removal_policy=RETAIN` from a Bucket is no change, while RETAIN → DESTROY is one.
 """
 
@@ -153,6 +153,8 @@ class CdkStack:
     path: str = ""  # the module that defines the class
     app: str = ""  # the module of the app that creates it, for a stack instance
     opaque: list = field(default_factory=list)  # loops iaclint could not expand in it
+    # constructs it creates that iaclint cannot see inside: construct path -> (class, module, Pos, arguments as read)
+    unfollowed: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -169,6 +171,7 @@ class _CdkInterpreter(Interpreter):
         super().__init__(module)
         self.project = project
         self.built: list[Built] = []
+        self.unfollowed: list[tuple] = []  # (construct path, class, node, arguments, module): constructs it cannot see inside
         self.used_classes: set[tuple[str, str]] = set()  # (module path, class) of constructs a stack uses
         self.instances: list[CdkStack] = []
         self.prefix = ""
@@ -241,6 +244,18 @@ class _CdkInterpreter(Interpreter):
             return ref
         return super().instantiate(cls, node, args, kwargs, env)
 
+    def unfollowed_construct(self, name: str, node: ast.Call, args: list, kwargs: dict) -> Any:
+        scope = args[0] if args else kwargs.get("scope")
+        cid = args[1] if len(args) > 1 else kwargs.get("id", kwargs.get("construct_id"))
+        if not isinstance(cid, str):
+            self.problems.append(Problem(pos_of(node), f"construct id of `{ast.unparse(node.func)}` cannot be determined "
+                                                       "statically; it is not checked"))
+            self.opaque.append((pos_of(node), None))  # it may create anything: no deletion is reported past it
+            return Ref("object", data={"attrs": {}})
+        ref = Ref("construct", scope.path + (cid,), data={"attrs": {}})
+        self.unfollowed.append((ref.path, name, node, _arguments(args[2:], kwargs, scope.path), self.m.path))
+        return ref
+
     def attribute(self, ref: Ref, attr: str, node: ast.AST) -> Any:
         if attr == "node" and ref.kind == "construct":
             return Ref("object", data={"node_of": ref, "attrs": {}})
@@ -274,6 +289,11 @@ class _CdkInterpreter(Interpreter):
             cid = args[1] if len(args) > 1 else kwargs.get("id")
             if isinstance(cid, str):
                 return Ref("construct", args[0].path + (cid,), data={"attrs": {}})
+        if name and not name.startswith("aws_cdk.") and name.rsplit(".", 1)[-1][:1].isupper() \
+                and isinstance(args[0] if args else kwargs.get("scope"), Ref) and (args[0] if args else kwargs.get("scope")).kind == "construct":
+            # a construct class from another package (`from acme_constructs import SecureBucket`): its resources
+            # are not known; said when it is removed, renamed or changed (never a silent drop)
+            return self.unfollowed_construct(name, node, args, kwargs)
         if not name or not name.startswith("aws_cdk."):
             return super().call_hook(name, node, args, kwargs, env)
         parts = name.split(".")
@@ -293,6 +313,10 @@ class _CdkInterpreter(Interpreter):
         info = constructs().get(key)
         l1 = cls.startswith("Cfn") and len(cls) > 3
         cfn_type = info.cfn_type if info else (l1_type(module, cls) if l1 else None)
+        if cfn_type is None and module and not l1:
+            # an L2 construct whose resources the packs do not list (`ec2.Vpc`, `rds.ServerlessCluster`)
+            self.unfollowed.append((ref.path, name, node, _arguments(args[2:], kwargs, scope.path), self.m.path))
+            return ref
         if cfn_type is None or cfn_type in INTENTIONAL_NEW_IDS:
             return ref
         body: dict[str, Any] = {}
@@ -328,6 +352,12 @@ class _CdkInterpreter(Interpreter):
         body = _relative_refs(body, scope.path)
         self.built.append(Built(ref, key, cfn_type, l1, node, body, positions, meta, path=self.m.path))
         return ref
+
+
+def _arguments(args: list, kwargs: dict, scope: tuple[str, ...]) -> str:
+    """A construct's arguments as read (constructs as relative paths): equal when nothing changed."""
+    rest = {k: v for k, v in kwargs.items() if k not in ("scope", "id", "construct_id")}
+    return repr((_relative_refs(list(args), scope), sorted(_relative_refs(rest, scope).items())))
 
 
 def _relative_refs(value: Any, scope: tuple[str, ...]) -> Any:
@@ -417,6 +447,7 @@ def parse_cdk(text: str, path: str, stack_prefix: str, project: Any = None) -> C
 def _read_root(interp: _CdkInterpreter, module: Module, cls: ast.ClassDef, prefix: str, standalone: bool,
                args: list | None = None, kwargs: dict | None = None) -> CdkStack:
     interp.built = []
+    interp.unfollowed = []
     interp.opaque = type(interp.opaque)(interp)
     root = Ref("construct", (), data={"class": cls, "module": module, "attrs": {}})
     found = interp.find_method(module, cls, "__init__")
@@ -466,6 +497,8 @@ def _read_root(interp: _CdkInterpreter, module: Module, cls: ast.ClassDef, prefi
             language="cdk",
             meta=meta,
         )
-    stack = CdkStack(cls.name, pos_of(cls), resources, standalone, termination, path=module.path, opaque=interp.opaque)
+    unfollowed = {"/".join(p): (name, where or module.path, pos_of(node), args) for p, name, node, args, where in interp.unfollowed}
+    stack = CdkStack(cls.name, pos_of(cls), resources, standalone, termination, path=module.path, opaque=interp.opaque,
+                     unfollowed=unfollowed)
     stack.data_ref = root  # type: ignore[attr-defined]
     return stack

@@ -10,10 +10,10 @@ claiming nothing).
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from iaclint.core.facts import CdkFacts, PulumiFacts
-from iaclint.core.model import Problem, Severity, StackDiff
+from iaclint.core.model import Pos, Problem, Severity, StackDiff
 from iaclint.languages.base import LoadContext, Loaded, on_side, read_text
 
 
@@ -105,6 +105,8 @@ def _analyze_pulumi(before, after, pulumi_files: list, result: Loaded) -> None:
         after_res = a_prog.resources if a_prog else {}
         moved = a_prog.moved if a_prog else {}
         before_res = _withhold(before_res, after_res, moved, a_prog.opaque if a_prog else [], stack_path, result)
+        _unfollowed(b_prog.unfollowed if b_prog else {}, a_prog.unfollowed if a_prog else {},
+                    _Where(stack_path, Pos(1)) if a_prog is not None else None, "component or resource", result, named=True)
         result.files += 1
         result.diffs.append(StackDiff(stack_path, "pulumi", diff_resources(before_res, after_res, moved),
                                       len(before_res), len(after_res), facts=PulumiFacts(), before_resources=before_res,
@@ -221,6 +223,8 @@ def _analyze_cdk(before, after, cdk_files: list, renames: dict, result: Loaded) 
                                            fatal=False, side="after", severity=Severity.NOTE, help=_NOTE_HELP))
             continue
         before_res = _withhold(before_res, after_res, {}, as_.opaque if as_ else [], as_.path if as_ else "", result)
+        _unfollowed(bs.unfollowed if bs else {}, as_.unfollowed if as_ else {}, as_, "construct", result,
+                    f" in stack {name.rsplit('::', 1)[-1]}")
         facts = CdkFacts(bs.termination_protection if bs else None, as_.termination_protection if as_ else None,
                          as_.pos if as_ else None)
         # a stack's resources may live in any module of the program: every changed file's comments apply
@@ -255,6 +259,47 @@ def _withhold(before_res: dict, after_res: dict, moved: dict, opaque: list, path
                                                   "iaclint cannot expand here: not reported deleted; review by hand",
                                        fatal=False, side="after", severity=Severity.NOTE, help=_NOTE_HELP))
     return kept
+
+
+def _unfollowed(before: dict, after: dict, where, what: str, result: Loaded, within: str = "", named: bool = False) -> None:
+    """Fail closed on constructs (or components) iaclint cannot see inside: one removed, renamed or
+    given other arguments is a note naming it, since the resources it creates may be destroyed or
+    replaced with it. Added or unchanged, nothing is said. `before`/`after`: key -> (class, module,
+    Pos, arguments); `where`: the stack (or program) after the change, where a removal is reported,
+    None when it is gone (then at line 0 of the module it was in)."""
+    for key in sorted(before):
+        cls, module, pos, args = before[key]
+        now = after.get(key)
+        if now is not None and now[0] == cls and now[3] == args:
+            continue
+        short = cls.rsplit(".", 1)[-1]
+        if now is not None:
+            change = "is given other arguments" if now[0] == cls else f"is now a `{now[0].rsplit('.', 1)[-1]}`"
+            module, pos = now[1], now[2]
+        else:
+            renamed = next((k for k, v in sorted(after.items()) if k not in before and v[0] == cls and v[3] == args), None)
+            change = (f"is renamed to {renamed.rsplit('.', 1)[-1] if named else renamed}" if renamed else "is removed")
+            if renamed:
+                module, pos = after[renamed][1], after[renamed][2]
+            elif where is not None and where.path:
+                module, pos = where.path, where.pos
+            else:
+                pos = replace(pos, line=0, column=1, end_line=None)
+        at = f"named {key.rsplit('.', 1)[-1]!r}" if named else f"at {key}{within}"
+        message = (f"{what} `{short}` ({cls}) {at} {change}: iaclint cannot see inside it, so the resources it "
+                   f"creates may be {'replaced' if 'renamed' in change else 'destroyed or replaced'}; review by hand")
+        result.problems.append(Problem(module, replace(pos, path=None), message, fatal=False, side="after",
+                                       severity=Severity.NOTE, help=_UNFOLLOWED_HELP))
+
+
+@dataclass
+class _Where:
+    path: str
+    pos: Pos
+
+
+_UNFOLLOWED_HELP = ("check what it creates (for CDK, compare two synthesized assemblies: `iaclint diff cdk.out.before "
+                    "cdk.out.after`; for Pulumi, `pulumi preview`)")
 
 
 def _report(a_prog, b_prog, path, old_path, result: Loaded) -> bool:

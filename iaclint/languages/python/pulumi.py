@@ -2,10 +2,14 @@
 
 The module's top-level statements are interpreted (never run), following calls into helper
 functions and `ComponentResource` classes of the same file. A call of a provider class
-(`aws.s3.Bucket("assets", ...)`, from `pulumi_aws`, `pulumi_gcp`, `pulumi_azure`) is a resource
-whose address is `<class path>.<name>` (`aws.s3.Bucket.assets`). Its type is the Terraform type
-the class is bridged from (`rules/pulumi/types.tsv`), so the Terraform packs apply; keyword
-arguments are the body (Pulumi's snake_case names are the Terraform attribute names).
+(`aws.s3.Bucket("assets", ...)`, from `pulumi_aws`, `pulumi_gcp`, `pulumi_azure`,
+`pulumi_azure_native`) is a resource whose address is `<class path>.<name>`
+(`aws.s3.Bucket.assets`). Its type is the Terraform type the class is bridged from
+(`rules/pulumi/types.tsv`, else Pulumi's token convention when the packs know the type), so the
+Terraform packs apply; keyword arguments are the body (Pulumi's snake_case names are the
+Terraform attribute names). An azure-native class is its ARM type
+(`rules/pulumi/azure_native.tsv`: `Microsoft.Storage/storageAccounts`), stateful when the azurerm
+type for the same ARM type is; its API-version modules (`storage.v20230101`) are the same class.
 
 Components (`pulumi.ComponentResource` subclasses, also in the program's other modules) are
 followed: a child created with `opts=pulumi.ResourceOptions(parent=self)` has the component's
@@ -22,6 +26,8 @@ address (a rename with a matching alias is no replacement).
 from __future__ import annotations
 
 import ast
+import re
+import sys
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,21 +35,46 @@ from iaclint.core.model import Expr, Resource
 from iaclint.knowledge.packs import read_pack
 from iaclint.languages.python.interpreter import Interpreter, Module, Problem, Ref, load, pos_of
 
-PROVIDERS = {"pulumi_aws": "aws", "pulumi_gcp": "gcp", "pulumi_azure": "azure"}
+PROVIDERS = {"pulumi_aws": "aws", "pulumi_gcp": "gcp", "pulumi_azure": "azure", "pulumi_azure_native": "azure_native"}
+# the Terraform provider a bridged Pulumi provider is made from: its types' prefix
+BRIDGED = {"aws": "aws", "gcp": "google", "azure": "azurerm"}
 COMPONENT_BASES = {"pulumi.ComponentResource"}
+# an azure-native API-version module: `storage.v20230101.StorageAccount` is `storage.StorageAccount` at that version
+_API_VERSION = re.compile(r"\.v\d{8}(?:preview|privatepreview|beta)?(?=\.)")
 _TYPES: dict[str, str] | None = None
 
 
+def _rows(pack: str) -> dict[str, str]:
+    out = {}
+    for ln in read_pack(pack).splitlines():
+        if ln and not ln.startswith("#"):
+            row = ln.split("\t")
+            if len(row) >= 3:
+                out[row[0]] = row[1]
+    return out
+
+
 def terraform_type(class_path: str) -> str:
+    """The type a Pulumi class manages: the Terraform type a bridged provider's class is made from
+    (`rules/pulumi/types.tsv`, else Pulumi's token convention `gcp.sql.DatabaseInstance` →
+    `google_sql_database_instance` when the Terraform packs know that type), the ARM type of an
+    azure-native class (`rules/pulumi/azure_native.tsv`); else the class path itself (no facts)."""
     global _TYPES
     if _TYPES is None:
-        _TYPES = {}
-        for ln in read_pack("pulumi/types.tsv").splitlines():
-            if ln and not ln.startswith("#"):
-                row = ln.split("\t")
-                if len(row) >= 3:
-                    _TYPES[row[0]] = row[1]
-    return _TYPES.get(class_path, class_path)
+        _TYPES = {**_rows("pulumi/types.tsv"), **_rows("pulumi/azure_native.tsv")}
+    if class_path in _TYPES:
+        return _TYPES[class_path]
+    parts = class_path.split(".")
+    if len(parts) == 3 and parts[0] in BRIDGED:
+        prefix = BRIDGED[parts[0]]
+        candidate = f"{prefix}_{parts[1].rstrip('_')}_{_snake(parts[2])}"
+        if any(f"\n{candidate}\t" in read_pack(f"terraform/{prefix}/{kind}.tsv") for kind in ("stateful", "force_new")):
+            return candidate
+    return class_path
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1_\2", name)).lower()
 
 
 @dataclass
@@ -54,6 +85,8 @@ class PulumiProgram:
     # loops iaclint could not expand: (position, classes called in them or None for any)
     opaque: list = field(default_factory=list)
     modules: set[str] = field(default_factory=set)  # the program's modules read
+    # resources and components of packages iaclint does not read: address -> (class, module, Pos, arguments)
+    unfollowed: dict[str, tuple] = field(default_factory=dict)
 
 
 class _PulumiInterpreter(Interpreter):
@@ -63,6 +96,7 @@ class _PulumiInterpreter(Interpreter):
         self.resources: dict[str, Resource] = {}
         self.moved: dict[str, str] = {}
         self.modules: set[str] = set()
+        self.unfollowed: dict[str, tuple] = {}  # address -> (class, module, Pos, arguments): classes it cannot see inside
 
     def invoke(self, fn, node, args, kwargs, self_value=None, module=None, cls=None):
         self.modules.add((module or self.m).path)
@@ -74,9 +108,21 @@ class _PulumiInterpreter(Interpreter):
         head, _, rest = name.partition(".")
         prefix = PROVIDERS.get(head)
         cls = name.rsplit(".", 1)[-1]
+        if prefix is None and rest and cls[:1].isupper() and not cls.endswith("Args") and head != "pulumi" \
+                and head not in sys.stdlib_module_names:
+            rname = args[0] if args else kwargs.get("resource_name")
+            if isinstance(rname, str):
+                # a resource or component of a package iaclint does not read (`pulumi_random`, `pulumi_eks`, a
+                # company's component library): what it creates is not known; said when it is removed or changed
+                opts = kwargs.get("opts") if isinstance(kwargs.get("opts"), dict) else {}
+                key = f"{_chain(opts.get('parent'))}{name}.{rname}"
+                rest_args = {k: v for k, v in kwargs.items() if k not in ("opts", "resource_name")}
+                self.unfollowed[key] = (name, self.m.path or self.path, pos_of(node), repr((args[1:], sorted(rest_args.items(), key=lambda kv: kv[0]))))
+                return Ref("resource", (key,), data={"attrs": {}})
         if prefix is None or not rest or not cls[:1].isupper() or cls.endswith("Args"):
             return super().call_hook(name, node, args, kwargs, env)
-        class_path = f"{prefix}.{rest}"
+        # an API-version module is the same resource (azure-native aliases every version's type)
+        class_path = _API_VERSION.sub("", f"{prefix}.{rest}") if prefix == "azure_native" else f"{prefix}.{rest}"
         rname = args[0] if args else kwargs.get("resource_name")
         if not isinstance(rname, str):
             if args or "resource_name" in kwargs:
@@ -224,5 +270,6 @@ def parse_pulumi(text: str, path: str, stack: str, project: Any = None) -> Pulum
         for fn in module.functions.values():
             params = {a.arg: Expr(a.arg) for a in fn.args.args + fn.args.kwonlyargs}
             interp.run(fn.body, params)
-    return PulumiProgram(interp.resources, interp.moved, interp.problems, interp.opaque, interp.modules | {path})
+    return PulumiProgram(interp.resources, interp.moved, interp.problems, interp.opaque, interp.modules | {path},
+                         interp.unfollowed)
 
