@@ -23,6 +23,26 @@ class Fact:
     extra: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class AttributeFact:
+    """What the provider's schema says of one argument (`<provider>/attributes.tsv`): `flags` is a
+    string of letters (R required, O optional, C computed, D deprecated, S sensitive) and
+    `default` the schema's default as a JSON literal (`true`, `2048`, `"-"`), "" when it has none."""
+    resource_type: str
+    path: str
+    flags: str
+    default: str
+    source: str
+
+    @property
+    def optional(self) -> bool:
+        return "O" in self.flags
+
+    @property
+    def computed(self) -> bool:
+        return "C" in self.flags
+
+
 MANIFEST = "MANIFEST"  # every pack file shipped, one relative path a line (a test keeps it true)
 
 
@@ -238,14 +258,29 @@ class Packs:
 
     @functools.lru_cache(maxsize=4096)
     def protective_default(self, resource_type: str, attribute: str) -> str | None:
-        """The provider's default for a protection argument, when it is protective (a
-        `deletion_protection` that is on unless set to false)."""
+        """The provider's default for a protection argument (a `deletion_protection` that is on
+        unless set to false): the hand-kept terraform/protection_defaults.tsv first, else the
+        default in the type's schema facts (attributes.tsv)."""
         if "::" in resource_type:
             return None
         for fact in _facts("terraform/protection_defaults.tsv", resource_type):
             if fact.key == attribute:
                 return fact.value
+        schema = self.attributes(resource_type).get(attribute)
+        if schema is not None and schema.default:  # the schema's own default (a JSON literal)
+            return schema.default.strip('"')
         return None
+
+    @functools.lru_cache(maxsize=4096)
+    def attributes(self, resource_type: str) -> dict[str, AttributeFact]:
+        """The schema facts of a Terraform type's arguments, by dotted path (empty without facts)."""
+        if "::" in resource_type:
+            return {}
+        out: dict[str, AttributeFact] = {}
+        for row in _rows(self._pack_path(resource_type, "attributes"), resource_type):
+            if len(row) >= 5:
+                out[row[1]] = AttributeFact(row[0], row[1], row[2], row[3], row[4])
+        return out
 
     @functools.lru_cache(maxsize=4096)
     def stateful(self, resource_type: str) -> Fact | None:

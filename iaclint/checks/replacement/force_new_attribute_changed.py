@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from iaclint.checks.common import (MISSING, certainly_changed, get_path, ignored, leaf_changes, per_instance,
-                                   severity_for, shown_value, what_holds)
+                                   severity_for, shown_value, unset_verdict, what_holds)
 from iaclint.engine.check import Check, Context
 from iaclint.core.model import Category, ChangeKind, Finding, Severity, StackDiff
 from iaclint.core.facts import PlanFacts
@@ -19,7 +19,12 @@ class ForceNewAttributeChanged(Check):
     not its arguments, so `name = "q-${count.index}"` becoming `"q-${each.key}"` still replaces
     it). When a value
     cannot be known (a variable without a value, an argument set where it was unset and the
-    provider may compute it), the finding is a note: the resource *may* be replaced.
+    provider may compute it), the finding is a note: the resource *may* be replaced. Where the
+    provider's schema facts say what "unset" means, an argument set where it was unset (or the
+    reverse) is judged by them: unset is the schema default (`rsa_bits = 2048` written out is no
+    change, `special = false` on a `random_password` is one), an Optional argument without a
+    default is null (any value is a change), and a removed Optional+Computed argument keeps the
+    value in the state (no change).
 
     ## Why is this bad?
     A replacement looks like an innocent edit in the diff. For a database, a bucket or a volume
@@ -64,7 +69,8 @@ class ForceNewAttributeChanged(Check):
                 yield from self._may_replace(change, ctx, facts)
             if not facts:
                 continue
-            per = _instance_hits(change.before, after, [f for f in sorted(facts) if not ignored(after, f)], diff.moves)
+            judge = _judge(ctx, after)
+            per = _instance_hits(change.before, after, [f for f in sorted(facts) if not ignored(after, f)], diff.moves, judge)
             if per is not None:  # judged instance by instance, as Terraform expands them
                 if per:
                     yield self._instances_finding(ctx, change, per)
@@ -74,7 +80,12 @@ class ForceNewAttributeChanged(Check):
             if not hits:
                 continue
             hits = _outermost(hits)
-            certain = [h for h in hits if not _zero_for_unset(change.before.body, after.body, h)]
+            # the schema facts settle set <-> unset: the default, or the value an Optional+Computed argument keeps
+            verdict = {h: judge(h, get_path(change.before.body, h), get_path(after.body, h)) for h in hits}
+            hits = [h for h in hits if verdict[h] != "same"]
+            if not hits:
+                continue
+            certain = [h for h in hits if verdict[h] == "changed" or not _zero_for_unset(change.before.body, after.body, h)]
             if not certain:
                 # only "unset <-> false / empty": most likely the provider default, so probably no change
                 shown = ", ".join(f"`{h}`" for h in hits)
@@ -88,7 +99,7 @@ class ForceNewAttributeChanged(Check):
                     extra={"attributes": hits},
                 )
                 continue
-            known = [h for h in certain if any(
+            known = [h for h in certain if verdict[h] == "changed" or any(
                 certainly_changed(get_path(change.before.body, p), get_path(after.body, p))
                 for p in leaf_changes(change.changed_paths, h)) and not _set_or_unset(change.before, after, h)]
             if not known:
@@ -234,7 +245,14 @@ def _fmt_instances(keys: list[str]) -> str:
     return ", ".join(keys[:5]) + (" ..." if len(keys) > 5 else "")
 
 
-def _instance_hits(before, after, hits: list[str], moves: dict[str, str]) -> dict[str, tuple[str, list[str]]] | None:
+def _judge(ctx: Context, resource):
+    """unset_verdict for this resource's arguments (None for all but Terraform)."""
+    if resource.language != "terraform":
+        return lambda path, b, a: None
+    return lambda path, b, a: unset_verdict(ctx, resource.type, path, b, a)
+
+
+def _instance_hits(before, after, hits: list[str], moves: dict[str, str], judge) -> dict[str, tuple[str, list[str]]] | None:
     """Instance key after -> (its key before, the force-new arguments that certainly change for
     it), comparing the instances both sides have (`[0]`, `["a"]`) and those a `moved` block
     carries from one key to another (`[0]` -> `["a"]`: the same object, whose `name` may still
@@ -254,7 +272,8 @@ def _instance_hits(before, after, hits: list[str], moves: dict[str, str]) -> dic
     for key in sorted(pairs):
         b, a = bi[pairs[key]], ai[key]
         paths = changed_paths(b, a)
-        mine = [h for h in hits if any(
+        verdict = {h: judge(h, get_path(b, h), get_path(a, h)) for h in hits}
+        mine = [h for h in hits if verdict[h] == "changed" or verdict[h] != "same" and any(
             (p == h or p.startswith(h + ".")) and certainly_changed(get_path(b, p), get_path(a, p))
             and not _zero_for_unset(b, a, p)
             for p in paths)]
