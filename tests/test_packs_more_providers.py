@@ -138,7 +138,7 @@ def test_replacement(packs, resource_type, attribute, kind):
 def test_every_row_names_a_function_at_a_pinned_revision(path):
     provider = path.parent.name
     text = path.read_text(encoding="utf-8")
-    pin = re.search(r"^# Read from (\S+)@([0-9a-f]{40}) \(v[\d.]+\)", text, re.M)
+    pin = re.search(r"^# Read from (\S+)@([0-9a-f]{40}) \((after )?v[\d.]+\)", text, re.M)
     assert pin, f"{path}: the header must pin the revision read: '# Read from owner/repo@<sha> (vX.Y.Z)'"
     assert pin.group(1) == UPSTREAM[provider]
     rows = [line.split("\t") for line in text.split("\n") if line and not line.startswith("#")]

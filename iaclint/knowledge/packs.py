@@ -23,26 +23,6 @@ class Fact:
     extra: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class AttributeFact:
-    """What the provider's schema says of one argument (`<provider>/attributes.tsv`): `flags` is a
-    string of letters (R required, O optional, C computed, D deprecated, S sensitive) and
-    `default` the schema's default as a JSON literal (`true`, `2048`, `"-"`), "" when it has none."""
-    resource_type: str
-    path: str
-    flags: str
-    default: str
-    source: str
-
-    @property
-    def optional(self) -> bool:
-        return "O" in self.flags
-
-    @property
-    def computed(self) -> bool:
-        return "C" in self.flags
-
-
 MANIFEST = "MANIFEST"  # every pack file shipped, one relative path a line (a test keeps it true)
 
 
@@ -132,6 +112,73 @@ def _facts(relpath: str, resource_type: str) -> list[Fact]:
         elif len(row) >= 4:
             out.append(Fact(row[0], row[1], row[2], row[3], tuple(row[4:])))
     return out
+
+
+@dataclass(frozen=True)
+class AttributeFact:
+    """What a provider's schema says of one attribute (terraform/<provider>/attributes.tsv)."""
+
+    flags: str  # R required, O optional, C computed, D deprecated, S sensitive
+    default: str  # a JSON literal (`true`, `5`, `"gp2"`) or "" when the schema sets none
+    source: str  # file#function in the provider repository the pack header names
+    versions: str = ""  # a version range like ">=2.0.0,<5.0.0", or "" for every version generated
+
+    @property
+    def required(self) -> bool:
+        return "R" in self.flags
+
+    @property
+    def optional(self) -> bool:
+        return "O" in self.flags
+
+    @property
+    def computed(self) -> bool:
+        return "C" in self.flags
+
+    @property
+    def deprecated(self) -> bool:
+        return "D" in self.flags
+
+    @property
+    def sensitive(self) -> bool:
+        return "S" in self.flags
+
+
+ATTRIBUTE_DITTO = "^"  # in attributes.tsv: the source of the row above (same type)
+
+
+@functools.lru_cache(maxsize=None)
+def _pack_bytes(root: Path, relpath: str) -> bytes:
+    """A large pack as bytes (decoding megabytes of text for one type's rows is the cost to avoid)."""
+    from iaclint.errors import PackError
+
+    if relpath not in _manifest(root):
+        return b""
+    where = root / relpath
+    try:
+        data = where.read_bytes()
+    except OSError as exc:
+        raise PackError(f"knowledge pack {where} cannot be read ({exc.strerror or exc.__class__.__name__}); "
+                        f"reinstall iaclint or fix IACLINT_RULES_DIR") from None
+    return data if data.startswith(b"\n") else b"\n" + data
+
+
+def _attribute_rows(relpath: str, resource_type: str) -> list[list[str]]:
+    data = _pack_bytes(rules_dir(), relpath)
+    needle = b"\n" + resource_type.encode() + b"\t"
+    start = data.find(needle)
+    if start == -1:
+        return []
+    end = start
+    # one type's rows are one contiguous run (the packs are sorted; a test checks it)
+    while True:
+        nxt = data.find(b"\n", end + 1)
+        if nxt == -1 or not data.startswith(needle, nxt):
+            end = nxt if nxt != -1 else len(data)
+            break
+        end = nxt
+    text = data[start + 1:end].decode("utf-8")
+    return [line.rstrip("\r").split("\t") for line in text.split("\n")]
 
 
 SAM_PREFIX = "AWS::Serverless::"
@@ -249,6 +296,23 @@ class Packs:
         """The attribute paths whose change always replaces (force_new / create_only)."""
         return frozenset(f.key for f in self.replacement(resource_type) if f.value in ("force_new", "create_only"))
 
+    @functools.lru_cache(maxsize=1024)
+    def attributes(self, resource_type: str) -> dict[str, AttributeFact]:
+        """Required/Optional/Computed/Deprecated/Sensitive flags and literal defaults per attribute
+        path of a Terraform resource type, from its provider's schema ({} when unknown). The
+        returned dict is shared: do not modify it."""
+        if "::" in resource_type:
+            return {}
+        out: dict[str, AttributeFact] = {}
+        source = ""
+        for row in _attribute_rows(self._pack_path(resource_type, "attributes"), resource_type):
+            if len(row) < 5:
+                continue
+            if row[4] != ATTRIBUTE_DITTO:
+                source = row[4]
+            out[row[1]] = AttributeFact(row[2], row[3], source, row[5] if len(row) > 5 else "")
+        return out
+
     @functools.lru_cache(maxsize=4096)
     def protection(self, resource_type: str) -> tuple[Fact, ...]:
         """Attributes that guard against deletion and their protective value."""
@@ -270,17 +334,6 @@ class Packs:
         if schema is not None and schema.default:  # the schema's own default (a JSON literal)
             return schema.default.strip('"')
         return None
-
-    @functools.lru_cache(maxsize=4096)
-    def attributes(self, resource_type: str) -> dict[str, AttributeFact]:
-        """The schema facts of a Terraform type's arguments, by dotted path (empty without facts)."""
-        if "::" in resource_type:
-            return {}
-        out: dict[str, AttributeFact] = {}
-        for row in _rows(self._pack_path(resource_type, "attributes"), resource_type):
-            if len(row) >= 5:
-                out[row[1]] = AttributeFact(row[0], row[1], row[2], row[3], row[4])
-        return out
 
     @functools.lru_cache(maxsize=4096)
     def stateful(self, resource_type: str) -> Fact | None:
