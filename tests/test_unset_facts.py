@@ -40,6 +40,12 @@ ATTRIBUTES = {
         ("kubernetes_secret_v1", "metadata.name", "OC", "", "kubernetes/schema_metadata.go#metadataFields"),
         ("kubernetes_secret_v1", "metadata.namespace", "O", '"default"', "kubernetes/schema_metadata.go#namespacedMetadataSchemaIsTemplate"),
     ],
+    "aws": [  # hashicorp/terraform-provider-aws internal/service/ec2/vpc_flow_log.go#resourceFlowLog
+        ("aws_flow_log", "destination_options", "O", "", "internal/service/ec2/vpc_flow_log.go#resourceFlowLog"),
+        ("aws_flow_log", "destination_options.file_format", "O", '"plain-text"', "internal/service/ec2/vpc_flow_log.go#resourceFlowLog"),
+        ("aws_flow_log", "destination_options.hive_compatible_partitions", "O", "false", "internal/service/ec2/vpc_flow_log.go#resourceFlowLog"),
+        ("aws_flow_log", "destination_options.per_hour_partition", "O", "false", "internal/service/ec2/vpc_flow_log.go#resourceFlowLog"),
+    ],
     "mongodbatlas": [
         ("mongodbatlas_advanced_cluster", "termination_protection_enabled", "OC", "",
          "internal/service/advancedcluster/schema.go#resourceSchema"),
@@ -190,3 +196,57 @@ def test_a_schema_default_is_the_protective_default(with_facts, tmp_path):
     before = _tf("mongodbatlas_advanced_cluster", MDB)
     after = _tf("mongodbatlas_advanced_cluster", MDB + "  termination_protection_enabled = false\n")
     assert _run(tmp_path, before, after) == [("IAC201", "error")]
+
+
+def test_optional_computed_removed_with_other_changes_is_a_note(with_facts, tmp_path):
+    # a Plugin Framework provider plans a removed computed argument as unknown when the resource has
+    # other changes (unless it keeps the state's value): iaclint cannot know, so it says "may"
+    before = _tf("kubernetes_namespace", '  metadata {\n    name   = "payments"\n    labels = { team = "a" }\n  }\n')
+    after = _tf("kubernetes_namespace", '  metadata {\n    labels = { team = "b" }\n  }\n')
+    assert _run(tmp_path, before, after, "IAC101") == [("IAC101", "note")]
+
+
+def test_the_default_is_shown(with_facts, tmp_path):
+    before = _tf("random_password", "  length = 24\n")
+    after = _tf("random_password", "  length  = 24\n  special = false\n")
+    for side, text in (("before", before), ("after", after)):
+        (tmp_path / side).mkdir(exist_ok=True)
+        (tmp_path / side / "main.tf").write_text(text, encoding="utf-8")
+    [finding] = [f for f in lint_trees(tmp_path / "before", tmp_path / "after") if f.rule == "IAC101"]
+    assert "unset (default true) → false" in finding.message
+
+
+def test_hand_kept_protective_defaults_agree_with_the_schema(monkeypatch):
+    """terraform/protection_defaults.tsv is a cross-check of the generated defaults where both exist."""
+    monkeypatch.delenv("IACLINT_RULES_DIR", raising=False)
+    iaclint.knowledge.packs._read_pack.cache_clear()
+    packs = Packs()
+    rows = [line.split("\t") for line in (RULES / "terraform" / "protection_defaults.tsv").read_text().splitlines()
+            if line and not line.startswith("#")]
+    checked = 0
+    for rtype, attribute, default, _source in rows:
+        fact = packs.attributes(rtype).get(attribute)
+        if fact is None or not fact.default:
+            continue
+        assert fact.default.strip('"') == default, (rtype, attribute, fact.default, default)
+        checked += 1
+    assert checked or not any(packs.attributes(r[0]) for r in rows)
+
+
+KNOWN_FALSE = Path(__file__).resolve().parent / "known_false" / "block-at-api-default"
+
+
+def test_a_block_added_with_its_defaults_may_be_no_change(with_facts, tmp_path):
+    """tests/known_false/block-at-api-default with the aws facts: a note, not a warning (the state of an
+    S3 flow log holds these values; a CloudWatch one holds no block, and is replaced)."""
+    found = lint_trees(KNOWN_FALSE / "before", KNOWN_FALSE / "after")
+    assert [(f.rule, f.severity.value) for f in found] == [("IAC101", "note")]
+    assert "schema's default" in found[0].message
+
+
+def test_a_block_added_with_other_values_replaces(with_facts, tmp_path):
+    text = (KNOWN_FALSE / "after" / "main.tf").read_text(encoding="utf-8").replace('"plain-text"', '"parquet"')
+    (tmp_path / "after").mkdir()
+    (tmp_path / "after" / "main.tf").write_text(text, encoding="utf-8")
+    found = lint_trees(KNOWN_FALSE / "before", tmp_path / "after")
+    assert [(f.rule, f.severity.value) for f in found] == [("IAC101", "warning")]

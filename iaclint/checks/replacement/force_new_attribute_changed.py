@@ -81,7 +81,8 @@ class ForceNewAttributeChanged(Check):
                 continue
             hits = _outermost(hits)
             # the schema facts settle set <-> unset: the default, or the value an Optional+Computed argument keeps
-            verdict = {h: judge(h, get_path(change.before.body, h), get_path(after.body, h)) for h in hits}
+            verdict = {h: _kept(judge(h, get_path(change.before.body, h), get_path(after.body, h)), h, change.changed_paths)
+                       for h in hits}
             hits = [h for h in hits if verdict[h] != "same"]
             if not hits:
                 continue
@@ -99,7 +100,7 @@ class ForceNewAttributeChanged(Check):
                     extra={"attributes": hits},
                 )
                 continue
-            known = [h for h in certain if verdict[h] == "changed" or any(
+            known = [h for h in certain if verdict[h] == "changed" or verdict[h] != "maybe" and any(
                 certainly_changed(get_path(change.before.body, p), get_path(after.body, p))
                 for p in leaf_changes(change.changed_paths, h)) and not _set_or_unset(change.before, after, h)]
             if not known:
@@ -108,7 +109,12 @@ class ForceNewAttributeChanged(Check):
                 before_v, after_v = get_path(change.before.body, first), get_path(after.body, first)
                 shown = ", ".join(f"`{h}`" for h in certain)
                 detail = f" ({_change(change, first, before_v, after_v)})" if len(certain) == 1 else ""
-                if _set_or_unset(change.before, after, first):
+                if verdict[first] == "maybe" and isinstance(before_v if after_v is MISSING else after_v, (list, dict)):
+                    why = ("is a block written with the schema's default for each of its arguments, where there was none "
+                           "(or the reverse): if the provider already holds these values in its state, nothing changes; "
+                           "if it holds no block, the resource is replaced")
+                    advice = "check the plan for `forces replacement`"
+                elif _set_or_unset(change.before, after, first) or verdict[first] == "maybe":
                     why = ("set where it was unset, or the reverse: if the provider computes it when unset, the resource "
                            "is replaced only if the value differs from the one the provider chose")
                     advice = "check the plan for `forces replacement`, or compare with the value in the state"
@@ -132,7 +138,7 @@ class ForceNewAttributeChanged(Check):
             before_v = get_path(change.before.body, first)
             after_v = get_path(after.body, first)
             names = ", ".join(f"`{h}`" for h in hits)
-            detail = f" ({_change(change, first, before_v, after_v)})" if len(hits) == 1 else ""
+            detail = f" ({_change(change, first, before_v, after_v, _default_of(ctx, after, first))})" if len(hits) == 1 else ""
             noun = "property" if after.language == "cloudformation" else "attribute"
             extra: dict = {"attributes": hits}
             if after.language == "cloudformation":
@@ -237,8 +243,20 @@ def _sources(ctx: Context, resource_type: str, keys: list[str]) -> dict[str, str
     return {k: by_key.get(k, "") for k in keys}
 
 
-def _change(change, path: str, before_v, after_v) -> str:
-    return f"{shown_value(change.before, path, before_v)} → {shown_value(change.after, path, after_v)}"
+def _change(change, path: str, before_v, after_v, default: str = "") -> str:
+    """`"a" → "b"`; an unset side with a schema default shows it: `unset (default true) → false`."""
+    b, a = shown_value(change.before, path, before_v), shown_value(change.after, path, after_v)
+    if default:
+        b = f"unset (default {default})" if before_v is MISSING else b
+        a = f"unset (default {default})" if after_v is MISSING else a
+    return f"{b} → {a}"
+
+
+def _default_of(ctx: Context, resource, path: str) -> str:
+    if resource.language != "terraform":
+        return ""
+    fact = ctx.packs.attributes(resource.type).get(path)
+    return fact.default if fact is not None else ""
 
 
 def _fmt_instances(keys: list[str]) -> str:
@@ -250,6 +268,15 @@ def _judge(ctx: Context, resource):
     if resource.language != "terraform":
         return lambda path, b, a: None
     return lambda path, b, a: unset_verdict(ctx, resource.type, path, b, a)
+
+
+def _kept(verdict: str | None, path: str, changed: list[str]) -> str | None:
+    """A removed Optional+Computed argument keeps the state's value ("same") when nothing else in
+    the resource changes; with other changes, a Plugin Framework provider may plan it as unknown
+    and replace the resource, so it is judged as without facts (a note)."""
+    if verdict != "kept":
+        return verdict
+    return "same" if all(p == path or p.startswith(path + ".") for p in changed) else None
 
 
 def _instance_hits(before, after, hits: list[str], moves: dict[str, str], judge) -> dict[str, tuple[str, list[str]]] | None:
@@ -272,7 +299,7 @@ def _instance_hits(before, after, hits: list[str], moves: dict[str, str], judge)
     for key in sorted(pairs):
         b, a = bi[pairs[key]], ai[key]
         paths = changed_paths(b, a)
-        verdict = {h: judge(h, get_path(b, h), get_path(a, h)) for h in hits}
+        verdict = {h: _kept(judge(h, get_path(b, h), get_path(a, h)), h, paths) for h in hits}
         mine = [h for h in hits if verdict[h] == "changed" or verdict[h] != "same" and any(
             (p == h or p.startswith(h + ".")) and certainly_changed(get_path(b, p), get_path(a, p))
             and not _zero_for_unset(b, a, p)
