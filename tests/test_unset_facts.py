@@ -250,3 +250,15 @@ def test_a_block_added_with_other_values_replaces(with_facts, tmp_path):
     (tmp_path / "after" / "main.tf").write_text(text, encoding="utf-8")
     found = lint_trees(KNOWN_FALSE / "before", tmp_path / "after")
     assert [(f.rule, f.severity.value) for f in found] == [("IAC101", "warning")]
+
+
+def test_debug_names_the_schema_fact(with_facts, tmp_path):
+    before = _tf("tls_private_key", '  algorithm = "RSA"\n')
+    after = _tf("tls_private_key", '  algorithm = "RSA"\n  rsa_bits  = 4096\n')
+    for side, text in (("before", before), ("after", after)):
+        (tmp_path / side).mkdir(exist_ok=True)
+        (tmp_path / side / "main.tf").write_text(text, encoding="utf-8")
+    [finding] = [f for f in lint_trees(tmp_path / "before", tmp_path / "after") if f.rule == "IAC101"]
+    source = finding.extra["sources"]["rsa_bits"]
+    assert source.startswith("hashicorp/terraform-provider-tls:")  # the force-new fact
+    assert "flags OC, default 2048" in source and "resource_private_key.go#privateKeyResource.Schema" in source

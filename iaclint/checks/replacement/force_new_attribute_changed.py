@@ -143,6 +143,8 @@ class ForceNewAttributeChanged(Check):
             extra: dict = {"attributes": hits}
             if after.language == "cloudformation":
                 extra["sources"] = _sources(ctx, after.type, hits)
+            elif any(verdict[h] == "changed" for h in hits):  # judged by the schema facts: say which (--debug)
+                extra["sources"] = _schema_sources(ctx, after.type, hits, verdict)
             yield self.finding(
                 after,
                 f"{after.address}: changing {names}{detail} forces replacement: the {noun} cannot be "
@@ -241,6 +243,18 @@ def _sources(ctx: Context, resource_type: str, keys: list[str]) -> dict[str, str
     """Where each verdict comes from, as the packs say it (shown in JSON and `iaclint explain`)."""
     by_key = {f.key: f.source for f in ctx.packs.replacement(resource_type)}
     return {k: by_key.get(k, "") for k in keys}
+
+
+def _schema_sources(ctx: Context, resource_type: str, keys: list[str], verdict: dict) -> dict[str, str]:
+    """The force-new fact's source and, where unset was judged by the schema, the attribute fact's."""
+    out = _sources(ctx, resource_type, keys)
+    attributes = ctx.packs.attributes(resource_type)
+    for k in keys:
+        fact = attributes.get(k)
+        if verdict.get(k) == "changed" and fact is not None:
+            default = f", default {fact.default}" if fact.default else ""
+            out[k] += f"; unset judged by the schema facts (flags {fact.flags}{default}): {fact.source}"
+    return out
 
 
 def _change(change, path: str, before_v, after_v, default: str = "") -> str:
