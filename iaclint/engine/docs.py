@@ -120,9 +120,11 @@ def explain_facts(arg: str) -> str:
     type) and the source of each, with the reviewed disagreement when the two sources differ."""
     from iaclint.knowledge.packs import Packs
 
-    dot = arg.find(".", arg.rfind("::"))
+    dot = arg.find(".", max(arg.rfind("::"), 0))
     resource_type, prop = (arg, "") if dot == -1 else (arg[:dot], arg[dot + 1:])
     packs = Packs()
+    if "::" not in resource_type:
+        return _explain_terraform(packs, resource_type, prop)
     facts = [f for f in packs.replacement(resource_type) if not prop or f.key == prop]
     decided = {d.key: d for d in packs.disagreements(resource_type)}
     lines = []
@@ -137,6 +139,44 @@ def explain_facts(arg: str) -> str:
                          f"decided {d.value}: {d.extra[2]}")
     if not prop and not facts:
         lines.append(f"{resource_type}: no replacement facts (an unknown type, or one whose properties all update in place)")
+    return "\n".join(lines)
+
+
+def _explain_terraform(packs, resource_type: str, attribute: str) -> str:
+    """`iaclint explain random_password.special`: replacement, schema (what unset means),
+    protection and statefulness facts of a Terraform type or argument, each with its source."""
+    lines = []
+    facts = [f for f in packs.replacement(resource_type) if not attribute or f.key == attribute]
+    for f in facts:
+        lines.append(f"{resource_type}.{f.key}: changing it {_VERDICTS.get(f.value, f.value)}")
+        lines.append(f"  source: {f.source}")
+    if attribute and not facts:
+        lines.append(f"{resource_type}.{attribute}: no replacement fact; iaclint treats a change as an update in place")
+    schema = packs.attributes(resource_type).get(attribute) if attribute else None
+    if schema is not None:
+        kinds = [name for letter, name in (("R", "required"), ("O", "optional"), ("C", "computed"),
+                                           ("D", "deprecated"), ("S", "sensitive")) if letter in schema.flags]
+        if schema.default:
+            unset = f"unset is the default, {schema.default}"
+        elif schema.computed and not schema.required:
+            unset = "removed, it keeps the value in the state; set where it was unset, it may differ from the provider's choice"
+        elif schema.optional:
+            unset = "unset is null"
+        else:
+            unset = "it must be set"
+        lines.append(f"  schema: {', '.join(kinds) or schema.flags}; {unset}")
+        lines.append(f"  schema source: {schema.source} (in the provider repository its attributes.tsv names)")
+    for g in packs.protection(resource_type):
+        if not attribute or g.key == attribute:
+            lines.append(f"{resource_type}.{g.key}: guards against deletion while it is {g.value}")
+            lines.append(f"  source: {g.source}")
+    stateful = packs.stateful(resource_type) if not attribute else None
+    if stateful is not None:
+        lines.append(f"{resource_type}: destroying it loses data ({stateful.value})")
+        lines.append(f"  source: {stateful.source}")
+    if not lines:
+        lines.append(f"{resource_type}: no facts (an unknown type, or one whose arguments all update in place "
+                     f"and that holds no data iaclint knows of)")
     return "\n".join(lines)
 
 
