@@ -367,6 +367,22 @@ def test_explain_unknown_rule(key):
     assert result.stdout == ""
 
 
+@pytest.mark.parametrize(("key", "says"), [
+    ("random_password.special", ["replaces the resource (IAC101)", "terraform-provider-random:", "unset is the default, true"]),
+    ("google_sql_database_instance.region", ["replaces the resource", "keeps the value in the state"]),
+    ("github_repository.name", ["update in place"]),
+    ("kubernetes_namespace", ["metadata.name: changing it replaces", "destroying it loses data (namespace:",
+                              "terraform-provider-kubernetes:"]),
+    ("mongodbatlas_cluster", ["termination_protection_enabled: guards against deletion while it is true"]),
+    ("no_such_type", ["no facts"]),
+])
+def test_explain_terraform_facts(key, says):
+    result = run_cli(["explain", key])
+    assert result.exit_code == 0, result.output
+    for text in says:
+        assert text in result.stdout, result.stdout
+
+
 def test_version():
     result = run_cli(["--version"])
     assert result.exit_code == 0

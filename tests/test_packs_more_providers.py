@@ -138,7 +138,7 @@ def test_replacement(packs, resource_type, attribute, kind):
 def test_every_row_names_a_function_at_a_pinned_revision(path):
     provider = path.parent.name
     text = path.read_text(encoding="utf-8")
-    pin = re.search(r"^# Read from (\S+)@([0-9a-f]{40}) \(v[\d.]+\)", text, re.M)
+    pin = re.search(r"^# Read from (\S+)@([0-9a-f]{40}) \((after )?v[\d.]+\)", text, re.M)
     assert pin, f"{path}: the header must pin the revision read: '# Read from owner/repo@<sha> (vX.Y.Z)'"
     assert pin.group(1) == UPSTREAM[provider]
     rows = [line.split("\t") for line in text.split("\n") if line and not line.startswith("#")]
@@ -146,3 +146,39 @@ def test_every_row_names_a_function_at_a_pinned_revision(path):
     for row in rows:
         assert row[0].startswith(provider + "_"), row
         assert re.fullmatch(re.escape(UPSTREAM[provider]) + r":[\w./-]+\.go#[\w.]+", row[-1]), row[-1]
+
+
+# --- end to end: every row of these packs makes its rule fire, and the reverse edit stays silent ---
+
+def _rows(name: str) -> list[list[str]]:
+    return [line.split("\t") for p in PROVIDERS if (PACKS / p / name).is_file()
+            for line in (PACKS / p / name).read_text(encoding="utf-8").split("\n") if line and not line.startswith("#")]
+
+
+def _lint(tmp_path: Path, before: str, after: str) -> list[tuple[str, str]]:
+    from helpers import lint_trees
+
+    for side, text in (("before", before), ("after", after)):
+        (tmp_path / side).mkdir(exist_ok=True)
+        (tmp_path / side / "main.tf").write_text(text, encoding="utf-8")
+    return [(f.rule, f.severity.value) for f in lint_trees(tmp_path / "before", tmp_path / "after")]
+
+
+KEEP = 'resource "terraform_data" "keep" {\n  input = "x"\n}\n'
+
+
+@pytest.mark.parametrize("resource_type", [r[0] for r in _rows("stateful.tsv")])
+def test_removing_a_stateful_resource_fires(tmp_path, resource_type):
+    block = f'resource "{resource_type}" "x" {{\n  name = "x"\n}}\n'
+    assert _lint(tmp_path, block + KEEP, KEEP) == [("IAC301", "error")]
+    assert _lint(tmp_path, KEEP, block + KEEP) == []  # adding it is no loss
+
+
+@pytest.mark.parametrize(("resource_type", "attribute", "value"), [tuple(r[:3]) for r in _rows("protection.tsv")])
+def test_turning_a_guard_off_fires(tmp_path, resource_type, attribute, value):
+    off = {"true": "false", "false": "true"}[value]
+    guarded = f'resource "{resource_type}" "x" {{\n  name = "x"\n  {attribute} = {value}\n}}\n'
+    weakened = f'resource "{resource_type}" "x" {{\n  name = "x"\n  {attribute} = {off}\n}}\n'
+    rule = "IAC201" if value == "true" else "IAC203"
+    assert _lint(tmp_path, guarded, weakened) == [(rule, "error")]
+    assert _lint(tmp_path, weakened, guarded) == []  # turning it on is never a finding

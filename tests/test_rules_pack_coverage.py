@@ -54,3 +54,9 @@ def test_sources_versions_and_disagreements_per_provider():
     assert "hashicorp/terraform-provider-aws@" in aws and aws.endswith("none recorded (one source per fact)")
     markdown = run_cli(["rules", "--pack", "--format", "markdown"]).stdout
     assert "| provider | sources and versions | disagreements between sources |" in markdown
+
+
+def test_hand_kept_providers_name_the_revision_read():
+    providers = run_cli(["rules", "--pack"]).stdout.split("\n\n", 1)[1].splitlines()
+    kubernetes = next(ln for ln in providers if ln.startswith("terraform/kubernetes "))
+    assert re.search(r"hand-kept from hashicorp/terraform-provider-kubernetes@[0-9a-f]{7} \((after )?v[\d.]+\)", kubernetes), kubernetes

@@ -241,3 +241,83 @@ def removed_from(diff: StackDiff, r: Resource) -> Resource | Location:
         return r
     call = min(calls, key=lambda c: len(c.address))
     return Location(r.address, call.path, call.pos)
+
+
+UNSET = (MISSING, None, "")  # "" is how 0.11 modules wrote "not set", and providers read it so
+
+
+def same_as_default(value: Any, default: str) -> bool | None:
+    """Whether an argument's value is the schema default `default` (a JSON literal: `true`,
+    `2048`, `"P224"`); None when the value cannot be known."""
+    import json
+
+    if has_unknown(value):
+        return None
+    try:
+        want = json.loads(default)
+    except ValueError:
+        want = default
+    if isinstance(want, bool):
+        return is_true(value) if want else (value is False or str(value).lower() == "false")
+    if isinstance(want, (int, float)):
+        try:
+            return float(str(value)) == float(want)
+        except ValueError:
+            return False
+    if isinstance(value, (list, dict)) or isinstance(want, (list, dict)):
+        return value == want
+    return str(value) == str(want)
+
+
+def unset_verdict(ctx: Context, resource_type: str, path: str, before: Any, after: Any) -> str | None:
+    """What an argument going from unset to a value (or the reverse) does, by the provider's schema
+    facts (attributes.tsv), for a Terraform argument whose one side is unset:
+
+    - "same": no change: the other side equals the schema default;
+    - "kept": an Optional+Computed argument removed: Terraform plans the value the state has (SDKv2,
+      and Plugin Framework attributes while nothing else in the resource changes: a Framework
+      resource with other changes plans a removed computed argument as unknown unless the provider
+      keeps the state's value, which the facts do not say);
+    - "changed": a certain change. Optional without a default and not computed: unset is null, so
+      any other value that is not a zero value (which SDKv2 stores for null) differs; with a default,
+      unset is the default and the other side differs from it;
+    - "maybe": Optional+Computed set where it was unset: the provider chose the value, which may or
+      may not be the one written now;
+    - None: no facts, both sides set, a side iaclint cannot evaluate, or a block: judged as before.
+    """
+    b_unset, a_unset = (before is MISSING or before is None or before == "" or before == []), \
+        (after is MISSING or after is None or after == "" or after == [])
+    if b_unset == a_unset:
+        return None
+    other = after if b_unset else before
+    if has_unknown(other):
+        return None
+    facts = ctx.packs.attributes(resource_type)
+    if isinstance(other, (list, dict)):
+        return _block_at_defaults(facts, path, other)
+    fact = facts.get(path)
+    if fact is None or "R" in fact.flags:
+        return None
+    if fact.default:
+        same = same_as_default(other, fact.default)
+        return None if same is None else ("same" if same else "changed")
+    if fact.computed:
+        return "kept" if a_unset else "maybe"
+    if fact.optional:
+        zero = other is False or other in ("", "false", "0", 0) or other == 0
+        return None if zero else "changed"
+    return None
+
+
+def _block_at_defaults(facts: dict, path: str, block: Any) -> str | None:
+    """A nested block added (or removed) whose every argument is written with its schema default:
+    the state may already hold those values (a provider that reads the block back from the API
+    for an object created without it), or hold no block (then it is a change): "maybe"."""
+    items = block if isinstance(block, list) else [block]
+    if len(items) != 1 or not isinstance(items[0], dict) or not items[0] or path not in facts:
+        return None
+    for key, value in items[0].items():
+        fact = facts.get(f"{path}.{key}")
+        if fact is None or not fact.default or same_as_default(value, fact.default) is not True:
+            return None
+    return "maybe"

@@ -26,16 +26,16 @@ def rules(fmt: str, pack: bool) -> None:
 @click.argument("code")
 def explain(code: str) -> None:
     """Show a rule's documentation: what it flags, why, an example and the fix; or, for a
-    CloudFormation type or `Type.Property` (AWS::RDS::DBInstance.Port), the replacement facts
-    iaclint holds and the source of each verdict."""
-    if "::" in code:
+    resource type or `type.attribute` (AWS::RDS::DBInstance.Port, random_password.special), the
+    facts iaclint holds and the source of each verdict."""
+    from iaclint.engine.registry import lookup
+
+    rule = None if "::" in code else lookup(code)
+    if rule is None and ("::" in code or "_" in code):
         from iaclint.engine.docs import explain_facts
 
         click.echo(explain_facts(code))
         return
-    from iaclint.engine.registry import lookup
-
-    rule = lookup(code)
     if rule is None:
         click.echo(f"iaclint: unknown rule {code!r} (see `iaclint rules`)", err=True)
         sys.exit(EXIT_USAGE)

@@ -399,13 +399,17 @@ class Packs:
 
     @functools.lru_cache(maxsize=4096)
     def protective_default(self, resource_type: str, attribute: str) -> str | None:
-        """The provider's default for a protection argument, when it is protective (a
-        `deletion_protection` that is on unless set to false)."""
+        """The provider's default for a protection argument (a `deletion_protection` that is on
+        unless set to false): the hand-kept terraform/protection_defaults.tsv first, else the
+        default in the type's schema facts (attributes.tsv)."""
         if "::" in resource_type:
             return None
         for fact in _facts("terraform/protection_defaults.tsv", resource_type):
             if fact.key == attribute:
                 return fact.value
+        schema = self.attributes(resource_type).get(attribute)
+        if schema is not None and schema.default:  # the schema's own default (a JSON literal)
+            return schema.default.strip('"')
         return None
 
     @functools.lru_cache(maxsize=4096)

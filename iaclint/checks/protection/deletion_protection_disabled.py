@@ -16,6 +16,9 @@ class DeletionProtectionDisabled(Check):
     `purge_protection_enabled`, CloudFormation `DeletionProtection`, `DeletionProtectionEnabled`,
     `DisableApiTermination`, ... (every guard in the protection packs).
 
+    A guard whose argument is Optional+Computed in the provider's schema keeps the state's value
+    when the argument is removed: that is a note, not an error.
+
     ## Why is this bad?
     The guard is the last thing between a mistaken destroy and lost data. Agents turn it off to
     make an apply "go through"; a later change then deletes the resource without resistance.
@@ -61,6 +64,20 @@ class DeletionProtectionDisabled(Check):
                 if now is True:
                     continue
                 pos = a.pos_of(fact.key) if after_v is not MISSING else a.pos
+                schema = ctx.packs.attributes(a.type).get(fact.key) if a.language == "terraform" else None
+                if (after_v is MISSING and default is None and schema is not None and schema.computed
+                        and get_path(b.body, fact.key) is not MISSING):
+                    # Optional+Computed: a removed argument keeps the value the state has
+                    yield self.finding(
+                        a,
+                        f"{a.address}: `{fact.key} = {want}` removed; the provider keeps the value it has in the state "
+                        f"(the argument is Optional and Computed), so deletion protection stays on until it is set to "
+                        f"another value",
+                        help=f"keep `{fact.key} = {want}` written out, so the guard is visible in review",
+                        severity=Severity.NOTE,
+                        pos=pos,
+                    )
+                    continue
                 if now is None:
                     yield self.finding(
                         a,

@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from iaclint.checks.common import (MISSING, certainly_changed, get_path, ignored, leaf_changes, per_instance,
-                                   severity_for, shown_value, what_holds)
+                                   severity_for, shown_value, unset_verdict, what_holds)
 from iaclint.engine.check import Check, Context
 from iaclint.core.model import Category, ChangeKind, Finding, Severity, StackDiff
 from iaclint.core.facts import PlanFacts
@@ -19,7 +19,12 @@ class ForceNewAttributeChanged(Check):
     not its arguments, so `name = "q-${count.index}"` becoming `"q-${each.key}"` still replaces
     it). When a value
     cannot be known (a variable without a value, an argument set where it was unset and the
-    provider may compute it), the finding is a note: the resource *may* be replaced.
+    provider may compute it), the finding is a note: the resource *may* be replaced. Where the
+    provider's schema facts say what "unset" means, an argument set where it was unset (or the
+    reverse) is judged by them: unset is the schema default (`rsa_bits = 2048` written out is no
+    change, `special = false` on a `random_password` is one), an Optional argument without a
+    default is null (any value is a change), and a removed Optional+Computed argument keeps the
+    value in the state (no change).
 
     ## Why is this bad?
     A replacement looks like an innocent edit in the diff. For a database, a bucket or a volume
@@ -64,7 +69,8 @@ class ForceNewAttributeChanged(Check):
                 yield from self._may_replace(change, ctx, facts)
             if not facts:
                 continue
-            per = _instance_hits(change.before, after, [f for f in sorted(facts) if not ignored(after, f)], diff.moves)
+            judge = _judge(ctx, after)
+            per = _instance_hits(change.before, after, [f for f in sorted(facts) if not ignored(after, f)], diff.moves, judge)
             if per is not None:  # judged instance by instance, as Terraform expands them
                 if per:
                     yield self._instances_finding(ctx, change, per)
@@ -74,7 +80,13 @@ class ForceNewAttributeChanged(Check):
             if not hits:
                 continue
             hits = _outermost(hits)
-            certain = [h for h in hits if not _zero_for_unset(change.before.body, after.body, h)]
+            # the schema facts settle set <-> unset: the default, or the value an Optional+Computed argument keeps
+            verdict = {h: _kept(judge(h, get_path(change.before.body, h), get_path(after.body, h)), h, change.changed_paths)
+                       for h in hits}
+            hits = [h for h in hits if verdict[h] != "same"]
+            if not hits:
+                continue
+            certain = [h for h in hits if verdict[h] == "changed" or not _zero_for_unset(change.before.body, after.body, h)]
             if not certain:
                 # only "unset <-> false / empty": most likely the provider default, so probably no change
                 shown = ", ".join(f"`{h}`" for h in hits)
@@ -88,7 +100,7 @@ class ForceNewAttributeChanged(Check):
                     extra={"attributes": hits},
                 )
                 continue
-            known = [h for h in certain if any(
+            known = [h for h in certain if verdict[h] == "changed" or verdict[h] != "maybe" and any(
                 certainly_changed(get_path(change.before.body, p), get_path(after.body, p))
                 for p in leaf_changes(change.changed_paths, h)) and not _set_or_unset(change.before, after, h)]
             if not known:
@@ -97,7 +109,12 @@ class ForceNewAttributeChanged(Check):
                 before_v, after_v = get_path(change.before.body, first), get_path(after.body, first)
                 shown = ", ".join(f"`{h}`" for h in certain)
                 detail = f" ({_change(change, first, before_v, after_v)})" if len(certain) == 1 else ""
-                if _set_or_unset(change.before, after, first):
+                if verdict[first] == "maybe" and isinstance(before_v if after_v is MISSING else after_v, (list, dict)):
+                    why = ("is a block written with the schema's default for each of its arguments, where there was none "
+                           "(or the reverse): if the provider already holds these values in its state, nothing changes; "
+                           "if it holds no block, the resource is replaced")
+                    advice = "check the plan for `forces replacement`"
+                elif _set_or_unset(change.before, after, first) or verdict[first] == "maybe":
                     why = ("set where it was unset, or the reverse: if the provider computes it when unset, the resource "
                            "is replaced only if the value differs from the one the provider chose")
                     advice = "check the plan for `forces replacement`, or compare with the value in the state"
@@ -121,11 +138,13 @@ class ForceNewAttributeChanged(Check):
             before_v = get_path(change.before.body, first)
             after_v = get_path(after.body, first)
             names = ", ".join(f"`{h}`" for h in hits)
-            detail = f" ({_change(change, first, before_v, after_v)})" if len(hits) == 1 else ""
+            detail = f" ({_change(change, first, before_v, after_v, _default_of(ctx, after, first))})" if len(hits) == 1 else ""
             noun = "property" if after.language == "cloudformation" else "attribute"
             extra: dict = {"attributes": hits}
             if after.language == "cloudformation" or _versioned(ctx, after.type, hits):
                 extra["sources"] = _sources(ctx, after.type, hits)
+            elif any(verdict[h] == "changed" for h in hits):  # judged by the schema facts: say which (--debug)
+                extra["sources"] = _schema_sources(ctx, after.type, hits, verdict)
             yield self.finding(
                 after,
                 f"{after.address}: changing {names}{detail} forces replacement: the {noun} cannot be "
@@ -233,15 +252,55 @@ def _versioned(ctx: Context, resource_type: str, keys: list[str]) -> bool:
     return any(f.versions and f.key in keys for f in ctx.packs.replacement(resource_type))
 
 
-def _change(change, path: str, before_v, after_v) -> str:
-    return f"{shown_value(change.before, path, before_v)} → {shown_value(change.after, path, after_v)}"
+def _schema_sources(ctx: Context, resource_type: str, keys: list[str], verdict: dict) -> dict[str, str]:
+    """The force-new fact's source and, where unset was judged by the schema, the attribute fact's."""
+    out = _sources(ctx, resource_type, keys)
+    attributes = ctx.packs.attributes(resource_type)
+    for k in keys:
+        fact = attributes.get(k)
+        if verdict.get(k) == "changed" and fact is not None:
+            default = f", default {fact.default}" if fact.default else ""
+            out[k] += f"; unset judged by the schema facts (flags {fact.flags}{default}): {fact.source}"
+    return out
+
+
+def _change(change, path: str, before_v, after_v, default: str = "") -> str:
+    """`"a" → "b"`; an unset side with a schema default shows it: `unset (default true) → false`."""
+    b, a = shown_value(change.before, path, before_v), shown_value(change.after, path, after_v)
+    if default:
+        b = f"unset (default {default})" if before_v is MISSING else b
+        a = f"unset (default {default})" if after_v is MISSING else a
+    return f"{b} → {a}"
+
+
+def _default_of(ctx: Context, resource, path: str) -> str:
+    if resource.language != "terraform":
+        return ""
+    fact = ctx.packs.attributes(resource.type).get(path)
+    return fact.default if fact is not None else ""
 
 
 def _fmt_instances(keys: list[str]) -> str:
     return ", ".join(keys[:5]) + (" ..." if len(keys) > 5 else "")
 
 
-def _instance_hits(before, after, hits: list[str], moves: dict[str, str]) -> dict[str, tuple[str, list[str]]] | None:
+def _judge(ctx: Context, resource):
+    """unset_verdict for this resource's arguments (None for all but Terraform)."""
+    if resource.language != "terraform":
+        return lambda path, b, a: None
+    return lambda path, b, a: unset_verdict(ctx, resource.type, path, b, a)
+
+
+def _kept(verdict: str | None, path: str, changed: list[str]) -> str | None:
+    """A removed Optional+Computed argument keeps the state's value ("same") when nothing else in
+    the resource changes; with other changes, a Plugin Framework provider may plan it as unknown
+    and replace the resource, so it is judged as without facts (a note)."""
+    if verdict != "kept":
+        return verdict
+    return "same" if all(p == path or p.startswith(path + ".") for p in changed) else None
+
+
+def _instance_hits(before, after, hits: list[str], moves: dict[str, str], judge) -> dict[str, tuple[str, list[str]]] | None:
     """Instance key after -> (its key before, the force-new arguments that certainly change for
     it), comparing the instances both sides have (`[0]`, `["a"]`) and those a `moved` block
     carries from one key to another (`[0]` -> `["a"]`: the same object, whose `name` may still
@@ -261,7 +320,8 @@ def _instance_hits(before, after, hits: list[str], moves: dict[str, str]) -> dic
     for key in sorted(pairs):
         b, a = bi[pairs[key]], ai[key]
         paths = changed_paths(b, a)
-        mine = [h for h in hits if any(
+        verdict = {h: _kept(judge(h, get_path(b, h), get_path(a, h)), h, paths) for h in hits}
+        mine = [h for h in hits if verdict[h] == "changed" or verdict[h] != "same" and any(
             (p == h or p.startswith(h + ".")) and certainly_changed(get_path(b, p), get_path(a, p))
             and not _zero_for_unset(b, a, p)
             for p in paths)]

@@ -1,0 +1,7 @@
+resource "google_sql_database_instance" "main" {
+  name             = "main"
+  database_version = "POSTGRES_16"
+  settings {
+    tier = "db-custom-2-7680"
+  }
+}

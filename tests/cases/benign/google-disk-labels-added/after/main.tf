@@ -1,0 +1,8 @@
+resource "google_compute_disk" "data" {
+  name = "data"
+  zone = "europe-west1-b"
+  size = 100
+  labels = {
+    team = "storage"
+  }
+}
