@@ -186,3 +186,16 @@ def test_a_comma_starting_a_line_in_an_object_is_what_terraform_rejects(text, re
     from iaclint.languages.terraform import hcl
 
     assert bool(hcl.parse(text).errors) is rejected
+
+
+@pytest.mark.parametrize("text, rejected", [
+    (b'moved {\n  from = a.b[1]\n  to   = a.b["wa\n"]\n}\n', True),  # found by the fuzzer: the break before the quote
+    (b'x = "a%{ if true }\nc%{ endif }"\n', True),
+    (b'x = "wa\nzz"\n', True),
+    (b'x = "a${max(\n1)}b"\n', False),  # an interpolation may span lines
+    (b'x = <<EOT\na\nEOT\n', False),
+])
+def test_a_quoted_string_across_lines_is_what_terraform_rejects(text, rejected):
+    from iaclint.languages.terraform import hcl
+
+    assert bool(hcl.parse(text).errors) is rejected

@@ -273,6 +273,26 @@ def _kinds() -> dict[str, int]:
 _EMPTY_INTERPOLATION = re.compile(rb"(?<!\$)\$\{~?\s*~?\}")
 
 
+# inside a quoted string, only these may span lines: an interpolation's expression and a
+# directive's own `%{ ... }` parts
+_MAY_SPAN_LINES = frozenset({"template_interpolation", "template_if_intro", "template_else_intro", "template_if_end",
+                             "template_for_start", "template_for_end"})
+
+
+def _newline_in_literal_text(node) -> bool:
+    """A line break in a quoted string's own text (not inside `${ }` or a directive's `%{ }`)."""
+    text = bytearray(node.text)
+    base = node.start_byte
+    stack = list(node.children)
+    while stack:
+        c = stack.pop()
+        if c.type in _MAY_SPAN_LINES:
+            text[c.start_byte - base:c.end_byte - base] = b" " * (c.end_byte - c.start_byte)
+        else:
+            stack.extend(c.children)
+    return b"\n" in text
+
+
 def _check_object(node, errors: list) -> None:
     """Elements of an object on one line need a comma between them (`{ a = 1 b = 2 }` is an error),
     and a comma belongs on the line of the element it ends."""
@@ -367,11 +387,14 @@ def _scan(root, out: list, errors: list) -> bool:
             descend = False
         elif kind == k["template_literal"]:
             parent_kind = parents[-1].kind_id if parents else None
-            if parent_kind in (k["string_lit"], k["quoted_template"]) and b"\n" in n.text:
-                errors.append((_pos(parents[-1]), "syntax error: unterminated string (a quoted string cannot span lines)"))
-            elif parent_kind == k["string_lit"] and _TEMPLATE_SEQUENCE.search(n.text):
+            if parent_kind == k["string_lit"] and _TEMPLATE_SEQUENCE.search(n.text):
                 # a label: tree-sitter-hcl keeps `${` as text there, Terraform rejects it
                 errors.append((_pos(parents[-1]), "syntax error: template sequences (`${`, `%{`) are not allowed in a block label"))
+        elif (kind == k["string_lit"] or kind == k["quoted_template"]) and n.end_point.row > n.start_point.row \
+                and _newline_in_literal_text(n):
+            # the line break may be in a literal, in a directive's body, or (`"wa` + newline + `"`)
+            # between the literal and the closing quote, where no literal node holds it
+            errors.append((_pos(n), "syntax error: unterminated string (a quoted string cannot span lines)"))
         elif kind == k["object"]:
             _check_object(n, errors)
         elif kind == k["quoted_template"] and _EMPTY_INTERPOLATION.search(n.text):
