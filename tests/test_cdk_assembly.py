@@ -149,3 +149,27 @@ def test_a_damaged_assembly_file_never_crashes_and_never_hides_the_removal(tmp_p
                 assert ("IAC001", str(rel)) in rules, (rel, rules)
             else:  # the removed bucket is still seen, whatever else is damaged
                 assert ("IAC301", "Storage.template.json") in rules, (rel, rules)
+
+
+def test_a_template_the_manifest_names_but_is_missing_is_reported_not_emptied(tmp_path):
+    before = _copy(REMOVED / "before", tmp_path / "before")
+    after = _copy(REMOVED / "before", tmp_path / "after")
+    (after / "Storage.template.json").unlink()
+    rules = sorted((f.rule, f.path) for f in _result(before, after).findings)
+    assert rules == [("IAC001", "Storage.template.json")]  # never "every resource of the stack removed"
+
+
+def test_sarif_points_at_the_line_that_created_the_resource(tmp_path):
+    from iaclint.output import FORMATTERS  # noqa: F401 - the registry of formats
+    from iaclint.output.sarif import _result as sarif_result
+
+    before = _copy(REMOVED / "before", tmp_path / "before" / "out")
+    after = _copy(REMOVED / "after", tmp_path / "after" / "out")
+    for side, folder in (("before", before), ("after", after)):
+        (folder.parent / "app.ts").write_text((REMOVED / f"app.{side}.ts").read_text())
+    (f,) = lint_trees(tmp_path / "before", tmp_path / "after")
+    related = sarif_result(f, 0, "x")["relatedLocations"][0]["physicalLocation"]
+    assert related["artifactLocation"]["uri"] == "app.ts" and related["region"] == {"startLine": 22}
+    # a frame outside the compared tree (an absolute path) is no location
+    (g,) = lint_trees(REMOVED / "before", REMOVED / "after")
+    assert "relatedLocations" not in sarif_result(g, 0, "x")

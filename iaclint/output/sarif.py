@@ -113,7 +113,7 @@ def _result(f: Finding, rule_index: int, basis: str) -> dict:
         location["logicalLocations"] = [
             {"fullyQualifiedName": a, "kind": "resource"} for a in addresses
         ]
-    return {
+    result = {
         "ruleId": f.rule,
         "ruleIndex": rule_index,
         "level": f.severity.value,
@@ -121,6 +121,14 @@ def _result(f: Finding, rule_index: int, basis: str) -> dict:
         "locations": [location],
         "partialFingerprints": {FINGERPRINT_KEY: hashlib.sha256(basis.encode("utf-8")).hexdigest()},
     }
+    created = f.extra.get("created_at") if isinstance(f.extra, dict) else None
+    source, _, line = created.rpartition(":") if isinstance(created, str) else ("", "", "")
+    if source and line.isdigit() and not _posix(source).startswith("/") and not re.match(r"[A-Za-z]:/", _posix(source)):
+        # a resource of a synthesized CDK template: the line of the program that created it
+        result["relatedLocations"] = [{"id": 1, "message": {"text": "the construct is created here"},
+                                       "physicalLocation": {"artifactLocation": _artifact(source),
+                                                            "region": {"startLine": int(line)}}}]
+    return result
 
 
 def _artifact(path: str) -> dict:

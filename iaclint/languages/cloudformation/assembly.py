@@ -40,7 +40,7 @@ MANIFEST = "manifest.json"
 MARKER = "cdk.out"
 STACK = "aws:cloudformation:stack"
 # files CDK writes into an assembly for its own bookkeeping: no template in them
-_BOOKKEEPING = ("tree.json", "validation-report.json", MANIFEST, MARKER)
+_BOOKKEEPING = ("tree.json", "validation-report.json", "performance-counters.json", MANIFEST, MARKER)
 _BOOKKEEPING_SUFFIXES = (".assets.json", ".metadata.json")
 # a stack trace frame: "new Foo (/abs/path/file.ts:12:5)", "at new Foo (file:///x.js:3:1)", "/abs/app.js:75:1"
 _FRAME = re.compile(r"\(?(?P<file>(?:file://)?[^\s()]+?):(?P<line>\d+):(?P<col>\d+)\)?\s*$")

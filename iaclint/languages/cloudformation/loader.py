@@ -147,6 +147,11 @@ def _analyze_assemblies(before, after, assemblies: dict, paths: list[str], resul
         for label, sb, sa, bt, at in pending:
             if sa is not None and (at.text is None and at.problem is not None and at.problem.fatal):
                 continue  # AFTER cannot be read at all: reported; never "every resource removed"
+            if sa is not None and at.text is None:  # the manifest names a template that is not there
+                result.problems.append(Problem(sa.template, Pos(1), f"the cloud assembly names {sa.template} as the "
+                                               f"template of stack {label}, but it is not there: the stack is not compared",
+                                               side="after"))
+                continue
             b_parsed = parsed.get((id(before), sb.template)) if sb is not None else None
             a_parsed = parsed.get((id(after), sa.template)) if sa is not None else None
             if a_parsed is not None and a_parsed.fatal:

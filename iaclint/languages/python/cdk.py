@@ -314,8 +314,9 @@ class _CdkInterpreter(Interpreter):
         l1 = cls.startswith("Cfn") and len(cls) > 3
         cfn_type = info.cfn_type if info else (l1_type(module, cls) if l1 else None)
         if cfn_type is None and module and not l1:
-            # an L2 construct whose resources the packs do not list (`ec2.Vpc`, `rds.ServerlessCluster`)
-            self.unfollowed.append((ref.path, name, node, _arguments(args[2:], kwargs, scope.path), self.m.path))
+            # an L2 construct whose resources the packs do not list (`ec2.Vpc`, `rds.ServerlessCluster`): said when
+            # removed or renamed; its arguments are edited all the time, and what they do inside is not known (None)
+            self.unfollowed.append((ref.path, name, node, None, self.m.path))
             return ref
         if cfn_type is None or cfn_type in INTENTIONAL_NEW_IDS:
             return ref

@@ -265,19 +265,20 @@ def _unfollowed(before: dict, after: dict, where, what: str, result: Loaded, wit
     """Fail closed on constructs (or components) iaclint cannot see inside: one removed, renamed or
     given other arguments is a note naming it, since the resources it creates may be destroyed or
     replaced with it. Added or unchanged, nothing is said. `before`/`after`: key -> (class, module,
-    Pos, arguments); `where`: the stack (or program) after the change, where a removal is reported,
+    Pos, arguments; None: not compared, only a removal is said); `where`: the stack (or program) after the change, where a removal is reported,
     None when it is gone (then at line 0 of the module it was in)."""
     for key in sorted(before):
         cls, module, pos, args = before[key]
         now = after.get(key)
-        if now is not None and now[0] == cls and now[3] == args:
-            continue
+        if now is not None and now[0] == cls and (args is None or now[3] == args):
+            continue  # unchanged (arguments None: not compared)
         short = cls.rsplit(".", 1)[-1]
         if now is not None:
             change = "is given other arguments" if now[0] == cls else f"is now a `{now[0].rsplit('.', 1)[-1]}`"
             module, pos = now[1], now[2]
         else:
-            renamed = next((k for k, v in sorted(after.items()) if k not in before and v[0] == cls and v[3] == args), None)
+            renamed = next((k for k, v in sorted(after.items()) if k not in before and v[0] == cls and v[3] == args), None) \
+                if args is not None else None
             change = (f"is renamed to {renamed.rsplit('.', 1)[-1] if named else renamed}" if renamed else "is removed")
             if renamed:
                 module, pos = after[renamed][1], after[renamed][2]
