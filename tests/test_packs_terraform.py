@@ -18,8 +18,10 @@ SHARED = REPO.parent / "shared" / "data" / "terraform"  # the generator's defaul
 PROVIDERS = ("aws", "google", "azurerm")
 GENERATED = [f"{p}/protection.tsv" for p in PROVIDERS] + ["azurerm/features.tsv"]
 # generated from provider Go source by tools/packgen/tfschema (tests/test_packs_terraform_generated.py)
+MORE_PROVIDERS = ("cloudflare", "datadog", "github", "helm", "kubernetes", "mongodbatlas", "postgresql", "random",
+                  "snowflake", "tls")
 FROM_SOURCE = [f"{p}/{name}" for p in PROVIDERS for name in ("attributes.tsv", "disagreements.tsv", "force_new.tsv")] + [
-    "random/attributes.tsv", "random/force_new.tsv"]
+    f"{p}/{name}" for p in MORE_PROVIDERS for name in ("attributes.tsv", "force_new.tsv")]
 HAND_KEPT = [f"{p}/stateful.tsv" for p in PROVIDERS] + ["aws/conditions.tsv", "protection_defaults.tsv", "terraform/force_new.tsv"]
 ALL_FILES = sorted(str(p.relative_to(PACKS)) for p in PACKS.glob("**/*.tsv"))
 

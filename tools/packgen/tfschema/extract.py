@@ -633,7 +633,8 @@ def _load_tree(gitdir: str, tree, provider_name: str, prefix: str = "") -> Provi
 
 _ANNOT = re.compile(r'@(SDKResource|FrameworkResource)\("(\w+)"')
 _RES_MAP = re.compile(r"map\[string\]\*(?:schema|pluginsdk)\.Resource\s*\{")
-_TYPENAME = re.compile(r'resp\.TypeName\s*=\s*(?:req\.ProviderTypeName\s*\+\s*"(\w+)"|"(\w+)")')
+_TYPENAME = re.compile(r'(?:resp|response)\.TypeName\s*=\s*(?:req(?:uest)?\.ProviderTypeName\s*\+\s*"(\w+)"|"(\w+)")')
+_FACTORY = re.compile(r"^func (\w+)\([^)]*\) \(?resource\.Resource\b")
 _AMP_TYPE = re.compile(r"&(\w+)\s*\{")
 _RESTYPE = re.compile(r'return\s+"(\w+)"')
 
@@ -765,12 +766,39 @@ def registrations(prov: Provider) -> dict[str, tuple[str, object]]:
             m = _TYPENAME.search(d.text)
             if m:
                 name = prov.name + m.group(1) if m.group(1) else m.group(2)
+                if not name.startswith(prov.name + "_"):
+                    name = prov.name + "_" + name  # the provider adds its prefix (datadog)
                 regs.setdefault(name, ("fw", (pkgdir, typ)))
         elif mname == "ResourceType" and (pkgdir, typ, "Create") in prov.methods and (pkgdir, typ, "Arguments") in prov.methods:
             m = _RESTYPE.search(d.text)
             if m:
                 regs.setdefault(m.group(1), ("typed", (pkgdir, typ)))
+    # 5. framework factories `func X() resource.Resource { return &T{...ResourceName: "x"} }` whose
+    #    embedded base type's Metadata joins the provider's name and ResourceName (mongodbatlas)
+    for (pkgdir, fname), d in list(prov.funcs.items()):
+        if not _FACTORY.match(d.text):
+            continue
+        m = _AMP_TYPE.search(d.text)
+        if not m or (pkgdir, m.group(1), "Schema") not in prov.methods:
+            continue
+        name = _resource_name_field(prov.call(d, []))
+        if name:
+            full = name if name.startswith(prov.name + "_") else f"{prov.name}_{name}"
+            regs.setdefault(full, ("fw", (pkgdir, m.group(1))))
     return {k: v for k, v in regs.items() if k.startswith(prov.name + "_")}
+
+
+def _resource_name_field(v, depth: int = 0) -> str:
+    if not isinstance(v, Struct) or depth > 2:
+        return ""
+    for key in ("ResourceName", "TypeName"):
+        if isinstance(v.fields.get(key), str):
+            return v.fields[key]
+    for sub in v.fields.values():
+        found = _resource_name_field(sub, depth + 1)
+        if found:
+            return found
+    return ""
 
 
 def _resource_map_entries(d: Decl):
@@ -782,7 +810,10 @@ def _resource_map_entries(d: Decl):
                 and toks[j + 6].text == "." and j + 7 < len(toks) and toks[j + 7].text == "Resource":
             parent = toks[j - 2].text if j >= 2 and toks[j - 1].text == ":" else None
             p = Parser(toks, j)
-            comp = p.parse_primary()
+            try:
+                comp = p.parse_primary()
+            except ParseError:
+                continue  # a function's result type, not a literal
             if comp[0] == "comp":
                 for key, val in comp[2]:
                     out.append((key, val, parent))

@@ -45,6 +45,23 @@ PROVIDERS: dict[str, dict] = {
                 "label": "after v5.2.0", "reference": "azurerm.tsv",
                 # commonschema.Location(), ResourceGroupName(), Tags() ... live in go-azure-helpers
                 "modules": [("github.com/hashicorp/go-azure-helpers", "hashicorp/go-azure-helpers")]},
+    # the providers agents break beyond the big three (their statefulness and protection are kept elsewhere)
+    "tls": {"repo": "hashicorp/terraform-provider-tls", "rev": "857b38cda3fca4b6539f23b6dfc9724c6537f7e7", "label": "v4.2.1"},
+    "kubernetes": {"repo": "hashicorp/terraform-provider-kubernetes", "rev": "28fb611cb6be20c5059efadd6cbf16b9ad64cd6c",
+                   "label": "v3.2.1"},
+    "helm": {"repo": "hashicorp/terraform-provider-helm", "rev": "ecffae07748ea9e2e99660e5ad3f852a12fbc5fc", "label": "v3.1.2"},
+    "github": {"repo": "integrations/terraform-provider-github", "rev": "20728bb30c112287ac3e8243cdb0307a45c6a0a0",
+               "label": "v6.13.0"},
+    "cloudflare": {"repo": "cloudflare/terraform-provider-cloudflare", "rev": "a2efdc5786ae9726d56928dbfe91933bd92404ca",
+                   "label": "v5.22.0"},
+    "snowflake": {"repo": "Snowflake-Labs/terraform-provider-snowflake", "rev": "426a9ea06713f8a339476abdaaefe67243becc7c",
+                  "label": "v1.1.0"},
+    "mongodbatlas": {"repo": "mongodb/terraform-provider-mongodbatlas", "rev": "08aab405e4d207220a39f4198ba3c206524d267e",
+                     "label": "v2.16.0"},
+    "postgresql": {"repo": "cyrilgdn/terraform-provider-postgresql", "rev": "450ce85b50c1f47ebdb239c9d05e2f53847389ba",
+                   "label": "v1.26.0"},
+    "datadog": {"repo": "DataDog/terraform-provider-datadog", "rev": "cccc81a7252eab4fe45311dd2dc854c58d96143f",
+                "label": "v4.19.0"},
     "aws": {"repo": "hashicorp/terraform-provider-aws", "label": "v6.58.0", "reference": "aws.tsv",
             # the provider is read from a republication with one Go function per file (the same
             # source, at the release); its sources name the package directory and the function

@@ -379,10 +379,9 @@ class Parser:
             if tok.text == ".":
                 self.next()
                 nt = self.next()
-                if nt.text == "(":  # type assertion
+                if nt.text == "(":  # a type assertion x.(T) keeps x's value
                     self.i -= 1
                     self.skip_balanced()
-                    x = ("opaque", "assert")
                 else:
                     x = ("sel", x, nt.text)
             elif tok.text == "(":
