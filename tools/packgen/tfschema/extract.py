@@ -708,13 +708,17 @@ def registrations(prov: Provider) -> dict[str, tuple[str, object]]:
                 fields = {k[1]: v for k, v in elem[2] if k is not None and k[0] == "id"}
                 name = fields.get("TypeName")
                 fac = fields.get("Factory")
+                if name is None and mname == "FrameworkResources":
+                    continue  # named by its @FrameworkResource annotation or Metadata method instead
                 if not name or name[0] != "str" or fac is None or fac[0] != "id":
                     prov.unresolved["registration"] += 1
+                    prov.debug.append(("registration", _text(name) if name else "", _text(fac) if fac else ""))
                     continue
                 region = _text(fields.get("Region")).endswith("ResourceRegionDefault()")
                 fd = prov.funcs.get((pkgdir, fac[1]))
                 if fd is None:
                     prov.unresolved["registration"] += 1
+                    prov.debug.append(("registration", name[1], fac[1]))
                     continue
                 if mname == "SDKResources":
                     regs[name[1]] = ("sdkfunc", fd)
