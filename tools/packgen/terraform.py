@@ -1,11 +1,14 @@
-"""Build the generated Terraform knowledge packs from pinned provider facts.
+"""Build the generated Terraform protection packs from pinned provider facts.
 
-Input: the shared reference tables (aws.tsv, google.tsv, azurerm.tsv, protection.tsv and
-README.md), extracted from the providers' Go source. Output, per provider:
+Input: the shared reference tables (protection.tsv and README.md), extracted from the
+providers' Go source. Output, per provider:
 
-    rules/terraform/<provider>/force_new.tsv    resource_type, attribute_path, kind, source
     rules/terraform/<provider>/protection.tsv   resource_type, attribute, protective_value, source
     rules/terraform/azurerm/features.tsv        block, attribute, protective_value, source
+
+The replacement facts (force_new.tsv) are read from provider source by tools/packgen/tfschema,
+which uses the shared aws.tsv, google.tsv and azurerm.tsv as its cross-check; build_force_new
+below is kept for that comparison's sake and is no longer written.
 
 Rows are sorted by their first two columns and de-duplicated, so one type's rows are a
 contiguous run (iaclint/knowledge/packs.py finds them with a single string search). Source strings are
@@ -190,8 +193,6 @@ def build_all(shared: Path, conditions_root: Path) -> dict[Path, str]:
     protection, features = split_protection(shared)
     prot_src = shared / "protection.tsv"
     for provider in PROVIDERS:
-        refined = read_conditions(conditions_root, provider)
-        files[Path(provider, "force_new.tsv")] = build_force_new(shared, provider, refined)
         cols = ["resource_type", "attribute", "protective_value", "source"]
         files[Path(provider, "protection.tsv")] = render(
             header(provider, cols, [prot_src]), protection[provider]
