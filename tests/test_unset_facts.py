@@ -262,3 +262,9 @@ def test_debug_names_the_schema_fact(with_facts, tmp_path):
     source = finding.extra["sources"]["rsa_bits"]
     assert source.startswith("hashicorp/terraform-provider-tls:")  # the force-new fact
     assert "flags OC, default 2048" in source and "resource_private_key.go#privateKeyResource.Schema" in source
+
+
+def test_a_block_removed_at_its_defaults_is_still_a_change(with_facts, tmp_path):
+    # it was in the configuration, so it is in the state: removing it replaces the flow log
+    found = lint_trees(KNOWN_FALSE / "after", KNOWN_FALSE / "before")
+    assert [(f.rule, f.severity.value) for f in found] == [("IAC101", "warning")]

@@ -293,8 +293,8 @@ def unset_verdict(ctx: Context, resource_type: str, path: str, before: Any, afte
     if has_unknown(other):
         return None
     facts = ctx.packs.attributes(resource_type)
-    if isinstance(other, (list, dict)):
-        return _block_at_defaults(facts, path, other)
+    if isinstance(other, (list, dict)):  # a block: only one added can already be in the state
+        return _block_at_defaults(facts, path, other) if b_unset else None
     fact = facts.get(path)
     if fact is None or "R" in fact.flags:
         return None
@@ -310,9 +310,10 @@ def unset_verdict(ctx: Context, resource_type: str, path: str, before: Any, afte
 
 
 def _block_at_defaults(facts: dict, path: str, block: Any) -> str | None:
-    """A nested block added (or removed) whose every argument is written with its schema default:
-    the state may already hold those values (a provider that reads the block back from the API
-    for an object created without it), or hold no block (then it is a change): "maybe"."""
+    """A nested block added whose every argument is written with its schema default: the state may
+    already hold those values (a provider that reads the block back from the API for an object
+    created without it), or hold no block (then it is a change): "maybe". (A block removed was in
+    the configuration, so it is in the state: removing it is a change.)"""
     items = block if isinstance(block, list) else [block]
     if len(items) != 1 or not isinstance(items[0], dict) or not items[0] or path not in facts:
         return None

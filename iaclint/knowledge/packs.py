@@ -214,13 +214,16 @@ def _pack_bytes(root: Path, relpath: str) -> bytes:
     except OSError as exc:
         raise PackError(f"knowledge pack {where} cannot be read ({exc.strerror or exc.__class__.__name__}); "
                         f"reinstall iaclint or fix IACLINT_RULES_DIR") from None
-    return data if data.startswith(b"\n") else b"\n" + data
+    return data  # not copied to prepend a newline: a pack's first line is its header comment
 
 
 def _attribute_rows(relpath: str, resource_type: str) -> list[list[str]]:
     data = _pack_bytes(rules_dir(), relpath)
     needle = b"\n" + resource_type.encode() + b"\t"
-    start = data.find(needle)
+    start = -1 if data.startswith(needle[1:]) else data.find(needle)  # a data first line: see below
+    if data.startswith(needle[1:]):
+        data = b"\n" + data  # only a pack without a header comment pays for the copy
+        start = 0
     if start == -1:
         return []
     end = start

@@ -1,17 +1,14 @@
-"""Build the generated Terraform knowledge packs from pinned provider facts.
+"""Build the generated Terraform protection packs from pinned provider facts.
 
-Input: the shared reference tables (aws.tsv, google.tsv, azurerm.tsv, protection.tsv and
-README.md), extracted from the providers' Go source. Output, per provider:
+Input: the shared reference tables (protection.tsv and README.md), extracted from the
+providers' Go source. Output, per provider:
 
-    rules/terraform/<provider>/force_new.tsv    resource_type, attribute_path, kind, source
     rules/terraform/<provider>/protection.tsv   resource_type, attribute, protective_value, source
     rules/terraform/azurerm/features.tsv        block, attribute, protective_value, source
 
-force_new.tsv rows may carry a 5th column, `versions` (`>=2.0.0,<5.0.0`; none: every version):
-the versioned rows of tools/packgen/data/terraform_versions.tsv (written by tfversions.py from
-the providers' source at release revisions, or checked by hand) replace the unversioned row of
-their (type, attribute). Each force_new.tsv says in a `# newest:` line which release its
-unversioned rows describe.
+The replacement facts (force_new.tsv) are read from provider source by tools/packgen/tfschema,
+which uses the shared aws.tsv, google.tsv and azurerm.tsv as its cross-check; build_force_new
+below is kept for that comparison's sake and is no longer written.
 
 Rows are sorted by their first two columns and de-duplicated, so one type's rows are a
 contiguous run (iaclint/knowledge/packs.py finds them with a single string search). Source strings are
@@ -41,7 +38,6 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_SHARED = REPO_ROOT.parent / "shared" / "data" / "terraform"
 DEFAULT_OUT = REPO_ROOT / "rules" / "terraform"
-VERSIONED = REPO_ROOT / "tools" / "packgen" / "data" / "terraform_versions.tsv"
 SCRIPT = "tools/packgen/terraform.py"
 
 # Upstream pins. Each must appear in the shared README.md; when the shared data is refreshed
@@ -50,18 +46,15 @@ PROVIDERS: dict[str, dict[str, str]] = {
     "aws": {
         "repo": "hashicorp/terraform-provider-aws",
         "version": "v6.58.0",
-        "release": "6.58.0",
         "via": "lonegunmanb/terraform-provider-aws-index@2f6e22c42759323d69500964ed1d284e5f4dea97",
     },
     "google": {
         "repo": "hashicorp/terraform-provider-google",
         "version": "e03b7622a26cf4e878f90bdccaca6aa3d03a7999",
-        "release": "7.45.0",  # the main branch three days after v7.45.0
     },
     "azurerm": {
         "repo": "hashicorp/terraform-provider-azurerm",
         "version": "69697b7fe6a923fc89e88f386bc95c3ed1ee2ec6",
-        "release": "5.2.0",  # v5.2.0 and 14 commits
     },
 }
 
@@ -135,58 +128,6 @@ def header(provider: str, columns: list[str], inputs: list[Path], notes: Sequenc
     return lines
 
 
-def read_versioned(path: Path, provider: str) -> dict[tuple[str, str], list[tuple[str, ...]]]:
-    """(type, attribute) -> its versioned rows (type, attribute, kind, source, versions), checked:
-    a known kind, a well-formed range, and ranges of one (type, attribute) that do not overlap."""
-    out: dict[tuple[str, str], list[tuple[str, ...]]] = {}
-    if not path.is_file():
-        return out
-    for row in read_table(path, 5):
-        rtype, attr, kind, _source, versions = row
-        if not rtype.startswith(provider + "_"):
-            continue
-        if kind not in KINDS:
-            raise DataError(f"{path.name}: unknown kind {kind!r} for {rtype}.{attr}")
-        parse_range(versions, f"{path.name}: {rtype}.{attr}")
-        out.setdefault((rtype, attr), []).append(row)
-    for key, rows in out.items():
-        rows.sort(key=lambda r: range_key(r[4]))
-        for a, b in zip(rows, rows[1:]):
-            if range_key(a[4])[1] > range_key(b[4])[0]:
-                raise DataError(f"{path.name}: overlapping ranges for {'.'.join(key)}: {a[4]} and {b[4]}")
-    return out
-
-
-def _version(text: str, where: str) -> tuple[int, int, int]:
-    parts = text.split(".")
-    if len(parts) != 3 or not all(p.isdigit() for p in parts):
-        raise DataError(f"{where}: not a version: {text!r}")
-    return (int(parts[0]), int(parts[1]), int(parts[2]))
-
-
-def parse_range(text: str, where: str) -> tuple[tuple[int, int, int] | None, tuple[int, int, int] | None]:
-    """`>=2.0.0,<5.0.0`, `>=5.0.0` or `<5.0.0` -> (low, high), half-open."""
-    lo = hi = None
-    for part in text.split(","):
-        if part.startswith(">=") and lo is None:
-            lo = _version(part[2:], where)
-        elif part.startswith("<") and not part.startswith("<=") and hi is None:
-            hi = _version(part[1:], where)
-        else:
-            raise DataError(f"{where}: bad version range {text!r}")
-    if lo is not None and hi is not None and not lo < hi:
-        raise DataError(f"{where}: empty version range {text!r}")
-    return lo, hi
-
-
-INF = (1 << 30, 0, 0)
-
-
-def range_key(text: str) -> tuple[tuple[int, int, int], tuple[int, int, int]]:
-    lo, hi = parse_range(text, "range") if text else (None, None)
-    return (lo or (0, 0, 0), hi or INF)
-
-
 def render(head: list[str], rows: list[tuple[str, ...]]) -> str:
     return "\n".join(head + ["\t".join(r) for r in rows]) + "\n"
 
@@ -212,20 +153,13 @@ def build_force_new(shared: Path, provider: str, refined: set[tuple[str, str]]) 
             f"{provider}/conditions.tsv refines rows that are not conditional upstream: "
             + ", ".join(".".join(k) for k in unknown)
         )
-    rows: list[tuple[str, ...]] = [(t, a, k, s) for (t, a), (k, s) in sorted(best.items()) if (t, a) not in left_out]
-    versioned = read_versioned(VERSIONED, provider)
-    if versioned:
-        rows = [r for r in rows if (r[0], r[1]) not in versioned]
-        rows += [r for key in versioned for r in versioned[key]]
-        # sorted by type, then attribute, then range: one type's rows stay one contiguous run
-        rows.sort(key=lambda r: (r[0], r[1], range_key(r[4]) if len(r) > 4 else ((0, 0, 0), INF)))
-    notes = [f"newest: {PROVIDERS[provider]['release']}"]
+    rows = [(t, a, k, s) for (t, a), (k, s) in sorted(best.items()) if (t, a) not in left_out]
+    notes = []
     if left_out:
         notes.append(
             "Left out, their condition is in conditions.tsv: " + ", ".join(".".join(k) for k in left_out)
         )
-    inputs = [src] + ([VERSIONED] if versioned else [])
-    head = header(provider, ["resource_type", "attribute_path", "kind", "source", "versions"], inputs, notes)
+    head = header(provider, ["resource_type", "attribute_path", "kind", "source"], [src], notes)
     return render(head, rows)
 
 
@@ -259,8 +193,6 @@ def build_all(shared: Path, conditions_root: Path) -> dict[Path, str]:
     protection, features = split_protection(shared)
     prot_src = shared / "protection.tsv"
     for provider in PROVIDERS:
-        refined = read_conditions(conditions_root, provider)
-        files[Path(provider, "force_new.tsv")] = build_force_new(shared, provider, refined)
         cols = ["resource_type", "attribute", "protective_value", "source"]
         files[Path(provider, "protection.tsv")] = render(
             header(provider, cols, [prot_src]), protection[provider]

@@ -110,9 +110,9 @@ class ForceNewAttributeChanged(Check):
                 shown = ", ".join(f"`{h}`" for h in certain)
                 detail = f" ({_change(change, first, before_v, after_v)})" if len(certain) == 1 else ""
                 if verdict[first] == "maybe" and isinstance(before_v if after_v is MISSING else after_v, (list, dict)):
-                    why = ("is a block written with the schema's default for each of its arguments, where there was none "
-                           "(or the reverse): if the provider already holds these values in its state, nothing changes; "
-                           "if it holds no block, the resource is replaced")
+                    why = ("is a block written with the schema's default for each of its arguments, where there was none: "
+                           "if the provider already holds these values in its state, nothing changes; if it holds no "
+                           "block, the resource is replaced")
                     advice = "check the plan for `forces replacement`"
                 elif _set_or_unset(change.before, after, first) or verdict[first] == "maybe":
                     why = ("set where it was unset, or the reverse: if the provider computes it when unset, the resource "

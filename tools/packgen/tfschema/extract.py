@@ -59,6 +59,12 @@ class FuncLitV:
 
 
 @dataclass
+class RawV:  # an expression kept unevaluated, with where it was written
+    expr: tuple
+    ctx: "Ctx"
+
+
+@dataclass
 class Sym:  # an external name (schema.TypeString) or something we cannot know
     name: str
 
@@ -90,6 +96,8 @@ class Result:
     resources: dict[str, str]  # type -> how it was registered
     unresolved: Counter = field(default_factory=Counter)  # reason -> count
     unresolved_types: Counter = field(default_factory=Counter)  # type -> unresolved attribute count
+    module_revs: dict = field(default_factory=dict)  # helper module -> revision read
+    debug: list = field(default_factory=list)  # (type, path, what was found) not resolved
 
 
 # --------------------------------------------------------------------------- provider index
@@ -104,6 +112,22 @@ class Provider:
         self.methods: dict[tuple[str, str, str], Decl] = {}  # (pkgdir, type, name) -> decl
         self.values: dict[tuple[str, str], Decl] = {}  # (pkgdir, name) -> var/const decl
         self.dirs: set[str] = set()
+        self._dir_of_import: dict[str, str | None] = {}
+        self._memo: dict[int, object] = {}
+        self._busy: set[int] = set()
+        self.unresolved: Counter = Counter()
+        self.regional: dict[str, str] = {}
+        self.debug: list = []  # what could not be resolved, for whoever improves the reader
+        self.requires: dict[str, str] = {}
+        self.module_revs: dict[str, str] = {}
+        self._index(files)
+
+    def add_files(self, files: list[GoFile]) -> None:
+        self.files = self.files + files
+        self._index(files)
+        self._dir_of_import.clear()
+
+    def _index(self, files: list[GoFile]) -> None:
         for gf in files:
             self.dirs.add(gf.pkgdir)
             for d in gf.decls:
@@ -115,16 +139,12 @@ class Provider:
                 elif d.kind in ("var", "const"):
                     for nm in _spec_names(d.text):
                         self.values.setdefault((gf.pkgdir, nm), d)
-        self._dir_of_import: dict[str, str | None] = {}
-        self._memo: dict[int, object] = {}
-        self._busy: set[int] = set()
-        self.unresolved: Counter = Counter()
 
     def dir_of_import(self, ipath: str) -> str | None:
         if ipath in self._dir_of_import:
             return self._dir_of_import[ipath]
-        found = None
-        if "terraform-provider-" in ipath or (self.module and ipath.startswith(self.module)):
+        found = ipath if ipath in self.dirs else None
+        if found is None and ("terraform-provider-" in ipath or (self.module and ipath.startswith(self.module))):
             parts = ipath.split("/")
             for k in range(len(parts)):
                 rel = "/".join(parts[k:])
@@ -172,6 +192,8 @@ class Provider:
             specs = _value_specs(toks)
             if name in specs:
                 expr_toks = specs[name]
+                if expr_toks is None and decl.kind == "const":
+                    val = Sym(name)  # an iota constant: known by its name
                 if expr_toks is not None:
                     p = Parser(expr_toks)
                     expr = p.parse_expr()
@@ -198,10 +220,13 @@ class Provider:
         if k == "sel":
             base = x[1]
             if base[0] == "id" and base[1] not in ctx.env and base[1] in ctx.file.imports:
-                d = self.dir_of_import(ctx.file.imports[base[1]])
-                if d is None:
-                    return Sym(base[1] + "." + x[2])
-                return self.package_name(d, x[2])
+                ipath = ctx.file.imports[base[1]]
+                d = self.dir_of_import(ipath)
+                v = Sym(base[1] + "." + x[2]) if d is None else self.package_name(d, x[2])
+                if isinstance(v, Sym) and ipath.endswith("terraform-provider-aws/names") and x[2].startswith("Attr"):
+                    self.unresolved["names.Attr constant derived from its identifier"] += 1
+                    return attr_const_value(x[2])
+                return v
             if base[0] == "id" and (base[1] + "." + x[2]) in ctx.env:
                 return ctx.env[base[1] + "." + x[2]]
             bv = self.eval(base, ctx)
@@ -236,6 +261,7 @@ class Provider:
                     kv = self.eval(key, ctx) if key is not None else UNKNOWN
                     if not isinstance(kv, str):
                         self.unresolved["map key"] += 1
+                        self.debug.append(("map key", ctx.func, _text(key)))
                         kv = "?" + _text(key) if key is not None else "?"
                     items[kv] = self.eval(val, ctx)
                 return MapV(items)
@@ -244,7 +270,8 @@ class Provider:
             fields = {}
             for key, val in x[2]:
                 if key is not None and key[0] == "id":
-                    fields[key[1]] = self.eval(val, ctx)
+                    # CustomizeDiff is read as written (ForceScanner walks it), not evaluated
+                    fields[key[1]] = RawV(val, ctx) if key[1] == "CustomizeDiff" else self.eval(val, ctx)
             return Struct(typ, fields, f"{_short(ctx.file.path)}#{ctx.func}")
         if k == "call":
             fn = x[1]
@@ -255,8 +282,23 @@ class Provider:
                     return ListV(base.items + [r for r in rest if not isinstance(r, ListV)] +
                                  [i for r in rest if isinstance(r, ListV) for i in r.items])
                 return UNKNOWN
+            if fn[0] == "id" and fn[1] in ("string", "int", "int32", "int64", "float64", "bool") and len(x[2]) == 1 \
+                    and fn[1] not in ctx.env:
+                return self.eval(x[2][0], ctx)  # a conversion keeps the literal
+            while fn[0] == "index":  # f[T](...): type arguments do not matter here
+                fn = fn[1]
             fv = self.eval(fn, ctx) if fn[0] in ("id", "sel") else UNKNOWN
             args = [self.eval(a, ctx) for a in x[2]]
+            if isinstance(fv, Sym) and fv.name.endswith(("sync.OnceValue", "sync.OnceFunc")) and args \
+                    and isinstance(args[0], (FuncLitV, FuncV)):
+                return args[0]  # sync.OnceValue(f)() is f()
+            if fn[0] == "sel" and fn[2] == "LoadOrStore" and len(args) == 2:
+                return args[1]  # a cache of schemas: the value stored
+            if fn[0] == "sel" and fn[2].startswith("Is") and not args:
+                base = self.eval(fn[1], ctx)
+                if isinstance(base, Sym) and base.name.startswith(("Attr", "sdkschema.Attr")):
+                    # aws AttrHandling: AttrOptionalComputed.IsOptional() and the like
+                    return fn[2][2:] in base.name
             if isinstance(fv, FuncV):
                 name = fv.decl.name
                 if "Merge" in name and args and all(isinstance(a, MapV) for a in args):
@@ -415,6 +457,20 @@ class Provider:
                     return
 
 
+_ATTR_WORD = re.compile(r"[A-Z]{2,}s(?=[A-Z]|$)|[A-Z]+[0-9]+(?=[A-Z]|$)|[A-Z]{2,}(?=[A-Z][a-z]|[0-9]|$)|[A-Z]?[a-z]+|[A-Z]|[0-9]+")
+
+
+def attr_const_value(ident: str) -> str:
+    """The attribute name an aws `names.AttrXxx` constant stands for, by the rule its generator
+    follows (AttrKMSKeyID = "kms_key_id", AttrARNs = "arns", AttrS3KeyPrefix = "s3_key_prefix"):
+    used only when the constant's declaration is not in the tree read."""
+    words = []
+    for w in _ATTR_WORD.findall(ident.removeprefix("Attr")):
+        m = re.fullmatch(r"([A-Z0-9]{2,}?)(IDs|ID|ARNs|ARN)", w)
+        words += [m.group(1), m.group(2)] if m else [w]  # VPCID is vpc_id
+    return "_".join(w.lower() for w in words)
+
+
 def _join(st) -> str:
     return " ".join(t.text for t in st)
 
@@ -509,10 +565,43 @@ def _short(path: str) -> str:
 # --------------------------------------------------------------------------- loading
 
 
-def load(gitdir: str, rev: str, provider_name: str) -> Provider:
+def load(gitdir: str, rev: str, provider_name: str, extra: tuple = (), modules: tuple = ()) -> Provider:
+    """The provider's Go files at `rev`. `extra`: (gitdir, rev, directory) triples whose Go files
+    fill in a package the main tree lacks (the function-per-file index has no `names` package).
+    `modules`: (module path, gitdir) of Go modules the provider imports schema helpers from
+    (go-azure-helpers' commonschema); each is read at the version the provider's go.mod requires."""
     tree = list_tree(gitdir, rev)
+    prov = _load_tree(gitdir, tree, provider_name)
+    for mpath, mgit in modules:
+        want = prov.requires.get(mpath, "")
+        mrev = want if want and _has_rev(mgit, want) else "HEAD"
+        if mrev == "HEAD":
+            prov.unresolved[f"{mpath} read at HEAD (go.mod wants {want or 'nothing'})"] += 1
+        prov.module_revs[mpath] = f"{mrev}"
+        mtree = [(p, s) for p, s in list_tree(mgit, resolve_rev(mgit, mrev))
+                 if p.endswith(".go") and not p.endswith("_test.go") and "/testdata/" not in p]
+        more = _load_tree(mgit, mtree, provider_name, prefix=mpath + "/")
+        prov.add_files(more.files)
+    for xgit, xrev, xdir in extra:
+        if xdir in prov.dirs:
+            continue
+        xtree = [(p, s) for p, s in list_tree(xgit, resolve_rev(xgit, xrev)) if posixpath.dirname(p) == xdir]
+        more = _load_tree(xgit, xtree, provider_name)
+        prov.add_files(more.files)
+    return prov
+
+
+def _has_rev(gitdir: str, rev: str) -> bool:
+    import subprocess  # noqa: PLC0415
+
+    return subprocess.run(["git", "-C", gitdir, "rev-parse", "-q", "--verify", rev + "^{commit}"],
+                          capture_output=True).returncode == 0
+
+
+def _load_tree(gitdir: str, tree, provider_name: str, prefix: str = "") -> Provider:
     want = []
     module = ""
+    requires: dict[str, str] = {}
     for path, sha in tree:
         if path == "go.mod":
             want.append((path, sha))
@@ -531,9 +620,11 @@ def load(gitdir: str, rev: str, provider_name: str) -> Provider:
         if path == "go.mod":
             m = re.search(r"^module\s+(\S+)", data, re.M)
             module = m.group(1) if m else ""
+            requires = dict(re.findall(r"^\s*(?:require\s+)?(\S+)\s+(v\S+)", data, re.M))
             continue
-        files.append(split_file(path, data, posixpath.dirname(path)))
+        files.append(split_file(prefix + path, data, posixpath.dirname(prefix + path)))
     prov = Provider(files, module, provider_name)
+    prov.requires = requires
     prov.index_json = {p: blobs.get(s, b"") for p, s in jsons}  # type: ignore[attr-defined]
     return prov
 
@@ -542,7 +633,8 @@ def load(gitdir: str, rev: str, provider_name: str) -> Provider:
 
 _ANNOT = re.compile(r'@(SDKResource|FrameworkResource)\("(\w+)"')
 _RES_MAP = re.compile(r"map\[string\]\*(?:schema|pluginsdk)\.Resource\s*\{")
-_TYPENAME = re.compile(r'resp\.TypeName\s*=\s*(?:req\.ProviderTypeName\s*\+\s*"(\w+)"|"(\w+)")')
+_TYPENAME = re.compile(r'(?:resp|response)\.TypeName\s*=\s*(?:req(?:uest)?\.ProviderTypeName\s*\+\s*"(\w+)"|"(\w+)")')
+_FACTORY = re.compile(r"^func (\w+)\([^)]*\) \(?resource\.Resource\b")
 _AMP_TYPE = re.compile(r"&(\w+)\s*\{")
 _RESTYPE = re.compile(r'return\s+"(\w+)"')
 
@@ -550,6 +642,7 @@ _RESTYPE = re.compile(r'return\s+"(\w+)"')
 def registrations(prov: Provider) -> dict[str, tuple[str, object]]:
     """resource type -> (how, target): ("sdk", value or Decl), ("fw", (pkgdir, type)), ("typed", (pkgdir, type))."""
     regs: dict[str, tuple[str, object]] = {}
+    regional: dict[str, str] = prov.regional  # type -> where its Region: ResourceRegionDefault() is
     # 1. maps name -> *schema.Resource (ResourcesMap, service registrations)
     for gf in prov.files:
         for d in gf.decls:
@@ -589,6 +682,54 @@ def registrations(prov: Provider) -> dict[str, tuple[str, object]]:
                     name = fields.get("Name")
                     if typ.endswith(".SchemaTypeResource") and name and name[0] == "str" and "Schema" in fields:
                         regs.setdefault(name[1], ("sdkexpr", (fields["Schema"], gf, d.name)))
+    # 1c. aws service_package_gen.go: SDKResources/FrameworkResources return {Factory, TypeName, Region}
+    for (pkgdir, typ, mname), d in list(prov.methods.items()):
+        if mname not in ("SDKResources", "FrameworkResources"):
+            continue
+        fb = func_body(d)
+        if fb is None:
+            continue
+        toks, a, b = fb
+        for s_, e_ in split_statements(toks, a, b):
+            if toks[s_].text != "return":
+                continue
+            try:
+                comp = Parser(toks, s_ + 1).parse_expr()
+            except ParseError:
+                prov.unresolved["registration"] += 1
+                continue
+            if comp[0] != "comp":
+                continue
+            for _k, elem in comp[2]:
+                if elem[0] == "unary":
+                    elem = elem[2]
+                if elem[0] != "comp":
+                    continue
+                fields = {k[1]: v for k, v in elem[2] if k is not None and k[0] == "id"}
+                name = fields.get("TypeName")
+                fac = fields.get("Factory")
+                if name is None and mname == "FrameworkResources":
+                    continue  # named by its @FrameworkResource annotation or Metadata method instead
+                if not name or name[0] != "str" or fac is None or fac[0] != "id":
+                    prov.unresolved["registration"] += 1
+                    prov.debug.append(("registration", _text(name) if name else "", _text(fac) if fac else ""))
+                    continue
+                region = _text(fields.get("Region")).endswith("ResourceRegionDefault()")
+                fd = prov.funcs.get((pkgdir, fac[1]))
+                if fd is None:
+                    prov.unresolved["registration"] += 1
+                    prov.debug.append(("registration", name[1], fac[1]))
+                    continue
+                if mname == "SDKResources":
+                    regs[name[1]] = ("sdkfunc", fd)
+                else:
+                    m = _AMP_TYPE.search(fd.text)
+                    if not m:
+                        prov.unresolved["registration"] += 1
+                        continue
+                    regs[name[1]] = ("fw", (pkgdir, m.group(1)))
+                if region:
+                    regional[name[1]] = f"{_short(d.file.path)}#{typ}.{mname}"
     # 2. annotations
     for gf in prov.files:
         for d in gf.decls:
@@ -615,6 +756,8 @@ def registrations(prov: Provider) -> dict[str, tuple[str, object]]:
             prov.unresolved["index entry"] += 1
             continue
         parts = sidx.split(".")
+        if name in regs:
+            continue
         if parts[0] == "func" and (pkgdir, parts[1]) in prov.funcs:
             regs[name] = ("sdkfunc", prov.funcs[(pkgdir, parts[1])])
         elif parts[0] == "method" and len(parts) >= 3:
@@ -627,12 +770,39 @@ def registrations(prov: Provider) -> dict[str, tuple[str, object]]:
             m = _TYPENAME.search(d.text)
             if m:
                 name = prov.name + m.group(1) if m.group(1) else m.group(2)
+                if not name.startswith(prov.name + "_"):
+                    name = prov.name + "_" + name  # the provider adds its prefix (datadog)
                 regs.setdefault(name, ("fw", (pkgdir, typ)))
         elif mname == "ResourceType" and (pkgdir, typ, "Create") in prov.methods and (pkgdir, typ, "Arguments") in prov.methods:
             m = _RESTYPE.search(d.text)
             if m:
                 regs.setdefault(m.group(1), ("typed", (pkgdir, typ)))
+    # 5. framework factories `func X() resource.Resource { return &T{...ResourceName: "x"} }` whose
+    #    embedded base type's Metadata joins the provider's name and ResourceName (mongodbatlas)
+    for (pkgdir, fname), d in list(prov.funcs.items()):
+        if not _FACTORY.match(d.text):
+            continue
+        m = _AMP_TYPE.search(d.text)
+        if not m or (pkgdir, m.group(1), "Schema") not in prov.methods:
+            continue
+        name = _resource_name_field(prov.call(d, []))
+        if name:
+            full = name if name.startswith(prov.name + "_") else f"{prov.name}_{name}"
+            regs.setdefault(full, ("fw", (pkgdir, m.group(1))))
     return {k: v for k, v in regs.items() if k.startswith(prov.name + "_")}
+
+
+def _resource_name_field(v, depth: int = 0) -> str:
+    if not isinstance(v, Struct) or depth > 2:
+        return ""
+    for key in ("ResourceName", "TypeName"):
+        if isinstance(v.fields.get(key), str):
+            return v.fields[key]
+    for sub in v.fields.values():
+        found = _resource_name_field(sub, depth + 1)
+        if found:
+            return found
+    return ""
 
 
 def _resource_map_entries(d: Decl):
@@ -644,7 +814,10 @@ def _resource_map_entries(d: Decl):
                 and toks[j + 6].text == "." and j + 7 < len(toks) and toks[j + 7].text == "Resource":
             parent = toks[j - 2].text if j >= 2 and toks[j - 1].text == ":" else None
             p = Parser(toks, j)
-            comp = p.parse_primary()
+            try:
+                comp = p.parse_primary()
+            except ParseError:
+                continue  # a function's result type, not a literal
             if comp[0] == "comp":
                 for key, val in comp[2]:
                     out.append((key, val, parent))
@@ -716,9 +889,12 @@ class Walker:
             if name.startswith("?"):
                 self.unresolved += 1
                 continue
+            if isinstance(s, CallV) and s.name.startswith("timeouts."):
+                continue  # the framework's timeouts block: no facts of interest
             if not isinstance(s, Struct):
                 self.unresolved += 1
                 self.prov.unresolved["attribute not resolved"] += 1
+                self.prov.debug.append((self.rtype, path, repr(s)[:150]))
                 continue
             f = s.fields
             flags = ""
@@ -729,6 +905,8 @@ class Walker:
             flags += "D" if (isinstance(dep, str) and dep) or isinstance(dep, Sym) else ""
             flags += "S" if _is_true(f.get("Sensitive")) else ""
             default = _literal(f.get("Default")) if "Default" in f else ""
+            if "Default" in f and not default and f.get("Default") is not None:
+                self.prov.unresolved["default not resolved"] += 1
             fn = f.get("ForceNew")
             kind = "force_new" if fn is True else "" if fn is False or fn is None else "conditional"
             self.add(path, flags, default, kind, s.origin)
@@ -769,7 +947,11 @@ class Walker:
         toks, a, b = fb
         ctx = Ctx(d.file, {}, f"{typ}.Schema")
         self.prov.run_block(toks, a, b, ctx)
-        sch = ctx.env.get("resp.Schema")
+        sch = None
+        for pname in func_params(d) + ["resp", "response"]:
+            sch = ctx.env.get(pname + ".Schema")
+            if sch is not None:
+                break
         if not isinstance(sch, Struct):
             self.unresolved += 1
             self.prov.unresolved["framework schema not resolved"] += 1
@@ -794,9 +976,12 @@ class Walker:
                 if name.startswith("?"):
                     self.unresolved += 1
                     continue
+                if isinstance(a, CallV) and a.name.startswith("timeouts."):
+                    continue  # the framework's timeouts block: no facts of interest
                 if not isinstance(a, Struct):
                     self.unresolved += 1
                     self.prov.unresolved["framework attribute not resolved"] += 1
+                    self.prov.debug.append((self.rtype, prefix + name, repr(a)[:150]))
                     continue
                 self.fw_attr(a, prefix + name)
 
@@ -813,6 +998,8 @@ class Walker:
         dv = f.get("Default")
         if isinstance(dv, CallV) and dv.name.split(".")[-1].startswith("Static") and dv.args:
             default = _literal(dv.args[0])
+        if dv is not None and not default:
+            self.prov.unresolved["default not resolved"] += 1
         kind = ""
         pm = f.get("PlanModifiers")
         if isinstance(pm, ListV):
@@ -865,8 +1052,38 @@ class ForceScanner:
         self.seen: set[int] = set()
         self.out: list[str] = []
 
+    def expr(self, x, ctx: "Ctx", depth: int) -> None:
+        k = x[0]
+        if k == "call":
+            callee = x[1]
+            last = callee[2] if callee[0] == "sel" else callee[1] if callee[0] == "id" else ""
+            if last in _FORCE_CALL and x[2]:
+                val = self.prov.eval(x[2][0], ctx)
+                if isinstance(val, str):
+                    self.out.append(val)
+                else:
+                    self.prov.unresolved["ForceNew argument"] += 1
+            else:
+                self.expr(callee, ctx, depth)
+            for a in x[2]:
+                self.expr(a, ctx, depth)
+        elif k == "funclit":
+            self.tokens(x[1], ctx.file, depth)
+        elif k in ("id", "sel"):
+            v = self.prov.eval(x, ctx)
+            if isinstance(v, (FuncV, FuncLitV, RawV, CallV, ListV)):
+                self.scan(v, depth + 1)  # another resource's CustomizeDiff, a helper
+        elif k == "comp":
+            for _key, val in x[2]:
+                self.expr(val, ctx, depth)
+        elif k == "unary":
+            self.expr(x[2], ctx, depth)
+
     def scan(self, v, depth: int = 0) -> list[str]:
         if depth > 4:
+            return self.out
+        if isinstance(v, RawV):
+            self.expr(v.expr, v.ctx, depth)
             return self.out
         if isinstance(v, CallV):
             nm = v.name.split(".")[-1]
@@ -912,10 +1129,11 @@ def provider_name_of(gitdir: str) -> str:
     return m.group(1) if m else ""
 
 
-def extract(gitdir: str, rev: str = "HEAD", provider: str | None = None, only: set[str] | None = None) -> Result:
+def extract(gitdir: str, rev: str = "HEAD", provider: str | None = None, only: set[str] | None = None,
+            extra: tuple = (), modules: tuple = ()) -> Result:
     """Every resource's attributes at `rev` of the provider repository `gitdir` (a bare git dir is fine)."""
     name = provider or provider_name_of(gitdir)
-    prov = load(gitdir, resolve_rev(gitdir, rev), name)
+    prov = load(gitdir, resolve_rev(gitdir, rev), name, extra, modules)
     regs = registrations(prov)
     rows: list[Row] = []
     res = Result(rows, {})
@@ -954,9 +1172,19 @@ def extract(gitdir: str, rev: str = "HEAD", provider: str | None = None, only: s
         except RecursionError:
             w.unresolved += 1
             prov.unresolved["recursion"] += 1
+        if rtype in prov.regional:
+            # aws v6: the provider adds `region` to every region-aware resource; a change replaces
+            # it (except between unset and the provider's region), unless the schema says otherwise
+            row = w.rows.get("region")
+            if row is None:
+                w.rows["region"] = Row(rtype, "region", "OC", "", "conditional", prov.regional[rtype])
+            elif not row.kind:
+                row.kind = "conditional"
         res.resources[rtype] = how
         if w.unresolved:
             res.unresolved_types[rtype] = w.unresolved
         rows.extend(w.rows[k] for k in sorted(w.rows))
     res.unresolved = prov.unresolved
+    res.module_revs = dict(prov.module_revs)
+    res.debug = prov.debug
     return res

@@ -163,6 +163,10 @@ class GoFile:
 
 
 def split_file(path: str, text: str, pkgdir: str) -> GoFile:
+    if path.endswith(".goindex") and "/var." in path and not re.search(r"^(?:var|const)[ (]", text, re.M):
+        # the function-per-file index writes one name of a const/var block bare: `\tname = "x"`
+        body = text.split("\n)\n", 1)[-1] if "\nimport" in text else text.split("\n", 1)[-1]
+        text = text[: len(text) - len(body)] + "\nconst (\n" + body.strip("\n") + "\n)\n"
     m = _PACKAGE.search(text)
     package = m.group(1).rsplit("/", 1)[-1] if m else ""
     imports: dict[str, str] = {}
@@ -375,10 +379,9 @@ class Parser:
             if tok.text == ".":
                 self.next()
                 nt = self.next()
-                if nt.text == "(":  # type assertion
+                if nt.text == "(":  # a type assertion x.(T) keeps x's value
                     self.i -= 1
                     self.skip_balanced()
-                    x = ("opaque", "assert")
                 else:
                     x = ("sel", x, nt.text)
             elif tok.text == "(":

@@ -1,0 +1,5 @@
+resource "google_spanner_database" "orders" {
+  instance            = "main"
+  name                = "orders"
+  deletion_protection = true
+}

@@ -1,0 +1,4 @@
+resource "google_spanner_database" "orders" {
+  instance = "main"
+  name     = "orders"
+}
