@@ -93,6 +93,15 @@ def fold(provider: str, rows: list[tuple[str, ...]], refined: set, path: Path = 
             versioned[key] = kept
     if not versioned:
         return rows, False
+    newest_rows = {(r[0], r[1]): r for r in rows}
+    for key, ranged in versioned.items():
+        # the ranges were read by an earlier run of the extractor; where none reaches the newest
+        # release but the newest source has the fact, the fact holds from where they end on (a
+        # fact read at the newest release is never dropped: a missed replacement is the worse error)
+        top = max((range_key(r[4])[1] for r in ranged), default=INF)
+        now = newest_rows.get(key)
+        if now is not None and top != INF:
+            ranged.append((now[0], now[1], now[2], now[3], f">={'.'.join(map(str, top))}"))
     out = [r for r in rows if (r[0], r[1]) not in versioned]
     out += [r for key in versioned for r in versioned[key]]
     # by type, then attribute, then range: one type's rows stay one contiguous run
