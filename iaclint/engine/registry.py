@@ -75,7 +75,7 @@ def rule_class(code: str) -> type[Check]:
         if where is None:
             raise KeyError(code)
         module, _, name = where.partition(":")
-        cls = _LOADED[code] = getattr(importlib.import_module("iaclint.checks." + module), name)
+        cls = _LOADED[code] = getattr(importlib.import_module(f"iaclint.checks.{module}"), name)
     return cls
 
 
