@@ -45,25 +45,30 @@ def main() -> None:
                     "tar -x -C DIR`), timed in the same rounds, in one process: before/after under the same load")
     args = ap.parse_args()
 
+    args.corpus = args.corpus.resolve()
     before, after, pairs = args.corpus / "before", args.corpus / "after", args.corpus / "pairs.json"
     templates = sorted(p.name for p in before.iterdir())
     nbytes = sum((d / name).stat().st_size for d in (before, after) for name in templates)
     mb = nbytes / (1024 * 1024)
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "iaclint")], check=True)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    # every run starts in the corpus, never in a checkout: `python -m` puts the working
+    # directory first on the import path, so a run started in this repository would import this
+    # iaclint whatever PYTHONPATH says (the baseline would time the current code)
+    cwd = args.corpus
     env.pop("GITHUB_ACTIONS", None)
     node_env = {**os.environ, "NODE_PATH": str(args.node_modules)}
     script = str(HERE / "cfn_diff_batch.js")
     iaclint = [sys.executable, "-m", "iaclint", "diff", str(before), str(after), "--no-cache", "--format", "json"]
     cases = [
-        timing.Case("iaclint", iaclint, ROOT, ok=(0, 1), env=env),
-        timing.Case("peer", [args.node, script, str(before), str(after)], ROOT, env=node_env),
-        timing.Case("iaclint, 1 process", iaclint, ROOT, ok=(0, 1), env={**env, "IACLINT_JOBS": "1"}),
-        timing.Case("peer, parsed input", [args.node, script, str(pairs)], ROOT, env=node_env),
+        timing.Case("iaclint", iaclint, cwd, ok=(0, 1), env=env),
+        timing.Case("peer", [args.node, script, str(before), str(after)], cwd, env=node_env),
+        timing.Case("iaclint, 1 process", iaclint, cwd, ok=(0, 1), env={**env, "IACLINT_JOBS": "1"}),
+        timing.Case("peer, parsed input", [args.node, script, str(pairs)], cwd, env=node_env),
     ]
     if args.baseline:
         subprocess.run([sys.executable, "-m", "compileall", "-q", str(args.baseline / "iaclint")], check=True)
-        cases.append(timing.Case("baseline, 1 process", iaclint, ROOT, ok=(0, 1),
+        cases.append(timing.Case("baseline, 1 process", iaclint, cwd, ok=(0, 1),
                                  env={**env, "PYTHONPATH": str(args.baseline), "IACLINT_JOBS": "1"}))
     peer_out = subprocess.run(cases[1].cmd, env=node_env, capture_output=True, text=True)
     if peer_out.returncode != 0:

@@ -75,3 +75,30 @@ def test_reading_a_template_makes_no_reference_cycles(tmp_path):
         assert gc.collect() == 0
     finally:
         gc.enable()
+
+
+def test_run_as_the_program_it_leaves_the_collectors_last_pass_out(tmp_path):
+    """At exit the collector's last pass would walk every object left: the program skips it
+    (atexit), an in-process caller (argv given) keeps its collector as it was."""
+    import os
+    import subprocess
+    import sys
+
+    probe = (
+        "import gc, os, sys\n"
+        "gc.callbacks.append(lambda phase, info: phase == 'start' and os.write(2, b'PASS\\n'))\n"
+        "from iaclint.cli import main\n"
+        "main(%s)\n"
+        "gc.collect()\n"  # a pass while the program still runs: the collector is on
+        "os.write(2, b'MAIN DONE\\n')\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "GITHUB_ACTIONS"}
+    for argv, passes_at_exit in (("", 0), ("['--version']", None)):
+        proc = subprocess.run([sys.executable, "-c", probe % argv, "--version"], cwd=tmp_path, env=env,
+                              capture_output=True, text=True)
+        before, _, after = proc.stderr.partition("MAIN DONE")
+        assert "PASS" in before, proc.stderr
+        if passes_at_exit == 0:
+            assert "PASS" not in after, proc.stderr
+        else:
+            assert "PASS" in after, proc.stderr  # in-process caller: the usual exit
