@@ -259,7 +259,9 @@ class Provider:
                 items = {}
                 for key, val in x[2]:
                     kv = self.eval(key, ctx) if key is not None else UNKNOWN
-                    if not isinstance(kv, str):
+                    if not isinstance(kv, str) and key is not None and key[0] == "num":
+                        kv = key[1]  # map[int]...: state upgraders and the like, not schemas
+                    elif not isinstance(kv, str):
                         self.unresolved["map key"] += 1
                         self.debug.append(("map key", ctx.func, _text(key)))
                         kv = "?" + _text(key) if key is not None else "?"
