@@ -294,6 +294,9 @@ class Provider:
             if isinstance(fv, Sym) and fv.name.endswith(("sync.OnceValue", "sync.OnceFunc")) and args \
                     and isinstance(args[0], (FuncLitV, FuncV)):
                 return args[0]  # sync.OnceValue(f)() is f()
+            if isinstance(fv, Sym) and fv.name in ("strings.ToLower", "strings.ToUpper") and len(args) == 1 \
+                    and isinstance(args[0], str):
+                return args[0].lower() if fv.name.endswith("Lower") else args[0].upper()
             if fn[0] == "sel" and fn[2] == "LoadOrStore" and len(args) == 2:
                 return args[1]  # a cache of schemas: the value stored
             if fn[0] == "sel" and fn[2].startswith("Is") and not args:
@@ -303,10 +306,13 @@ class Provider:
                     return fn[2][2:] in base.name
             if isinstance(fv, FuncV):
                 name = fv.decl.name
-                if "Merge" in name and args and all(isinstance(a, MapV) for a in args):
+                if "Merge" in name and any(isinstance(a, MapV) for a in args):
                     merged: dict = {}
                     for a in args:
-                        merged.update(a.items)
+                        if isinstance(a, MapV):
+                            merged.update(a.items)
+                        else:
+                            self.unresolved["merged map not resolved"] += 1
                     return MapV(merged)
                 if "RequiresReplace" in name or name.startswith("Static"):
                     return CallV(name, args)  # a plan modifier or default: its name is the fact
