@@ -294,6 +294,8 @@ class Provider:
             if isinstance(fv, Sym) and fv.name.endswith(("sync.OnceValue", "sync.OnceFunc")) and args \
                     and isinstance(args[0], (FuncLitV, FuncV)):
                 return args[0]  # sync.OnceValue(f)() is f()
+            if isinstance(fv, Sym) and fv.name == "maps.Clone" and len(args) == 1 and isinstance(args[0], MapV):
+                return MapV(dict(args[0].items))
             if isinstance(fv, Sym) and fv.name in ("strings.ToLower", "strings.ToUpper") and len(args) == 1 \
                     and isinstance(args[0], str):
                 return args[0].lower() if fv.name.endswith("Lower") else args[0].upper()
