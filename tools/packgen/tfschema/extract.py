@@ -117,6 +117,7 @@ class Provider:
         self._busy: set[int] = set()
         self.unresolved: Counter = Counter()
         self.regional: dict[str, str] = {}
+        self._fields: dict = {}
         self.debug: list = []  # what could not be resolved, for whoever improves the reader
         self.requires: dict[str, str] = {}
         self.module_revs: dict[str, str] = {}
@@ -324,6 +325,10 @@ class Provider:
                 return out
             if isinstance(fv, FuncLitV):
                 return self.call_lit(fv, args)
+            if fn[0] == "sel" and "__recv__" in ctx.env:
+                md = self.method_of(ctx, fn[1], fn[2])
+                if md is not None:
+                    return self.call(md, args)
             if isinstance(fv, Sym):
                 return CallV(fv.name, args)
             if fn[0] == "sel":  # method call on a value
@@ -342,6 +347,35 @@ class Provider:
             return UNKNOWN
         return UNKNOWN
 
+    def method_of(self, ctx: Ctx, base, name: str) -> Decl | None:
+        """The method `name` of the receiver (`r.m()`) or of one of its fields (`r.base.m()`)."""
+        rname, rtype = ctx.env["__recv__"]
+        pkgdir = ctx.file.pkgdir
+        if base == ("id", rname):
+            return self.methods.get((pkgdir, rtype, name))
+        if base[0] == "sel" and base[1] == ("id", rname):
+            ftype = self.field_type(pkgdir, rtype, base[2])
+            if ftype:
+                return self.methods.get((pkgdir, ftype, name))
+        return None
+
+    def field_type(self, pkgdir: str, typ: str, fname: str) -> str:
+        key = (pkgdir, typ)
+        if key not in self._fields:
+            fields: dict[str, str] = {}
+            for gf in self.files:
+                if gf.pkgdir != pkgdir:
+                    continue
+                for d in gf.decls:
+                    m = re.match(r"type\s+" + re.escape(typ) + r"\s+struct\s*\{(.*?)\n\}", d.text, re.S) if d.kind == "type" else None
+                    if m:
+                        for fm in re.finditer(r"^\s+(\w+)\s+\*?([\w.]+)", m.group(1), re.M):
+                            fields[fm.group(1)] = fm.group(2)
+                        for em in re.finditer(r"^\s+\*?(\w+)\s*$", m.group(1), re.M):  # embedded
+                            fields[em.group(1)] = em.group(1)
+            self._fields[key] = fields
+        return self._fields[key].get(fname, "")
+
     def call(self, decl: Decl, args: list):
         key = id(decl)
         memo_ok = not args
@@ -358,6 +392,10 @@ class Provider:
             env = {}
             for nm, av in zip(func_params(decl), args):
                 env[nm] = av
+            if decl.recv:
+                m = _RECV.match(decl.text)
+                if m:
+                    env["__recv__"] = (m.group(1), decl.recv)
             ctx = Ctx(decl.file, env, (decl.recv + "." if decl.recv else "") + decl.name)
             val = self.run_block(toks, a, b, ctx)
         except (ParseError, RecursionError, IndexError):
@@ -641,6 +679,7 @@ def _load_tree(gitdir: str, tree, provider_name: str, prefix: str = "") -> Provi
 
 # --------------------------------------------------------------------------- registration
 
+_RECV = re.compile(r"func\s*\(\s*(\w+)\s+\*?\s*\w+")
 _ANNOT = re.compile(r'@(SDKResource|FrameworkResource)\("(\w+)"')
 _RES_MAP = re.compile(r"map\[string\]\*(?:schema|pluginsdk)\.Resource\s*\{")
 _TYPENAME = re.compile(r'(?:resp|response)\.TypeName\s*=\s*(?:req(?:uest)?\.ProviderTypeName\s*\+\s*"(\w+)"|"(\w+)")')
