@@ -117,6 +117,7 @@ class Provider:
         self._busy: set[int] = set()
         self.unresolved: Counter = Counter()
         self.regional: dict[str, str] = {}
+        self._fields: dict = {}
         self.debug: list = []  # what could not be resolved, for whoever improves the reader
         self.requires: dict[str, str] = {}
         self.module_revs: dict[str, str] = {}
@@ -259,7 +260,9 @@ class Provider:
                 items = {}
                 for key, val in x[2]:
                     kv = self.eval(key, ctx) if key is not None else UNKNOWN
-                    if not isinstance(kv, str):
+                    if not isinstance(kv, str) and key is not None and key[0] == "num":
+                        kv = key[1]  # map[int]...: state upgraders and the like, not schemas
+                    elif not isinstance(kv, str):
                         self.unresolved["map key"] += 1
                         self.debug.append(("map key", ctx.func, _text(key)))
                         kv = "?" + _text(key) if key is not None else "?"
@@ -292,6 +295,11 @@ class Provider:
             if isinstance(fv, Sym) and fv.name.endswith(("sync.OnceValue", "sync.OnceFunc")) and args \
                     and isinstance(args[0], (FuncLitV, FuncV)):
                 return args[0]  # sync.OnceValue(f)() is f()
+            if isinstance(fv, Sym) and fv.name == "maps.Clone" and len(args) == 1 and isinstance(args[0], MapV):
+                return MapV(dict(args[0].items))
+            if isinstance(fv, Sym) and fv.name in ("strings.ToLower", "strings.ToUpper") and len(args) == 1 \
+                    and isinstance(args[0], str):
+                return args[0].lower() if fv.name.endswith("Lower") else args[0].upper()
             if fn[0] == "sel" and fn[2] == "LoadOrStore" and len(args) == 2:
                 return args[1]  # a cache of schemas: the value stored
             if fn[0] == "sel" and fn[2].startswith("Is") and not args:
@@ -301,10 +309,13 @@ class Provider:
                     return fn[2][2:] in base.name
             if isinstance(fv, FuncV):
                 name = fv.decl.name
-                if "Merge" in name and args and all(isinstance(a, MapV) for a in args):
+                if "Merge" in name and any(isinstance(a, MapV) for a in args):
                     merged: dict = {}
                     for a in args:
-                        merged.update(a.items)
+                        if isinstance(a, MapV):
+                            merged.update(a.items)
+                        else:
+                            self.unresolved["merged map not resolved"] += 1
                     return MapV(merged)
                 if "RequiresReplace" in name or name.startswith("Static"):
                     return CallV(name, args)  # a plan modifier or default: its name is the fact
@@ -314,6 +325,10 @@ class Provider:
                 return out
             if isinstance(fv, FuncLitV):
                 return self.call_lit(fv, args)
+            if fn[0] == "sel" and "__recv__" in ctx.env:
+                md = self.method_of(ctx, fn[1], fn[2])
+                if md is not None:
+                    return self.call(md, args)
             if isinstance(fv, Sym):
                 return CallV(fv.name, args)
             if fn[0] == "sel":  # method call on a value
@@ -332,6 +347,35 @@ class Provider:
             return UNKNOWN
         return UNKNOWN
 
+    def method_of(self, ctx: Ctx, base, name: str) -> Decl | None:
+        """The method `name` of the receiver (`r.m()`) or of one of its fields (`r.base.m()`)."""
+        rname, rtype = ctx.env["__recv__"]
+        pkgdir = ctx.file.pkgdir
+        if base == ("id", rname):
+            return self.methods.get((pkgdir, rtype, name))
+        if base[0] == "sel" and base[1] == ("id", rname):
+            ftype = self.field_type(pkgdir, rtype, base[2])
+            if ftype:
+                return self.methods.get((pkgdir, ftype, name))
+        return None
+
+    def field_type(self, pkgdir: str, typ: str, fname: str) -> str:
+        key = (pkgdir, typ)
+        if key not in self._fields:
+            fields: dict[str, str] = {}
+            for gf in self.files:
+                if gf.pkgdir != pkgdir:
+                    continue
+                for d in gf.decls:
+                    m = re.match(r"type\s+" + re.escape(typ) + r"\s+struct\s*\{(.*?)\n\}", d.text, re.S) if d.kind == "type" else None
+                    if m:
+                        for fm in re.finditer(r"^\s+(\w+)\s+\*?([\w.]+)", m.group(1), re.M):
+                            fields[fm.group(1)] = fm.group(2)
+                        for em in re.finditer(r"^\s+\*?(\w+)\s*$", m.group(1), re.M):  # embedded
+                            fields[em.group(1)] = em.group(1)
+            self._fields[key] = fields
+        return self._fields[key].get(fname, "")
+
     def call(self, decl: Decl, args: list):
         key = id(decl)
         memo_ok = not args
@@ -348,6 +392,10 @@ class Provider:
             env = {}
             for nm, av in zip(func_params(decl), args):
                 env[nm] = av
+            if decl.recv:
+                m = _RECV.match(decl.text)
+                if m:
+                    env["__recv__"] = (m.group(1), decl.recv)
             ctx = Ctx(decl.file, env, (decl.recv + "." if decl.recv else "") + decl.name)
             val = self.run_block(toks, a, b, ctx)
         except (ParseError, RecursionError, IndexError):
@@ -631,6 +679,7 @@ def _load_tree(gitdir: str, tree, provider_name: str, prefix: str = "") -> Provi
 
 # --------------------------------------------------------------------------- registration
 
+_RECV = re.compile(r"func\s*\(\s*(\w+)\s+\*?\s*\w+")
 _ANNOT = re.compile(r'@(SDKResource|FrameworkResource)\("(\w+)"')
 _RES_MAP = re.compile(r"map\[string\]\*(?:schema|pluginsdk)\.Resource\s*\{")
 _TYPENAME = re.compile(r'(?:resp|response)\.TypeName\s*=\s*(?:req(?:uest)?\.ProviderTypeName\s*\+\s*"(\w+)"|"(\w+)")')

@@ -129,6 +129,7 @@ def unquote(s: str) -> str:
 
 # --------------------------------------------------------------------------- declarations
 
+_LITERALS = re.compile(r"""//[^\n]*|/\*.*?\*/|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`[^`]*`""", re.S)
 _DECL_START = re.compile(r"^(?:func|var|const|type|import)[ (]", re.M)
 _FUNC_HEAD = re.compile(r"func\s*(?:\(\s*(?:\w+\s+)?\*?\s*(\w+)(?:\[[^\]]*\])?\s*\)\s*)?(\w+)")
 _IMPORT_LINE = re.compile(r'^\s*(?:(\w+|\.|_)\s+)?"([^"]+)"', re.M)
@@ -172,6 +173,15 @@ def split_file(path: str, text: str, pkgdir: str) -> GoFile:
     imports: dict[str, str] = {}
     gf = GoFile(path, pkgdir, package, imports)
     starts = [m.start() for m in _DECL_START.finditer(text)]
+    if "`" in text:  # a raw string's line may start like a declaration ("type of ...")
+        spans = [(m.start(), m.end()) for m in _LITERALS.finditer(text) if m.group().startswith("`")]
+        ends = [e for _s, e in spans]
+        import bisect
+
+        def inside(pos: int) -> bool:
+            k = bisect.bisect_right(ends, pos)
+            return k < len(spans) and spans[k][0] < pos
+        starts = [p for p in starts if not inside(p)]
     starts.append(len(text))
     for a, b in zip(starts, starts[1:]):
         chunk = text[a:b]
