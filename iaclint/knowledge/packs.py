@@ -141,14 +141,80 @@ def newest_version(provider: str) -> str:
     return text[at + len("\n# newest: "): text.find("\n", at + 1)].strip()
 
 
-def _holds(fact: Fact, version: tuple[int, int, int] | None) -> bool:
-    """A versioned fact holds in `version`; with no version known, in the newest release (a
-    range open at the top)."""
+def _holds(versions: str, version: tuple[int, int, int] | None) -> bool:
+    """A row with a version range holds in `version`; with no version known, in the newest
+    release (a range open at the top)."""
     from iaclint.knowledge.versions import in_range, parse_range
 
     if version is None:
-        return parse_range(fact.versions)[1] is None
-    return in_range(version, fact.versions)
+        return parse_range(versions)[1] is None
+    return in_range(version, versions)
+
+@dataclass(frozen=True)
+class AttributeFact:
+    """What a provider's schema says of one attribute (terraform/<provider>/attributes.tsv)."""
+
+    flags: str  # R required, O optional, C computed, D deprecated, S sensitive
+    default: str  # a JSON literal (`true`, `5`, `"gp2"`) or "" when the schema sets none
+    source: str  # file#function in the provider repository the pack header names
+    versions: str = ""  # a version range like ">=2.0.0,<5.0.0", or "" for every version generated
+
+    @property
+    def required(self) -> bool:
+        return "R" in self.flags
+
+    @property
+    def optional(self) -> bool:
+        return "O" in self.flags
+
+    @property
+    def computed(self) -> bool:
+        return "C" in self.flags
+
+    @property
+    def deprecated(self) -> bool:
+        return "D" in self.flags
+
+    @property
+    def sensitive(self) -> bool:
+        return "S" in self.flags
+
+
+ATTRIBUTE_DITTO = "^"  # in attributes.tsv: the source of the row above (same type)
+
+
+@functools.lru_cache(maxsize=None)
+def _pack_bytes(root: Path, relpath: str) -> bytes:
+    """A large pack as bytes (decoding megabytes of text for one type's rows is the cost to avoid)."""
+    from iaclint.errors import PackError
+
+    if relpath not in _manifest(root):
+        return b""
+    where = root / relpath
+    try:
+        data = where.read_bytes()
+    except OSError as exc:
+        raise PackError(f"knowledge pack {where} cannot be read ({exc.strerror or exc.__class__.__name__}); "
+                        f"reinstall iaclint or fix IACLINT_RULES_DIR") from None
+    return data if data.startswith(b"\n") else b"\n" + data
+
+
+def _attribute_rows(relpath: str, resource_type: str) -> list[list[str]]:
+    data = _pack_bytes(rules_dir(), relpath)
+    needle = b"\n" + resource_type.encode() + b"\t"
+    start = data.find(needle)
+    if start == -1:
+        return []
+    end = start
+    # one type's rows are one contiguous run (the packs are sorted; a test checks it)
+    while True:
+        nxt = data.find(b"\n", end + 1)
+        if nxt == -1 or not data.startswith(needle, nxt):
+            end = nxt if nxt != -1 else len(data)
+            break
+        end = nxt
+    text = data[start + 1:end].decode("utf-8")
+    return [line.rstrip("\r").split("\t") for line in text.split("\n")]
 
 
 SAM_PREFIX = "AWS::Serverless::"
@@ -218,7 +284,7 @@ class Packs:
         facts = _versioned_facts(self._pack_path(resource_type, kind), resource_type, VERSIONED_COLUMN[kind])
         if any(f.versions for f in facts):
             version = self.versions.get(provider_of(resource_type)[1])
-            facts = [f for f in facts if not f.versions or _holds(f, version)]
+            facts = [f for f in facts if not f.versions or _holds(f.versions, version)]
         return facts
 
     def _pack_path(self, resource_type: str, kind: str) -> str:
@@ -288,6 +354,27 @@ class Packs:
     def force_new_keys(self, resource_type: str) -> frozenset[str]:
         """The attribute paths whose change always replaces (force_new / create_only)."""
         return frozenset(f.key for f in self.replacement(resource_type) if f.value in ("force_new", "create_only"))
+
+    @functools.lru_cache(maxsize=1024)
+    def attributes(self, resource_type: str) -> dict[str, AttributeFact]:
+        """Required/Optional/Computed/Deprecated/Sensitive flags and literal defaults per attribute
+        path of a Terraform resource type, from its provider's schema ({} when unknown). The
+        returned dict is shared: do not modify it."""
+        if "::" in resource_type:
+            return {}
+        out: dict[str, AttributeFact] = {}
+        source = ""
+        version = self.versions.get(provider_of(resource_type)[1])
+        for row in _attribute_rows(self._pack_path(resource_type, "attributes"), resource_type):
+            if len(row) < 5:
+                continue
+            if row[4] != ATTRIBUTE_DITTO:
+                source = row[4]
+            versions = row[VERSIONED_COLUMN["attributes"]] if len(row) > VERSIONED_COLUMN["attributes"] else ""
+            if versions and not _holds(versions, version):
+                continue  # a row for other releases than the one the module runs
+            out[row[1]] = AttributeFact(row[2], row[3], source, versions)
+        return out
 
     @functools.lru_cache(maxsize=4096)
     def protection(self, resource_type: str) -> tuple[Fact, ...]:
