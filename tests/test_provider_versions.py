@@ -235,8 +235,7 @@ def test_version_ranges_are_well_formed_and_do_not_overlap(provider):
     for key, ranges in by_key.items():
         if len(ranges) > 1:
             assert "" not in ranges, f"{key}: an unversioned row beside versioned ones"
-        spans = sorted(parse_range(r) for r in ranges if r)
-        spans = [((lo or (0, 0, 0)), (hi or (1 << 30, 0, 0))) for lo, hi in spans]
+        spans = sorted(((lo or (0, 0, 0)), (hi or (1 << 30, 0, 0))) for lo, hi in (parse_range(r) for r in ranges if r))
         for (_, hi), (lo, _) in zip(spans, spans[1:]):
             assert hi <= lo, f"{key}: overlapping ranges {ranges}"
         for r in ranges:  # a range ends at a release the pack knows, or is open
@@ -257,3 +256,9 @@ def test_the_newest_version_header_is_read(monkeypatch):
     newest_version.cache_clear()
     assert newest_version("aws") == "6.58.0"
     assert newest_version("random") == ""  # hand-kept, not versioned
+
+
+def test_the_common_case_says_what_resolve_says():
+    from iaclint.languages.terraform.providers import NOTHING
+
+    assert resolve("aws", None, ".terraform.lock.hcl", []).why == NOTHING

@@ -40,12 +40,21 @@ def test_a_fact_dropped_at_a_release_ends_there():
     assert rows == {("aws_db_instance", "identifier"): [("force_new", "<5.0.0")]}
 
 
-def test_a_fact_added_later_starts_after_the_last_release_without_it():
+def test_a_fact_only_ends_it_never_starts():
+    # "not replacing" at older releases may be the extractor missing a ForceNew it could not
+    # resolve there: the fact holds back to the oldest (a hand-checked row can bound it)
     without = {"aws_rds_cluster": {"snapshot_identifier": ("", "rds/cluster.go#resourceCluster")}}
     with_it = {"aws_rds_cluster": {"snapshot_identifier": FN}}
-    rows = _fold({"3.0.0": without, "4.67.0": without, "5.0.0": with_it})
-    # unsampled releases between 4.67.0 and 5.0.0 are covered by the replacing fact (fail closed)
-    assert rows == {("aws_rds_cluster", "snapshot_identifier"): [("force_new", ">=4.67.1")]}
+    assert _fold({"3.0.0": without, "4.67.0": without, "5.0.0": with_it}) == {}
+    # nor does a fact come back: a hole in its releases is filled
+    assert _fold({"3.0.0": with_it, "4.0.0": without, "5.0.0": with_it}) == {}
+
+
+def test_a_fact_that_ends_covers_the_unsampled_releases_after_it():
+    with_it = {"aws_x": {"name": FN}}
+    without = {"aws_x": {"name": ("", "rds/instance.go#resourceInstance")}}
+    rows = _fold({"3.0.0": with_it, "3.10.0": with_it, "4.0.0": without})
+    assert rows == {("aws_x", "name"): [("force_new", "<4.0.0")]}
 
 
 def test_an_attribute_added_later_needs_no_range():
@@ -58,17 +67,22 @@ def test_a_replacing_attribute_that_went_away_ends_where_it_went():
     assert rows == {("aws_x", "old"): [("force_new", "<5.0.0")]}
 
 
-def test_the_pack_is_the_authority_on_the_newest_release():
-    extracted = {(5, 0, 0): {"aws_x": {"a": FN, "b": ("", "s")}}, (6, 0, 0): {"aws_x": {"a": ("", "s"), "b": ("", "s")}}}
-    tfversions.with_pack(extracted, (6, 0, 0), {"aws_x": {"a": FN}})
-    assert extracted[(6, 0, 0)]["aws_x"] == {"a": FN, "b": ("", "")}
+def test_the_pack_joins_the_newest_release():
+    # extracted too: the stronger kind stands (a disagreement of sources is no version change)
+    both = {(5, 0, 0): {"aws_x": {"a": FN, "b": FN}}, (6, 0, 0): {"aws_x": {"a": ("", "s"), "b": FN}}}
+    tfversions.with_pack(both, (6, 0, 0), {"aws_x": {"a": FN}})
+    assert both[(6, 0, 0)]["aws_x"] == {"a": FN, "b": FN}
+    # not extracted (beyond the history held): what the pack does not list does not replace
+    older = {(5, 0, 0): {"aws_x": {"a": FN, "b": FN}}}
+    tfversions.with_pack(older, (6, 0, 0), {"aws_x": {"a": FN}})
+    assert older[(6, 0, 0)]["aws_x"] == {"a": FN, "b": ("", "")}
 
 
-def test_force_new_covers_a_gap_next_to_a_conditional_run_without_overlap():
-    a = {"aws_x": {"name": COND}}
-    b = {"aws_x": {"name": FN}}
+def test_force_new_then_conditional_ranges_meet_without_overlap():
+    a = {"aws_x": {"name": FN}}
+    b = {"aws_x": {"name": COND}}
     rows = _fold({"3.0.0": a, "3.10.0": a, "4.0.0": b})[("aws_x", "name")]
-    assert rows == [("conditional", "<3.10.1"), ("force_new", ">=3.10.1")]
+    assert rows == [("force_new", "<4.0.0"), ("conditional", ">=4.0.0")]
     spans = [parse_range(r) for _, r in rows]
     assert spans[0][1] <= spans[1][0]
 

@@ -13,7 +13,11 @@ Which releases: the first release of every major in MAJORS, the last one of it, 
 between two samples whose facts differ, the release halfway is sampled (bisection) until the
 change is pinned to one release or the budget of extractions (--budget) is spent. A change not
 pinned down leaves a gap of unsampled releases: the stronger fact (force_new over conditional
-over none) is extended over it, since a missed replacement is worse than a false alarm.
+over none) is extended over it, since a missed replacement is worse than a false alarm. For the
+same reason a fact only ends, never starts, at a release: a release's kind is the strongest of
+its own and every later release's (an extractor that cannot resolve a `ForceNew: someParam` at
+an old release must not take the fact away there). A fact a provider really added later is
+over-reported before it unless a hand-checked row bounds it (aws `snapshot_identifier`, 5.0.0).
 
 Releases are found from tags (`vX.Y.Z`) or, for history without tags, from the commits
 "Update CHANGELOG.md after vX.Y.Z" (the release is its first parent). A type the extractor
@@ -217,19 +221,23 @@ def pack_facts(provider: str) -> tuple[Version | None, Facts]:
 
 
 def with_pack(sampled: dict[Version, Facts], newest: Version, pack: Facts) -> None:
-    """The pack as the newest sample: its kinds win over an extraction of the same release
-    (the extractor may miss what the pack's sources found); every attribute an earlier sample
-    knows of a type the pack knows, and the pack does not list, does not replace there."""
+    """The pack joins the newest sample. Where the newest release was extracted too, the
+    stronger of the two kinds stands (where they disagree, the sources disagree: that is no
+    change between releases, and the pack's own cross-check decides it). Where it was not (aws
+    6.x, beyond the history held here), an attribute an earlier sample knows of a type the pack
+    knows, and the pack does not list, does not replace there."""
+    extracted = newest in sampled
     merged: Facts = {t: dict(a) for t, a in sampled.get(newest, {}).items()}
     for rtype, attrs in pack.items():
         mine = merged.setdefault(rtype, {})
-        for facts in sampled.values():
-            for attr in facts.get(rtype, {}):
-                mine.setdefault(attr, ("", ""))
-        for attr in mine:
-            if attr not in attrs:
-                mine[attr] = ("", "")
-        mine.update(attrs)
+        if not extracted:
+            for facts in sampled.values():
+                for attr in facts.get(rtype, {}):
+                    mine.setdefault(attr, ("", ""))
+        for attr, (kind, source) in attrs.items():
+            held = mine.get(attr, ("", ""))
+            if STRENGTH[kind] >= STRENGTH[held[0]]:
+                mine[attr] = (kind, source)
     sampled[newest] = merged
 
 
@@ -261,13 +269,23 @@ def fold(sampled: dict[Version, Facts], repo_of: dict[Version, str]) -> list[tup
                 seen.append((v, facts[attr]))
             elif seen:  # gone after it was there: nothing left to replace
                 seen.append((v, ("", "")))
+        # A fact only ends: a release's kind is the strongest of it and every later release.
+        # An extraction that misses a fact at an older release (a ForceNew the extractor could
+        # not resolve there) must not take the fact away from that release; a fact a provider
+        # really added later (a hand-checked row says so) is over-reported before it, never missed.
+        strongest = ""
+        for i in range(len(seen) - 1, -1, -1):
+            v, (kind, source) = seen[i]
+            if STRENGTH[kind] < STRENGTH[strongest]:
+                seen[i] = (v, (strongest, source))
+            strongest = seen[i][1][0]
         kinds = [k for _, (k, _) in seen]
         if len(set(kinds)) == 1 or not any(kinds):
             continue  # the same at every release that has it: the unversioned row stands
-        runs: list[list] = []  # [kind, first version, last version, source at the last]
+        runs: list[list] = []  # [kind, first version, last version, source at the first]
         for v, (kind, source) in seen:
             if runs and runs[-1][0] == kind:
-                runs[-1][2], runs[-1][3] = v, source or runs[-1][3]
+                runs[-1][2] = v
             else:
                 runs.append([kind, v, v, source])
         for n, (kind, first, last, source) in enumerate(runs):
