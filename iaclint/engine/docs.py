@@ -128,8 +128,9 @@ def _versions_covered(pack) -> str:
     def key(v: str) -> tuple:
         return tuple(int(p) if p.isdigit() else 0 for p in v.split("."))
 
-    return (f"versions: {newest}, and {len(versioned)} facts by version (changing at "
-            f"{', '.join(sorted(bounds, key=key))})")
+    shown = sorted(bounds, key=key)
+    where = ", ".join(shown) if len(shown) <= 4 else f"{len(shown)} releases from {shown[0]} to {shown[-1]}"
+    return f"versions: {newest}, and {len(versioned)} facts by version (changing at {where})"
 
 
 SOURCE_WIDTH = 100
