@@ -111,10 +111,12 @@ def _versions_covered(pack) -> str:
     the facts that hold in some releases only, with the releases where they change."""
     if not pack.is_file():
         return ""
-    newest, versioned, bounds = "", set(), set()
+    newest, sampled, versioned, bounds = "", [], set(), set()
     for line in pack.read_text(encoding="utf-8").splitlines():
         if line.startswith("# newest: "):
             newest = line[len("# newest: "):].strip()
+        elif line.startswith("# sampled: "):
+            sampled = [v.strip() for v in line[len("# sampled: "):].split(",")]
         elif line and not line.startswith("#"):
             row = line.split("\t")
             if len(row) > 4 and row[4]:
@@ -124,6 +126,8 @@ def _versions_covered(pack) -> str:
         return ""
     if not versioned:
         return f"versions: {newest} (unversioned)"
+    if sampled:
+        newest = f"{newest}, {len(sampled)} releases read ({sampled[0]} to {sampled[-1]})"
 
     def key(v: str) -> tuple:
         return tuple(int(p) if p.isdigit() else 0 for p in v.split("."))

@@ -157,6 +157,17 @@ def read_versioned(path: Path, provider: str) -> dict[tuple[str, str], list[tupl
     return out
 
 
+def sampled_releases(path: Path, provider: str) -> str:
+    """The releases tfversions.py sampled for a provider (its header line `# aws: sampled v2.0.0, ...`)."""
+    if not path.is_file():
+        return ""
+    prefix = f"# {provider}: sampled "
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith(prefix):
+            return line[len(prefix):]
+    return ""
+
+
 def _version(text: str, where: str) -> tuple[int, int, int]:
     parts = text.split(".")
     if len(parts) != 3 or not all(p.isdigit() for p in parts):
@@ -214,12 +225,20 @@ def build_force_new(shared: Path, provider: str, refined: set[tuple[str, str]]) 
         )
     rows: list[tuple[str, ...]] = [(t, a, k, s) for (t, a), (k, s) in sorted(best.items()) if (t, a) not in left_out]
     versioned = read_versioned(VERSIONED, provider)
+    # a key conditions.tsv refines keeps its condition there: only its force_new ranges come here
+    for key in left_out:
+        kept = [r for r in versioned.pop(key, []) if r[2] != "conditional"]
+        if kept:
+            versioned[key] = kept
     if versioned:
         rows = [r for r in rows if (r[0], r[1]) not in versioned]
         rows += [r for key in versioned for r in versioned[key]]
         # sorted by type, then attribute, then range: one type's rows stay one contiguous run
         rows.sort(key=lambda r: (r[0], r[1], range_key(r[4]) if len(r) > 4 else ((0, 0, 0), INF)))
     notes = [f"newest: {PROVIDERS[provider]['release']}"]
+    sampled = sampled_releases(VERSIONED, provider)
+    if sampled:
+        notes.append(f"sampled: {sampled}")
     if left_out:
         notes.append(
             "Left out, their condition is in conditions.tsv: " + ", ".join(".".join(k) for k in left_out)

@@ -217,6 +217,13 @@ def pack_facts(provider: str) -> tuple[Version | None, Facts]:
         if versions and not _holds_newest(versions):
             continue
         facts.setdefault(row[0], {})[row[1]] = (row[2], row[3])
+    # conditions.tsv refines some conditional rows (the generator leaves them out of force_new.tsv):
+    # they are conditional in the newest release
+    conditions = path.parent / "conditions.tsv"
+    for line in (conditions.read_text(encoding="utf-8").splitlines() if conditions.is_file() else []):
+        if line and not line.startswith("#"):
+            row = line.split("\t")
+            facts.setdefault(row[0], {})[row[1]] = ("conditional", row[3])
     return newest, facts
 
 
