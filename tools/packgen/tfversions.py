@@ -371,7 +371,9 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         sampled = {r.version: extract_release(r, provider, args.sources, args.cache) for r in first}
         bisect(found, sampled, lambda r: extract_release(r, provider, args.sources, args.cache), args.budget)
-        repo_of = {r.version: f"{r.repo.split('/')[0]}/terraform-provider-{provider}" for r in found}
+        # sources name the upstream repository: terraform-providers/ is its old name, and a
+        # copy of its history (nuno407/) has the same commits
+        repo_of = {r.version: f"hashicorp/terraform-provider-{provider}" for r in found}
         newest, facts = pack_facts(provider)
         if newest is not None and newest >= max(sampled):
             with_pack(sampled, newest, facts)  # its sources name their repository already
