@@ -257,3 +257,9 @@ def test_the_newest_version_header_is_read(monkeypatch):
     assert newest_version("aws") == "6.58.0"
     assert newest_version("random") == "3.9.0"  # generated from source at v3.9.0
     assert newest_version("terraform") == ""  # hand-kept: says no release
+
+
+def test_the_common_case_says_what_resolve_says():
+    from iaclint.languages.terraform.providers import NOTHING
+
+    assert resolve("aws", None, ".terraform.lock.hcl", []).why == NOTHING

@@ -55,6 +55,10 @@ def test_sources_versions_and_disagreements_per_provider():
     assert "hashicorp/terraform-provider-aws" in aws and aws.endswith("; terraform/aws/disagreements.tsv)"), aws
     random = next(ln for ln in providers if ln.startswith("terraform/random "))
     assert random.endswith("none recorded (one source per fact)")
+    # the release the unversioned facts describe, and how many facts hold in some releases only
+    assert re.search(r"versions: 6\.58\.0, \d+ releases read \(v2\.0\.0 to v6\.58\.0\), and \d+ facts by version \(changing at [^)]*\d\.\d+\.\d+\)", aws), aws
+    google = next(ln for ln in providers if ln.startswith("terraform/google "))
+    assert re.search(r"versions: 7\.45\.0", google), google
     markdown = run_cli(["rules", "--pack", "--format", "markdown"]).stdout
     assert "| provider | sources and versions | disagreements between sources |" in markdown
 

@@ -106,8 +106,40 @@ def _providers(rows_out: list, root, read_at: dict[str, str]) -> list[tuple[str,
             disagree = f"{total} (" + ", ".join(f"{k} {v}" for k, v in sorted(decisions.items())) + f"; {table.relative_to(root).as_posix()})"
         else:
             disagree = "none recorded (one source per fact)"
-        out.append((name, sources[name], disagree))
+        covered = _versions_covered(root / name / "force_new.tsv") if name.startswith("terraform/") else ""
+        out.append((name, sources[name] + ([covered] if covered else []), disagree))
     return out
+
+
+def _versions_covered(pack) -> str:
+    """A Terraform pack's versions: the release its unversioned facts describe (`# newest:`) and
+    the facts that hold in some releases only, with the releases where they change."""
+    if not pack.is_file():
+        return ""
+    newest, sampled, versioned, bounds = "", [], set(), set()
+    for line in pack.read_text(encoding="utf-8").splitlines():
+        if line.startswith("# newest: "):
+            newest = line[len("# newest: "):].strip()
+        elif line.startswith("# sampled: "):
+            sampled = [v.strip() for v in line[len("# sampled: "):].split(",")]
+        elif line and not line.startswith("#"):
+            row = line.split("\t")
+            if len(row) > 4 and row[4]:
+                versioned.add((row[0], row[1]))
+                bounds.update(p.lstrip("<>=") for p in row[4].split(","))
+    if not newest:
+        return ""
+    if not versioned:
+        return f"versions: {newest} (unversioned)"
+    if sampled:
+        newest = f"{newest}, {len(sampled)} releases read ({sampled[0]} to {sampled[-1]})"
+
+    def key(v: str) -> tuple:
+        return tuple(int(p) if p.isdigit() else 0 for p in v.split("."))
+
+    shown = sorted(bounds, key=key)
+    where = ", ".join(shown) if len(shown) <= 4 else f"{len(shown)} releases from {shown[0]} to {shown[-1]}"
+    return f"versions: {newest}, and {len(versioned)} facts by version (changing at {where})"
 
 
 SOURCE_WIDTH = 100

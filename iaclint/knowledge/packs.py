@@ -160,14 +160,16 @@ def newest_version(provider: str) -> str:
     return text[at + len("\n# newest: "): text.find("\n", at + 1)].strip()
 
 
-def _holds(fact: Fact, version: tuple[int, int, int] | None) -> bool:
-    """A versioned fact holds in `version`; with no version known, in the newest release (a
-    range open at the top)."""
+def _holds(versions: str, version: tuple[int, int, int] | None) -> bool:
+    """A row with a version range holds in `version`; with no version known, in the newest
+    release (a range open at the top)."""
     from iaclint.knowledge.versions import in_range, parse_range
 
     if version is None:
-        return parse_range(fact.versions)[1] is None
-    return in_range(version, fact.versions)
+        return parse_range(versions)[1] is None
+    return in_range(version, versions)
+
+
 @dataclass(frozen=True)
 class AttributeFact:
     """What a provider's schema says of one attribute (terraform/<provider>/attributes.tsv)."""
@@ -305,7 +307,7 @@ class Packs:
         facts = _versioned_facts(self._pack_path(resource_type, kind), resource_type, VERSIONED_COLUMN[kind])
         if any(f.versions for f in facts):
             version = self.versions.get(provider_of(resource_type)[1])
-            facts = [f for f in facts if not f.versions or _holds(f, version)]
+            facts = [f for f in facts if not f.versions or _holds(f.versions, version)]
         return facts
 
     def _pack_path(self, resource_type: str, kind: str) -> str:
@@ -385,12 +387,16 @@ class Packs:
             return {}
         out: dict[str, AttributeFact] = {}
         source = ""
+        version = self.versions.get(provider_of(resource_type)[1])
         for row in _attribute_rows(self._pack_path(resource_type, "attributes"), resource_type):
             if len(row) < 5:
                 continue
             if row[4] != ATTRIBUTE_DITTO:
                 source = row[4]
-            out[row[1]] = AttributeFact(row[2], row[3], source, row[5] if len(row) > 5 else "")
+            versions = row[VERSIONED_COLUMN["attributes"]] if len(row) > VERSIONED_COLUMN["attributes"] else ""
+            if versions and not _holds(versions, version):
+                continue  # a row for other releases than the one the module runs
+            out[row[1]] = AttributeFact(row[2], row[3], source, versions)
         return out
 
     @functools.lru_cache(maxsize=4096)

@@ -13,18 +13,19 @@ version meaning `=`; a missing minor or patch is zero), checked against `terrafo
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 Version = tuple[int, int, int]
 
-_VERSION = re.compile(r"v?(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:-([0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)?")
-_CONSTRAINT = re.compile(r"\s*(=|!=|>=|<=|>|<|~>)?\s*(\S+)\s*")
+# plain classes and uncompiled patterns: this module is imported on the way to a hook's verdict
+# whenever a module pins a provider, and start-up time is the budget
+_VERSION = r"v?(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:-([0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)?"
+_CONSTRAINT = r"\s*(=|!=|>=|<=|>|<|~>)?\s*(\S+)\s*"
 
 
 def parse_version(text: str) -> Version | None:
     """`4.67.0` → (4, 67, 0); `4.2` → (4, 2, 0); None for anything else. A pre-release
     (`5.0.0-beta1`) is read as the release it leads to: its facts are that release's."""
-    m = _VERSION.fullmatch(text.strip())
+    m = re.fullmatch(_VERSION, text.strip())
     if m is None:
         return None
     return (int(m.group(1)), int(m.group(2) or 0), int(m.group(3) or 0))
@@ -34,11 +35,18 @@ def show(v: Version) -> str:
     return ".".join(str(p) for p in v)
 
 
-@dataclass(frozen=True)
 class Term:
-    op: str  # = != > >= < <= ~>
-    version: Version
-    precision: int  # how many components were written (for ~>)
+    """One operator and version of a constraint (`~> 4.0`)."""
+
+    __slots__ = ("op", "version", "precision")
+
+    def __init__(self, op: str, version: Version, precision: int) -> None:
+        self.op = op  # = != > >= < <= ~>
+        self.version = version
+        self.precision = precision  # how many components were written (for ~>)
+
+    def __repr__(self) -> str:
+        return f"Term({self.op!r}, {self.version!r}, {self.precision})"
 
 
 class ConstraintError(ValueError):
@@ -49,10 +57,10 @@ def parse_constraint(text: str) -> list[Term]:
     """Terraform's comma-separated constraint string as terms; ConstraintError when it is not one."""
     terms = []
     for part in text.split(","):
-        m = _CONSTRAINT.fullmatch(part)
+        m = re.fullmatch(_CONSTRAINT, part)
         if m is None:
             raise ConstraintError(f"not a version constraint: {part.strip()!r}")
-        vm = _VERSION.fullmatch(m.group(2))
+        vm = re.fullmatch(_VERSION, m.group(2))
         if vm is None or m.group(2).startswith("v"):
             raise ConstraintError(f"not a version: {m.group(2)!r}")
         precision = 1 + (vm.group(2) is not None) + (vm.group(3) is not None)
@@ -140,13 +148,15 @@ def in_range(v: Version, text: str) -> bool:
 # --------------------------------------------------------------------------- a module's version
 
 
-@dataclass(frozen=True)
 class Pinned:
     """The version of one provider a root module runs, and why."""
 
-    provider: str
-    version: Version | None  # None: the newest the pack knows
-    why: str
+    __slots__ = ("provider", "version", "why")
+
+    def __init__(self, provider: str, version: Version | None, why: str) -> None:
+        self.provider = provider
+        self.version = version  # None: the newest the pack knows
+        self.why = why
 
 
 def resolve(provider: str, locked: str | None, lock_path: str, constraints: list[tuple[str, str]]) -> Pinned:

@@ -241,8 +241,12 @@ class ForceNewAttributeChanged(Check):
 
 def _sources(ctx: Context, resource_type: str, keys: list[str]) -> dict[str, str]:
     """Where each verdict comes from, as the packs say it (shown in JSON and `iaclint explain`)."""
-    by_key = {f.key: f.source + (f" (holds in {resource_type.split('_', 1)[0]} provider versions {f.versions})"
-                                 if f.versions else "") for f in ctx.packs.replacement(resource_type)}
+    by_key: dict[str, str] = {}
+    for f in ctx.packs.replacement(resource_type):
+        if f.key in by_key and f.value not in ("force_new", "create_only"):
+            continue  # a conditional fact beside the one that always replaces: the verdict is the latter's
+        by_key[f.key] = f.source + (f" (holds in {resource_type.split('_', 1)[0]} provider versions {f.versions})"
+                                    if f.versions else "")
     return {k: by_key.get(k, "") for k in keys}
 
 

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import posixpath
 
-from iaclint.knowledge.versions import resolve
-
 LOCK_FILE = ".terraform.lock.hcl"
+NOTHING = "the newest the pack knows: no lock file and no version constraint"  # as versions.resolve says it
 
 
 def lock_versions(data: bytes) -> dict[str, str]:
@@ -52,6 +51,10 @@ def provider_versions(tree, directory: str, module, resource_types) -> dict[str,
             seen.append((text, path))
     providers = set(locked) | set(constraints) | {t.split("_", 1)[0] for t in resource_types if "_" in t}
     out = {}
+    if not locked and not constraints:  # the common case: nothing to resolve, nothing to import
+        return {p: (None, NOTHING) for p in sorted(providers)}
+    from iaclint.knowledge.versions import resolve
+
     for provider in sorted(providers):
         pinned = resolve(provider, locked.get(provider), lock_path, constraints.get(provider, []))
         out[provider] = (pinned.version, pinned.why)
