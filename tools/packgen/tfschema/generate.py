@@ -213,8 +213,9 @@ def generate(provider: str, sources: Path, shared: Path | None) -> tuple[dict[st
         notes.append(f"newest: {newest(pin['label'])}")
     if folded:
         sampled = sampled_releases(provider)
-        notes.append(f"Version ranges from {VERSIONED.relative_to(REPO_ROOT)} (tools/packgen/tfversions.py)"
-                     + (f"; releases read: {sampled}" if sampled else ""))
+        if sampled:
+            notes.append(f"sampled: {sampled}")
+        notes.append(f"Version ranges from {VERSIONED.relative_to(REPO_ROOT)} (tools/packgen/tfversions.py).")
     files[f"{provider}/force_new.tsv"] = render_force_new(provider, pin, rows, notes)
     return files, report
 
