@@ -263,3 +263,29 @@ def test_the_common_case_says_what_resolve_says():
     from iaclint.languages.terraform.providers import NOTHING
 
     assert resolve("aws", None, ".terraform.lock.hcl", []).why == NOTHING
+
+
+# --- certain only where every allowed release agrees ---------------------------------------------
+
+@pytest.mark.parametrize("constraint, verdict", [
+    ("~> 4.0", "force_new"),  # every 4.x replaces
+    (">= 3.0, < 5.0", "force_new"),
+    ("= 4.67.0", "force_new"),
+    (">= 4.0", "may_replace"),  # 4.x replaces, 5.0 and later rename in place: terraform init picks the newest
+    ("~> 5.0", None),
+])
+def test_a_versioned_fact_is_certain_only_where_every_allowed_release_holds_it(constraint, verdict):
+    from iaclint.knowledge.packs import Packs
+    from iaclint.knowledge.versions import lowest_allowed, upper_bound
+
+    terms = parse_constraint(constraint)
+    view = Packs().at({"aws": (lowest_allowed(terms), upper_bound(terms))})
+    got = {f.key: f.value for f in view.replacement("aws_db_instance")}.get("identifier")
+    assert got == verdict
+
+
+def test_a_locked_release_is_one_release():
+    from iaclint.knowledge.packs import Packs
+
+    assert {f.key: f.value for f in Packs().at({"aws": (4, 67, 0)}).replacement("aws_db_instance")}["identifier"] == "force_new"
+    assert "identifier" not in {f.key for f in Packs().at({"aws": (5, 0, 0)}).replacement("aws_db_instance")}

@@ -42,7 +42,7 @@ def debug_versions(analysis) -> None:
     for diff in getattr(analysis, "diffs", None) or []:
         if not isinstance(diff.facts, TerraformFacts):
             continue
-        for provider, (version, why) in sorted(diff.facts.provider_versions.items()):
+        for provider, (version, why, *_) in sorted(diff.facts.provider_versions.items()):
             if version is None:
                 newest = newest_version(provider)
                 why = f"{newest}, {why}" if newest else f"{why} (its facts are not versioned)"

@@ -170,6 +170,31 @@ def _holds(versions: str, version: tuple[int, int, int] | None) -> bool:
     return in_range(version, versions)
 
 
+def _within(fact: Fact, span: tuple, provider: str) -> Fact | None:
+    """A versioned fact as seen by a module that may run the releases in `span` (lowest,
+    exclusive upper end or None): itself where it holds in all of them, a "may" where it holds in
+    some (a replacement only in releases the constraint allows but need not pick), None where in
+    none."""
+    from iaclint.knowledge.versions import parse_range, parse_version, show
+
+    if not fact.versions:
+        return fact
+    low, high = span
+    upto = f"below {show(high)}" if high is not None else "and later"
+    if high is None:  # up to the newest release the pack knows
+        newest = parse_version(newest_version(provider) or "")
+        high = (newest[0], newest[1], newest[2] + 1) if newest else None
+    flo, fhi = parse_range(fact.versions)
+    meets = (fhi is None or low < fhi) and (flo is None or high is None or flo < high)
+    if not meets:
+        return None
+    covers = (flo is None or flo <= low) and (fhi is None or (high is not None and high <= fhi))
+    if covers or fact.value not in ("force_new", "conditional"):
+        return fact
+    why = f"the module may run {provider} {show(low)} {upto}, and no lock file pins one: {fact.source}"
+    return Fact(fact.resource_type, fact.key, "may_replace", why, fact.extra, fact.versions)
+
+
 @dataclass(frozen=True)
 class AttributeFact:
     """What a provider's schema says of one attribute (terraform/<provider>/attributes.tsv)."""
@@ -285,17 +310,28 @@ class Packs:
     """Facts per resource type, from the shipped packs plus any user packs."""
 
     def __init__(self, user_packs: list[dict] | None = None,
-                 versions: dict[str, tuple[int, int, int]] | None = None) -> None:
+                 versions: dict[str, tuple] | None = None) -> None:
         self._user = user_packs or []
-        # provider -> the version the module runs (knowledge/versions.py); a provider not named
-        # runs the newest release the pack knows
-        self.versions: dict[str, tuple[int, int, int]] = dict(versions or {})
+        # provider -> (the lowest release the module may run, the exclusive upper end of what it
+        # may run or None: up to the newest the pack knows), from knowledge/versions.py; a
+        # provider not named runs the newest release the pack knows
+        self.versions: dict[str, tuple[int, int, int]] = {p: span[0] for p, span in (versions or {}).items()}
+        self.spans: dict[str, tuple] = dict(versions or {})
         self._views: dict[tuple, Packs] = {}
 
-    def at(self, versions: dict[str, tuple[int, int, int] | None]) -> "Packs":
-        """These packs as seen by a module that runs the given provider versions (a version of
-        None: the newest the pack knows). One view per set of versions, its caches its own."""
-        key = tuple(sorted((p, v) for p, v in versions.items() if v is not None))
+    def at(self, versions: dict[str, tuple | None]) -> "Packs":
+        """These packs as seen by a module that may run the given provider releases: per provider
+        (lowest, exclusive upper end or None), or one release; None: the newest the pack knows.
+        One view per set of versions, its caches its own."""
+        spans = {}
+        for p, v in versions.items():
+            if v is None:
+                continue
+            if isinstance(v[0], int):  # one release
+                v = (v, (v[0], v[1], v[2] + 1))
+            if v[0] is not None:
+                spans[p] = v
+        key = tuple(sorted(spans.items()))
         if not key:
             return self
         view = self._views.get(key)
@@ -306,8 +342,12 @@ class Packs:
     def _terraform_facts(self, resource_type: str, kind: str) -> list[Fact]:
         facts = _versioned_facts(self._pack_path(resource_type, kind), resource_type, VERSIONED_COLUMN[kind])
         if any(f.versions for f in facts):
-            version = self.versions.get(provider_of(resource_type)[1])
-            facts = [f for f in facts if not f.versions or _holds(f.versions, version)]
+            provider = provider_of(resource_type)[1]
+            span = self.spans.get(provider)
+            if span is None:  # the newest release
+                facts = [f for f in facts if not f.versions or _holds(f.versions, None)]
+            else:
+                facts = [g for g in (_within(f, span, provider) for f in facts) if g is not None]
         return facts
 
     def _pack_path(self, resource_type: str, kind: str) -> str:

@@ -4,9 +4,11 @@ which version of a provider a module runs.
 A fact can hold in some releases of a provider only (`aws_db_instance.identifier` forced a new
 database before aws 5.0.0 and renames it in place since), so a versioned pack row carries a
 range (`>=2.0.0,<5.0.0`; empty: every version). The version a module runs is, in order: the one
-its root module's `.terraform.lock.hcl` locks, else the lowest its `required_providers`
-constraints (and a legacy `version` inside a `provider` block) allow, else the newest the pack
-knows. Constraints follow Terraform's syntax (`=`, `!=`, `>`, `>=`, `<`, `<=`, `~>`, a bare
+its root module's `.terraform.lock.hcl` locks, else any of the releases its `required_providers`
+constraints (and a legacy `version` inside a `provider` block) allow, from the lowest up,
+else the newest the pack knows. A fact that holds in every release allowed is certain; one that
+holds in some of them only is a "may" (terraform init installs the newest allowed; a module
+others call runs what their roots lock). Constraints follow Terraform's syntax (`=`, `!=`, `>`, `>=`, `<`, `<=`, `~>`, a bare
 version meaning `=`; a missing minor or patch is zero), checked against `terraform init`.
 """
 
@@ -109,6 +111,20 @@ def lowest_allowed(terms: list[Term]) -> Version | None:
     return None
 
 
+def upper_bound(terms: list[Term]) -> Version | None:
+    """The exclusive upper end of what the terms allow (`~> 4.0` -> 5.0.0, `< 5` -> 5.0.0,
+    `= 4.2` -> 4.2.1); None when nothing bounds it from above."""
+    bounds = []
+    for t in terms:
+        if t.op == "<":
+            bounds.append(t.version)
+        elif t.op in ("<=", "="):
+            bounds.append(_next(t.version))
+        elif t.op == "~>":
+            bounds.append(_upper_of_pessimistic(t))
+    return min(bounds) if bounds else None
+
+
 def _next(v: Version) -> Version:
     return (v[0], v[1], v[2] + 1)
 
@@ -149,14 +165,17 @@ def in_range(v: Version, text: str) -> bool:
 
 
 class Pinned:
-    """The version of one provider a root module runs, and why."""
+    """The versions of one provider a root module may run, and why: one locked release, or the
+    releases its constraints allow, from `version` up to (not including) `upper`."""
 
-    __slots__ = ("provider", "version", "why")
+    __slots__ = ("provider", "version", "why", "upper")
 
-    def __init__(self, provider: str, version: Version | None, why: str) -> None:
+    def __init__(self, provider: str, version: Version | None, why: str, upper: Version | None = None) -> None:
         self.provider = provider
-        self.version = version  # None: the newest the pack knows
+        self.version = version  # the lowest it may run; None: the newest the pack knows
         self.why = why
+        # the exclusive upper end; None: unbounded (up to the newest release the pack knows)
+        self.upper = upper
 
 
 def resolve(provider: str, locked: str | None, lock_path: str, constraints: list[tuple[str, str]]) -> Pinned:
@@ -164,7 +183,7 @@ def resolve(provider: str, locked: str | None, lock_path: str, constraints: list
     if locked is not None:
         v = parse_version(locked)
         if v is not None:
-            return Pinned(provider, v, f"{show(v)}, locked in {lock_path}")
+            return Pinned(provider, v, f"{show(v)}, locked in {lock_path}", _next(v))
     if constraints:
         terms: list[Term] = []
         bad = []
@@ -179,5 +198,11 @@ def resolve(provider: str, locked: str | None, lock_path: str, constraints: list
         low = lowest_allowed(terms)
         if low is None:
             return Pinned(provider, None, f"the newest the pack knows: no version satisfies {written}")
-        return Pinned(provider, low, f"{show(low)}, the lowest version {written} allows (no lock file)")
+        high = upper_bound(terms)
+        # without a lock file `terraform init` installs the newest release allowed, and a module
+        # others call runs whatever their roots pick: a fact is certain only where it holds in
+        # every release allowed, and "may" where it holds in some (packs.Packs.at)
+        span = f"below {show(high)}" if high is not None else "up to the newest"
+        return Pinned(provider, low, f"{show(low)} {span}, the versions {written} allows (no lock file: "
+                                     "a fact that holds in some of them only is a \"may\")", high)
     return Pinned(provider, None, "the newest the pack knows: no lock file and no version constraint")

@@ -65,7 +65,7 @@ class ForceNewAttributeChanged(Check):
                 continue  # (a change in what count.index or each selects changes `count`/`for_each` or a value)
             after = change.after
             facts = ctx.packs.force_new_keys(after.type)
-            if after.language == "cloudformation":
+            if after.language in ("cloudformation", "terraform"):
                 yield from self._may_replace(change, ctx, facts)
             if not facts:
                 continue
@@ -158,7 +158,9 @@ class ForceNewAttributeChanged(Check):
 
     def _may_replace(self, change, ctx: Context, always: frozenset[str]) -> Iterator[Finding]:
         """CloudFormation properties only one of the two sources says replace, decided "may
-        replace" (rules/cloudformation/disagreements.tsv): a note that names both and why."""
+        replace" (rules/cloudformation/disagreements.tsv), and Terraform arguments that replace in
+        some of the provider releases the module may run only (no lock file pins one): a note
+        that says why."""
         after = change.after
         maybe = ctx.packs.may_replace_keys(after.type) - always
         if not maybe:
@@ -175,8 +177,10 @@ class ForceNewAttributeChanged(Check):
         yield self.finding(
             after,
             f"{after.address}: changing {names}{detail} may force replacement: {sources[first]}{what_holds(ctx, after)}",
-            help="check the change set (`Replacement: True`) before deploying; "
-                 "`iaclint explain " + f"{after.type}.{first}` shows both sources",
+            help=("run `terraform plan` with the provider release you will apply; commit `.terraform.lock.hcl` to "
+                  "pin it, and iaclint judges by that release" if after.language == "terraform" else
+                  "check the change set (`Replacement: True`) before deploying; "
+                  "`iaclint explain " + f"{after.type}.{first}` shows both sources"),
             severity=Severity.NOTE,
             pos=after.pos_of(first),
             extra={"attributes": hits, "sources": sources},

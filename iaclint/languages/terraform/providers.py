@@ -3,8 +3,8 @@
 Terraform records the versions it chose in the root module's `.terraform.lock.hcl`: a child
 module runs what its root locks, so the lock file is read from the root module's directory
 only. Without one, every `required_providers` constraint (and legacy `provider` `version`) of
-the root module and of the children it loads must hold; the lowest version they allow is the
-oldest the module may run, the one a check must judge by.
+the root module and of the children it loads must hold, and the module may run any release
+they allow: a fact is certain only where it holds in all of them.
 """
 
 from __future__ import annotations
@@ -35,8 +35,8 @@ def lock_versions(data: bytes) -> dict[str, str]:
 
 
 def provider_versions(tree, directory: str, module, resource_types) -> dict[str, tuple]:
-    """provider → (version or None, why), for the providers the module locks, constrains or
-    has resources of."""
+    """provider → (lowest version or None, why, exclusive upper end or None), for the providers
+    the module locks, constrains or has resources of."""
     lock_path = posixpath.join(directory, LOCK_FILE) if directory else LOCK_FILE
     locked: dict[str, str] = {}
     if tree.exists(lock_path):
@@ -52,10 +52,10 @@ def provider_versions(tree, directory: str, module, resource_types) -> dict[str,
     providers = set(locked) | set(constraints) | {t.split("_", 1)[0] for t in resource_types if "_" in t}
     out = {}
     if not locked and not constraints:  # the common case: nothing to resolve, nothing to import
-        return {p: (None, NOTHING) for p in sorted(providers)}
+        return {p: (None, NOTHING, None) for p in sorted(providers)}
     from iaclint.knowledge.versions import resolve
 
     for provider in sorted(providers):
         pinned = resolve(provider, locked.get(provider), lock_path, constraints.get(provider, []))
-        out[provider] = (pinned.version, pinned.why)
+        out[provider] = (pinned.version, pinned.why, pinned.upper)
     return out

@@ -1,0 +1,8 @@
+resource "aws_db_instance" "orders" {
+  identifier          = "orders"
+  engine              = "postgres"
+  instance_class      = "db.t3.medium"
+  allocated_storage   = 50
+  username            = "app"
+  deletion_protection = true
+}
