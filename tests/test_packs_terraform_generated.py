@@ -300,6 +300,9 @@ def _sources_present(provider: str) -> str:
             if gitdir is None or subprocess.run(["git", "-C", str(gitdir), "cat-file", "-e", rev + "^{commit}"],
                                                 capture_output=True).returncode != 0:
                 return f"{repo}@{rev} not present under {SOURCES}"
+        # the cross-check with the handed-over reference table is part of what is generated
+        if pin.get("reference") and not (generate.DEFAULT_SHARED / pin["reference"]).is_file():
+            return f"the reference table {pin['reference']} is not present under {generate.DEFAULT_SHARED}"
         return ""
     finally:
         sys.path.remove(str(TOOL))
