@@ -64,7 +64,7 @@ def test_attribute_rows(name):
         assert path and path == path.strip(), row
         assert all(c in FLAGS for c in flags) and flags == "".join(c for c in FLAGS if c in flags), row
         assert not ("R" in flags and "O" in flags), f"required and optional: {row}"
-        if default:
+        if default and default != "?":  # "?": a default the schema sets and the generator cannot evaluate
             json.loads(default)
         assert source, f"row without a source: {row}"
         if source == "^":

@@ -269,6 +269,9 @@ def same_as_default(value: Any, default: str) -> bool | None:
     return str(value) == str(want)
 
 
+UNKNOWN_DEFAULT = "?"  # attributes.tsv: the schema sets a default its generator could not evaluate
+
+
 def unset_verdict(ctx: Context, resource_type: str, path: str, before: Any, after: Any) -> str | None:
     """What an argument going from unset to a value (or the reverse) does, by the provider's schema
     facts (attributes.tsv), for a Terraform argument whose one side is unset:
@@ -298,6 +301,8 @@ def unset_verdict(ctx: Context, resource_type: str, path: str, before: Any, afte
     fact = facts.get(path)
     if fact is None or "R" in fact.flags:
         return None
+    if fact.default == UNKNOWN_DEFAULT:
+        return None  # unset is a default the facts cannot name: judged as before ("may")
     if fact.default:
         same = same_as_default(other, fact.default)
         return None if same is None else ("same" if same else "changed")

@@ -193,7 +193,9 @@ def _explain_terraform(packs, resource_type: str, attribute: str) -> str:
     if schema is not None:
         kinds = [name for letter, name in (("R", "required"), ("O", "optional"), ("C", "computed"),
                                            ("D", "deprecated"), ("S", "sensitive")) if letter in schema.flags]
-        if schema.default:
+        if schema.default == "?":
+            unset = "unset is a default the schema sets and the facts do not name"
+        elif schema.default:
             unset = f"unset is the default, {schema.default}"
         elif schema.computed and not schema.required:
             unset = "removed, it keeps the value in the state; set where it was unset, it may differ from the provider's choice"

@@ -457,7 +457,7 @@ class Packs:
             if fact.key == attribute:
                 return fact.value
         schema = self.attributes(resource_type).get(attribute)
-        if schema is not None and schema.default:  # the schema's own default (a JSON literal)
+        if schema is not None and schema.default and schema.default != "?":  # the schema's own default (a JSON literal)
             return schema.default.strip('"')
         return None
 

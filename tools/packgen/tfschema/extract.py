@@ -69,6 +69,10 @@ class Sym:  # an external name (schema.TypeString) or something we cannot know
     name: str
 
 
+# a default the schema sets that this reader cannot evaluate (a constant of another module, a
+# call): written as "?" so the runtime knows unset is *some* value, not null
+UNKNOWN_DEFAULT = "?"
+
 UNKNOWN = Sym("?")
 
 
@@ -956,6 +960,7 @@ class Walker:
             default = _literal(f.get("Default")) if "Default" in f else ""
             if "Default" in f and not default and f.get("Default") is not None:
                 self.prov.unresolved["default not resolved"] += 1
+                default = UNKNOWN_DEFAULT
             fn = f.get("ForceNew")
             kind = "force_new" if fn is True else "" if fn is False or fn is None else "conditional"
             self.add(path, flags, default, kind, s.origin)
@@ -1049,6 +1054,7 @@ class Walker:
             default = _literal(dv.args[0])
         if dv is not None and not default:
             self.prov.unresolved["default not resolved"] += 1
+            default = UNKNOWN_DEFAULT
         kind = ""
         pm = f.get("PlanModifiers")
         if isinstance(pm, ListV):
