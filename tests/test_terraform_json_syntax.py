@@ -302,3 +302,10 @@ def test_opentofu_reads_the_tofu_json_instead_of_the_tf_json_of_the_same_name(tm
     for name in ("main.tf.json", "main.tofu.json", "other.tf.json", "main.tf"):
         (tmp_path / name).write_text("{}" if name.endswith(".json") else "")
     assert module_dirs(DirTree(tmp_path))[""] == ["main.tf", "main.tofu.json", "other.tf.json"]
+
+
+@pytest.mark.parametrize("value", ["%%{", "$${", "%%%{", "%${x", "%%{ $${", {"%%{": None}])
+def test_a_percent_or_dollar_before_an_escape_reads_back(value):
+    # found by the fuzzer: tree-sitter-hcl misreads `"%%%{"`; the writer spells the first `%` as `${"%"}`
+    # (terraform console: jsonencode(["${"%"}%%{"]) is ["%%{"])
+    assert _evaluate(json_syntax._literal(value)) == value

@@ -260,12 +260,32 @@ def _expression(value: Any) -> str:
 
 def _literal(value: Any) -> str:
     if isinstance(value, str):
-        return '"' + _escaped(value).replace("${", "$${").replace("%{", "%%{") + '"'
+        return '"' + _literal_text(_escaped(value)) + '"'
     if isinstance(value, dict):
         return "{" + ", ".join(f"{_literal(k)} = {_literal(v)}" for k, v in value.items()) + "}"
     if isinstance(value, list):
         return "[" + ", ".join(_literal(v) for v in value) + "]"
     return _scalar(value)
+
+
+def _literal_text(text: str) -> str:
+    """`text` as a quoted string's content that reads back as itself: `${` and `%{` escaped as
+    `$${` and `%%{`, and a `$` or `%` just before one written as `${"$"}` / `${"%"}`
+    (tree-sitter-hcl misreads `"%%%{"` and `"$$${"`, which Terraform reads as `%%{`, `$${`)."""
+    out = []
+    i = 0
+    while i < len(text):
+        c = text[i]
+        if c in "$%" and text[i + 1:i + 2] == "{":
+            out.append(c + c + "{")
+            i += 2
+            continue
+        if c in "$%" and text[i + 1:i + 2] in ("$", "%") and text[i + 2:i + 3] == "{":
+            out.append('${"' + c + '"}')
+        else:
+            out.append(c)
+        i += 1
+    return "".join(out)
 
 
 def _scalar(value: Any) -> str:
