@@ -269,9 +269,6 @@ def same_as_default(value: Any, default: str) -> bool | None:
     return str(value) == str(want)
 
 
-UNKNOWN_DEFAULT = "?"  # attributes.tsv: the schema sets a default its generator could not evaluate
-
-
 def unset_verdict(ctx: Context, resource_type: str, path: str, before: Any, after: Any) -> str | None:
     """What an argument going from unset to a value (or the reverse) does, by the provider's schema
     facts (attributes.tsv), for a Terraform argument whose one side is unset:
@@ -301,7 +298,7 @@ def unset_verdict(ctx: Context, resource_type: str, path: str, before: Any, afte
     fact = facts.get(path)
     if fact is None or "R" in fact.flags:
         return None
-    if fact.default == UNKNOWN_DEFAULT:
+    if fact.default_unknown:
         return None  # unset is a default the facts cannot name: judged as before ("may")
     if fact.default:
         same = same_as_default(other, fact.default)
@@ -324,6 +321,6 @@ def _block_at_defaults(facts: dict, path: str, block: Any) -> str | None:
         return None
     for key, value in items[0].items():
         fact = facts.get(f"{path}.{key}")
-        if fact is None or not fact.default or same_as_default(value, fact.default) is not True:
+        if fact is None or not fact.known_default or same_as_default(value, fact.known_default) is not True:
             return None
     return "maybe"

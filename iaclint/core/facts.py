@@ -44,9 +44,10 @@ class TerraformFacts:
     # provider `features` flags (azurerm): key -> (value, path, pos)
     provider_features_before: dict[str, tuple[Any, str, Pos]] = field(default_factory=dict)
     provider_features_after: dict[str, tuple[Any, str, Pos]] = field(default_factory=dict)
-    # provider type -> (the version the root module runs as (major, minor, patch), or None for
-    # the newest the packs know; why: a lock file, the lowest a constraint allows, nothing)
-    provider_versions: dict[str, tuple[Any, str]] = field(default_factory=dict)
+    # provider type -> (the lowest version the root module may run as (major, minor, patch), or
+    # None for the newest the packs know; why: a lock file, a constraint, nothing; the exclusive
+    # upper end of what it may run, or None: unbounded)
+    provider_versions: dict[str, tuple[Any, str, Any]] = field(default_factory=dict)
 
 
 @dataclass

@@ -193,7 +193,7 @@ def _explain_terraform(packs, resource_type: str, attribute: str) -> str:
     if schema is not None:
         kinds = [name for letter, name in (("R", "required"), ("O", "optional"), ("C", "computed"),
                                            ("D", "deprecated"), ("S", "sensitive")) if letter in schema.flags]
-        if schema.default == "?":
+        if schema.default_unknown:
             unset = "unset is a default the schema sets and the facts do not name"
         elif schema.default:
             unset = f"unset is the default, {schema.default}"

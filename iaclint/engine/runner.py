@@ -43,7 +43,7 @@ def run_checks(diffs: list[StackDiff], ctx: Context, rules: list[type[Check]] | 
             ctx.cascaded = {}
             # a Terraform root module's facts are those of the provider versions it runs
             if isinstance(diff.facts, TerraformFacts) and diff.facts.provider_versions:
-                ctx.packs = packs.at({p: (v[0], v[2] if len(v) > 2 else None) for p, v in diff.facts.provider_versions.items()})
+                ctx.packs = packs.at({p: (low, high) for p, (low, _, high) in diff.facts.provider_versions.items()})
             else:
                 ctx.packs = packs
             for rule in rules:

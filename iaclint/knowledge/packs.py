@@ -200,7 +200,7 @@ class AttributeFact:
     """What a provider's schema says of one attribute (terraform/<provider>/attributes.tsv)."""
 
     flags: str  # R required, O optional, C computed, D deprecated, S sensitive
-    default: str  # a JSON literal (`true`, `5`, `"gp2"`) or "" when the schema sets none
+    default: str  # a JSON literal (`true`, `5`, `"gp2"`), UNKNOWN_DEFAULT, or "" when the schema sets none
     source: str  # file#function in the provider repository the pack header names
     versions: str = ""  # a version range like ">=2.0.0,<5.0.0", or "" for every version generated
 
@@ -223,6 +223,19 @@ class AttributeFact:
     @property
     def sensitive(self) -> bool:
         return "S" in self.flags
+
+    @property
+    def default_unknown(self) -> bool:
+        """The schema sets a default the generator could not evaluate: unset is *some* value."""
+        return self.default == UNKNOWN_DEFAULT
+
+    @property
+    def known_default(self) -> str:
+        """The default as a JSON literal, "" when there is none or it is not known."""
+        return "" if self.default == UNKNOWN_DEFAULT else self.default
+
+
+UNKNOWN_DEFAULT = "?"  # attributes.tsv: a default the schema sets that its generator could not evaluate
 
 
 ATTRIBUTE_DITTO = "^"  # in attributes.tsv: the source of the row above (same type)
@@ -315,7 +328,6 @@ class Packs:
         # provider -> (the lowest release the module may run, the exclusive upper end of what it
         # may run or None: up to the newest the pack knows), from knowledge/versions.py; a
         # provider not named runs the newest release the pack knows
-        self.versions: dict[str, tuple[int, int, int]] = {p: span[0] for p, span in (versions or {}).items()}
         self.spans: dict[str, tuple] = dict(versions or {})
         self._views: dict[tuple, Packs] = {}
 
@@ -427,7 +439,7 @@ class Packs:
             return {}
         out: dict[str, AttributeFact] = {}
         source = ""
-        version = self.versions.get(provider_of(resource_type)[1])
+        version = self.spans.get(provider_of(resource_type)[1], (None,))[0]
         for row in _attribute_rows(self._pack_path(resource_type, "attributes"), resource_type):
             if len(row) < 5:
                 continue
@@ -457,8 +469,8 @@ class Packs:
             if fact.key == attribute:
                 return fact.value
         schema = self.attributes(resource_type).get(attribute)
-        if schema is not None and schema.default and schema.default != "?":  # the schema's own default (a JSON literal)
-            return schema.default.strip('"')
+        if schema is not None and schema.known_default:  # the schema's own default (a JSON literal)
+            return schema.known_default.strip('"')
         return None
 
     @functools.lru_cache(maxsize=4096)

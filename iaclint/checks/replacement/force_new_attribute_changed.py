@@ -267,7 +267,7 @@ def _schema_sources(ctx: Context, resource_type: str, keys: list[str], verdict: 
     for k in keys:
         fact = attributes.get(k)
         if verdict.get(k) == "changed" and fact is not None:
-            default = f", default {fact.default}" if fact.default and fact.default != "?" else ""
+            default = f", default {fact.known_default}" if fact.known_default else ""
             out[k] += f"; unset judged by the schema facts (flags {fact.flags}{default}): {fact.source}"
     return out
 
@@ -285,7 +285,7 @@ def _default_of(ctx: Context, resource, path: str) -> str:
     if resource.language != "terraform":
         return ""
     fact = ctx.packs.attributes(resource.type).get(path)
-    return fact.default if fact is not None and fact.default != "?" else ""
+    return fact.known_default if fact is not None else ""
 
 
 def _fmt_instances(keys: list[str]) -> str:
