@@ -19,7 +19,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from gosrc import (Decl, GoFile, ParseError, Parser, func_body, func_params, list_tree, read_blobs,
-                   resolve_rev, split_file, split_statements, tokenize, unquote)
+                   resolve_rev, split_file, split_statements)
 
 # --------------------------------------------------------------------------- values
 
@@ -1075,15 +1075,12 @@ class Walker:
 def _modifyplan_paths(prov: Provider, d: Decl) -> list[str]:
     toks = d.toks
     out = []
-    for s, e in split_statements(toks, 0, len(toks)):
-        pass
     txt = [t.text for t in toks]
     for j, t in enumerate(txt):
         if t == "RequiresReplace":
             # path.Root("x") within the next 40 tokens
             for q in range(j, min(j + 40, len(txt) - 3)):
                 if txt[q] == "Root" and txt[q + 1] == "(":
-                    arg = toks[q + 2]
                     val = _token_value(prov, d.file, toks, q + 2)
                     if isinstance(val, str):
                         out.append(val)

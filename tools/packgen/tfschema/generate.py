@@ -209,8 +209,9 @@ def generate(provider: str, sources: Path, shared: Path | None) -> tuple[dict[st
     if left_out:
         notes.append("Left out, their condition is in conditions.tsv: " + ", ".join(".".join(k) for k in left_out))
     rows, folded = fold(provider, rows, refined)
-    if newest(pin["label"]):
-        notes.append(f"newest: {newest(pin['label'])}")
+    release = newest(pin["label"])
+    if release:
+        notes.append(f"newest: {release}")
     if folded:
         sampled = sampled_releases(provider)
         if sampled:
