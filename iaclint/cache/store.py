@@ -49,6 +49,9 @@ _ALLOWED = {
     ("iaclint.core.model", "Problem"), ("iaclint.core.model", "Severity"), ("iaclint.core.facts", "ModuleCall"),
     ("iaclint.languages.terraform.module", "LoadedModule"), ("iaclint.languages.terraform.module", "Blocks"),
     ("iaclint.languages.cloudformation.template", "ParsedTemplate"),
+    # what a worker sends back for a template pair read by what changed (never stored)
+    ("iaclint.languages.cloudformation.paired", "PairRead"), ("iaclint.languages.cloudformation.spans", "Split"),
+    ("iaclint.languages.cloudformation.template", "_Values"),
     ("builtins", "set"), ("builtins", "frozenset"),
 }
 

@@ -9,6 +9,7 @@ with the same logical IDs and types (converted from YAML to JSON, or back) are o
 from __future__ import annotations
 
 import posixpath
+from typing import Any
 
 from iaclint.core.facts import CloudFormationFacts
 from iaclint.core.model import Pos, Problem, Severity, StackDiff
@@ -29,6 +30,7 @@ LOADER = CloudFormationLoader()
 
 def analyze_templates(before, after, paths, renames, result: Loaded, store=None) -> None:
     from iaclint.core.diff import diff_resources
+    from iaclint.languages.cloudformation.paired import resources_read
     from iaclint.languages.cloudformation.template import looks_like_template
 
     from iaclint.languages.cloudformation.assembly import find_assemblies
@@ -63,6 +65,9 @@ def analyze_templates(before, after, paths, renames, result: Loaded, store=None)
 
     jobs = []
     for path, old_path, a, b, a_is, b_is in pending:
+        if a_is and b_is:  # read together: by what the change touched (`paired`)
+            jobs.append(((before, old_path, b.text, path), (after, path, a.text, path)))
+            continue
         jobs += [(before, old_path, b.text, path)] if b_is else []
         jobs += [(after, path, a.text, path)] if a_is else []
     parsed = _parse_all(jobs, store)
@@ -97,7 +102,8 @@ def analyze_templates(before, after, paths, renames, result: Loaded, store=None)
         result.diffs.append(StackDiff(
             stack=path,
             language="cloudformation",
-            changes=diff_resources(before_res, after_res),
+            # a pair read by what the change touched compares just those: the rest is the same
+            changes=diff_resources(resources_read(b_parsed), resources_read(a_parsed)),
             before_count=len(before_res),
             after_count=len(after_res),
             facts=CloudFormationFacts(template_before=b_parsed, template_after=a_parsed),
@@ -244,42 +250,90 @@ def _no_echo_defaults(parsed) -> set[str]:
 
 
 def _parse_all(jobs: list, store) -> dict:
-    """(id(tree), path) -> ParsedTemplate for each (tree, path, text, stack) job: from the disk
-    cache (keyed by the file's content), else in worker processes when there are many, else here."""
+    """(id(tree), path) -> ParsedTemplate for each job: a (tree, path, text, stack) side, or a
+    pair of them (before, after) that is read together by what the change touched. From the
+    disk cache (keyed by the file's content) where a side is there, else in worker processes
+    when there are many, else here. A side read by a pair is not cached: it is not the whole
+    template, and reading the pair again costs less than filling the cache would."""
     from iaclint.cache import workers
     from iaclint.cache.store import loads
-    from iaclint.languages.cloudformation.template import ParsedTemplate, parse_template
+    from iaclint.languages.cloudformation.template import ParsedTemplate
 
     out: dict = {}
     keys: dict = {}
     misses = []
     for job in jobs:
-        tree, path, text, stack = job
-        oid = tree.object_id(path) if store is not None else None
-        if oid is not None:
-            keys[(id(tree), path)] = key = store.key("cfn-template", path, stack, oid)
-            cached = store.get(key)
-            if isinstance(cached, ParsedTemplate):
-                out[(id(tree), path)] = cached
-                continue
-        misses.append(job)
+        sides = job if isinstance(job[0], tuple) else (job,)
+        missing = []
+        for tree, path, text, stack in sides:
+            oid = tree.object_id(path) if store is not None else None
+            if oid is not None:
+                keys[(id(tree), path)] = key = store.key("cfn-template", path, stack, oid)
+                cached = store.get(key)
+                if isinstance(cached, ParsedTemplate):
+                    out[(id(tree), path)] = cached
+                    continue
+            missing.append((tree, path, text, stack))
+        if len(missing) == 2:
+            misses.append(tuple(missing))
+        else:
+            misses += missing
 
-    n = workers.count(len(misses), sum(len(text) for _, _, text, _ in misses))
+    n = workers.count(len(misses), sum(_size(job) for job in misses))
+    done: dict[int, Any] = {}
     if n > 1:
-        order = sorted(range(len(misses)), key=lambda i: -len(misses[i][2]))
-        for i, data in workers.run(lambda job: parse_template(job[2], job[1], job[3]), misses, n, order).items():
-            template = loads(data)
-            if isinstance(template, ParsedTemplate):
-                tree, path = misses[i][0], misses[i][1]
-                out[(id(tree), path)] = template
-                if (id(tree), path) in keys:
-                    store.put(keys[(id(tree), path)], data=data)  # the worker's pickle is the entry
-    for tree, path, text, stack in misses:
-        if (id(tree), path) not in out:
-            out[(id(tree), path)] = template = parse_template(text, path, stack)
+        order = sorted(range(len(misses)), key=lambda i: -_size(misses[i]))
+        for i, data in workers.run(_read, misses, n, order).items():
+            done[i] = loads(data)
+    for i, job in enumerate(misses):
+        result = done[i] if i in done else _read(job)
+        if isinstance(job[0], tuple):
+            _store_pair(job, result, out, keys, store)
+        elif isinstance(result, ParsedTemplate):
+            tree, path = job[0], job[1]
+            out[(id(tree), path)] = result
             if (id(tree), path) in keys:
-                store.put(keys[(id(tree), path)], template)
+                store.put(keys[(id(tree), path)], result)
     return out
+
+
+def _size(job) -> int:
+    return sum(len(side[2]) for side in job) if isinstance(job[0], tuple) else len(job[2])
+
+
+def _read(job):
+    """One side read whole, or a pair read together (a `PairRead`, or the two sides whole)."""
+    from iaclint.languages.cloudformation.template import parse_template
+
+    if not isinstance(job[0], tuple):
+        tree, path, text, stack = job
+        return parse_template(text, path, stack)
+    from iaclint.languages.cloudformation.paired import read_pair
+
+    (_, b_path, b_text, stack), (_, a_path, a_text, _) = job
+    read = read_pair(b_text, a_text, b_path, a_path, stack)
+    if read is not None:
+        return read
+    return parse_template(b_text, b_path, stack), parse_template(a_text, a_path, stack)
+
+
+def _store_pair(job, result, out: dict, keys: dict, store) -> None:
+    from iaclint.languages.cloudformation.paired import PairRead, lazy
+
+    (b_tree, b_path, b_text, stack), (a_tree, a_path, a_text, _) = job
+    if isinstance(result, PairRead):
+        out[(id(b_tree), b_path)] = lazy(result.before, result.before_split, result.before_values, b_text, b_path, stack)
+        out[(id(a_tree), a_path)] = lazy(result.after, result.after_split, result.after_values, a_text, a_path, stack)
+        return
+    if result is None:  # a worker's answer that did not load: read here
+        result = _read(job)
+        if isinstance(result, PairRead):
+            _store_pair(job, result, out, keys, store)
+            return
+    for (tree, path, _, _), template in zip(job, result):
+        out[(id(tree), path)] = template
+        if (id(tree), path) in keys:
+            store.put(keys[(id(tree), path)], template)
 
 
 def _nonfatal(path: str, p: Problem) -> Problem:
