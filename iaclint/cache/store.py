@@ -51,7 +51,8 @@ _ALLOWED = {
     ("iaclint.languages.cloudformation.template", "ParsedTemplate"),
     # what a worker sends back for a template pair read by what changed (never stored)
     ("iaclint.languages.cloudformation.paired", "PairRead"), ("iaclint.languages.cloudformation.spans", "Split"),
-    ("iaclint.languages.cloudformation.template", "_Values"),
+    ("iaclint.core.model", "Change"),
+    ("iaclint.core.model", "ChangeKind"),
     ("builtins", "set"), ("builtins", "frozenset"),
 }
 

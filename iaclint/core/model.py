@@ -75,6 +75,15 @@ _pos_init.__qualname__ = "Pos.__init__"
 Pos.__init__ = _pos_init
 
 
+def _pos_reduce(self):
+    # pickled as its four fields (a worker's answer, a cache entry): a tuple, not a dict, per position
+    d = self.__dict__
+    return Pos, (d["line"], d["column"], d["end_line"], d["path"])
+
+
+Pos.__reduce__ = _pos_reduce
+
+
 # A body is a plain nested structure:
 #   dict[str, Value]   attributes and nested blocks (a nested block is a list of Body dicts)
 #   Value              str | int | float | bool | None | list | dict | Expr

@@ -30,7 +30,6 @@ LOADER = CloudFormationLoader()
 
 def analyze_templates(before, after, paths, renames, result: Loaded, store=None) -> None:
     from iaclint.core.diff import diff_resources
-    from iaclint.languages.cloudformation.paired import resources_read
     from iaclint.languages.cloudformation.template import looks_like_template
 
     from iaclint.languages.cloudformation.assembly import find_assemblies
@@ -70,7 +69,8 @@ def analyze_templates(before, after, paths, renames, result: Loaded, store=None)
             continue
         jobs += [(before, old_path, b.text, path)] if b_is else []
         jobs += [(after, path, a.text, path)] if a_is else []
-    parsed = _parse_all(jobs, store)
+    compared: dict = {}
+    parsed = _parse_all(jobs, store, compared)
     converted = _converted(pending, parsed, before, after)
     converted_from = set(converted.values())
 
@@ -99,11 +99,13 @@ def analyze_templates(before, after, paths, renames, result: Loaded, store=None)
             result.secrets |= _no_echo_defaults(parsed_side)
         before_res = b_parsed.resources if b_parsed else {}
         after_res = a_parsed.resources if a_parsed else {}
+        # a pair read by what the change touched came with its changes (compared where it was
+        # read, maybe in a worker): the untouched resources are the same on both sides
+        changes = compared.get((id(after), path)) if b_parsed is not None and a_parsed is not None else None
         result.diffs.append(StackDiff(
             stack=path,
             language="cloudformation",
-            # a pair read by what the change touched compares just those: the rest is the same
-            changes=diff_resources(resources_read(b_parsed), resources_read(a_parsed)),
+            changes=changes if changes is not None else diff_resources(before_res, after_res),
             before_count=len(before_res),
             after_count=len(after_res),
             facts=CloudFormationFacts(template_before=b_parsed, template_after=a_parsed),
@@ -249,7 +251,7 @@ def _no_echo_defaults(parsed) -> set[str]:
     return out
 
 
-def _parse_all(jobs: list, store) -> dict:
+def _parse_all(jobs: list, store, compared: dict | None = None) -> dict:
     """(id(tree), path) -> ParsedTemplate for each job: a (tree, path, text, stack) side, or a
     pair of them (before, after) that is read together by what the change touched. From the
     disk cache (keyed by the file's content) where a side is there, else in worker processes
@@ -288,7 +290,7 @@ def _parse_all(jobs: list, store) -> dict:
     for i, job in enumerate(misses):
         result = done[i] if i in done else _read(job)
         if isinstance(job[0], tuple):
-            _store_pair(job, result, out, keys, store)
+            _store_pair(job, result, out, keys, store, compared if compared is not None else {})
         elif isinstance(result, ParsedTemplate):
             tree, path = job[0], job[1]
             out[(id(tree), path)] = result
@@ -317,18 +319,19 @@ def _read(job):
     return parse_template(b_text, b_path, stack), parse_template(a_text, a_path, stack)
 
 
-def _store_pair(job, result, out: dict, keys: dict, store) -> None:
+def _store_pair(job, result, out: dict, keys: dict, store, compared: dict) -> None:
     from iaclint.languages.cloudformation.paired import PairRead, lazy
 
     (b_tree, b_path, b_text, stack), (a_tree, a_path, a_text, _) = job
     if isinstance(result, PairRead):
-        out[(id(b_tree), b_path)] = lazy(result.before, result.before_split, result.before_values, b_text, b_path, stack)
-        out[(id(a_tree), a_path)] = lazy(result.after, result.after_split, result.after_values, a_text, a_path, stack)
+        out[(id(b_tree), b_path)] = lazy(result.before, result.before_split, b_text, b_path, stack)
+        out[(id(a_tree), a_path)] = lazy(result.after, result.after_split, a_text, a_path, stack)
+        compared[(id(a_tree), a_path)] = result.changes
         return
     if result is None:  # a worker's answer that did not load: read here
         result = _read(job)
         if isinstance(result, PairRead):
-            _store_pair(job, result, out, keys, store)
+            _store_pair(job, result, out, keys, store, compared)
             return
     for (tree, path, _, _), template in zip(job, result):
         out[(id(tree), path)] = template

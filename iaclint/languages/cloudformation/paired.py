@@ -21,7 +21,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from iaclint.core.model import Pos, Resource
+from iaclint.core.diff import diff_resources
+from iaclint.core.model import Change, Pos, Resource
 from iaclint.languages.json_reader import LoadError
 from iaclint.languages.cloudformation import spans
 from iaclint.languages.cloudformation.template import FOREACH, ParsedTemplate, _decode, _Template, _Values, load_text
@@ -73,9 +74,10 @@ class Untouched:
     """Reads one untouched resource of a template from its span, with the template's context:
     the same Resource the whole template's read gives it."""
 
-    def __init__(self, text: str, split: spans.Split, values: _Values, path: str, stack: str) -> None:
-        self.text, self.split, self.values, self.path, self.stack = text, split, values, path, stack
+    def __init__(self, text: str, split: spans.Split, template: ParsedTemplate, path: str, stack: str) -> None:
+        self.text, self.split, self.template, self.path, self.stack = text, split, template, path, stack
         self._lines: list[str] | None = None
+        self._values: _Values | None = None
 
     def mentioning(self, word: str) -> list[str]:
         text = self.text
@@ -98,7 +100,9 @@ class Untouched:
                 self._lines = text.splitlines()
             reader.lines = self._lines
         key = next(iter(data))
-        return reader.resource(name, data[key], data.key_pos[key], self.values)
+        if self._values is None:
+            self._values = _Values(self.template.parameters, self.template.mappings)
+        return reader.resource(name, data[key], data.key_pos[key], self._values)
 
 
 def parse_pair(
@@ -109,8 +113,8 @@ def parse_pair(
     if read is None:
         return None
     return (
-        lazy(read.before, read.before_split, read.before_values, before, before_path, stack),
-        lazy(read.after, read.after_split, read.after_values, after, after_path, stack),
+        lazy(read.before, read.before_split, before, before_path, stack),
+        lazy(read.after, read.after_split, after, after_path, stack),
     )
 
 
@@ -123,17 +127,17 @@ class PairRead:
     after: ParsedTemplate
     before_split: spans.Split
     after_split: spans.Split
-    before_values: _Values
-    after_values: _Values
+    # the touched resources compared: every change of the stack (the untouched are the same)
+    changes: list[Change]
 
 
-def lazy(template: ParsedTemplate, split: spans.Split, values: _Values, text: str | bytes, path: str, stack: str) -> ParsedTemplate:
+def lazy(template: ParsedTemplate, split: spans.Split, text: str | bytes, path: str, stack: str) -> ParsedTemplate:
     """`template` (read reduced) with all of its resources: each untouched one read from `text`
     the first time it is asked for."""
     if isinstance(text, bytes):
         text = _decode(text)
     text = text.removeprefix("\ufeff")
-    untouched = Untouched(text, split, values, path, stack)
+    untouched = Untouched(text, split, template, path, stack)
     template.resources = LazyResources(list(split.resources), template.resources, untouched)
     return template
 
@@ -168,6 +172,8 @@ def read_pair(before: str | bytes, after: str | bytes, before_path: str, after_p
     }
     if not untouched and not shared:
         return None  # every part changed: read whole
+    if untouched and a_split.format == "yaml" and not _yaml_syntax_ok(a_text):
+        return None  # the untouched text is not read below: a flaw in it is the whole read's to report
     b_template = _read_sections(b_text, b_split, before_path, stack, set())
     a_template = _read_sections(a_text, a_split, after_path, stack, shared)
     if b_template is None or a_template is None:
@@ -202,7 +208,30 @@ def read_pair(before: str | bytes, after: str | bytes, before_path: str, after_p
         template.resources = read.resources
         template.problems = template.problems + read.problems
         template.positions.update(_resource_positions(text, split))
-    return PairRead(b_template, a_template, b_split, a_split, b_values, a_values)
+    changes = diff_resources(b_template.resources, a_template.resources)
+    return PairRead(b_template, a_template, b_split, a_split, changes)
+
+
+def _yaml_syntax_ok(text: str) -> bool:
+    """Whether libyaml reads `text` to the end: events only, nothing built (the JSON split
+    decodes every member, so JSON needs no such check)."""
+    import yaml  # imported here: only a YAML template pair gets this far
+
+    try:
+        from yaml._yaml import CParser  # libyaml: `raw_parse` runs the parser without making events
+
+        CParser(text).raw_parse()
+        return True
+    except ImportError:
+        pass
+    except (yaml.YAMLError, RecursionError, ValueError):
+        return False
+    try:
+        for _ in yaml.parse(text, Loader=yaml.SafeLoader):
+            pass
+    except (yaml.YAMLError, RecursionError, ValueError):
+        return False
+    return True
 
 
 def _read_sections(text: str, split: spans.Split, path: str, stack: str, leave_out: set[str]) -> ParsedTemplate | None:
