@@ -245,3 +245,28 @@ def test_generated_json_edits_read_paired_as_whole(one, other, indent) -> None:
     merged = dict(one[1])
     merged.update({name: props for name, props in other[1].items() if name != "Alpha"})
     _same_as_whole(as_json(one[0], one[1]), as_json(other[0], merged))
+
+
+def test_a_flaw_in_untouched_text_reads_the_template_whole() -> None:
+    # the same broken line on both sides, in a resource the change does not touch: the whole
+    # read reports the template unreadable, so the pair must not be read around it
+    broken = YAML.replace("      QueueName: !Ref Env\n", "      QueueName: [unclosed\n")
+    assert parse_pair(broken, broken.replace("Value: core", "Value: x"), "t.yaml", "t.yaml", "t.yaml") is None
+    assert parse_template(broken, "t.yaml", "t.yaml").fatal
+
+
+def test_a_cascade_reads_only_the_resources_that_name_its_root(monkeypatch) -> None:
+    from iaclint.core.blast import cascades
+
+    text = "Resources:\n  Vpc:\n    Type: AWS::EC2::VPC\n    Properties:\n      CidrBlock: 10.0.0.0/16\n"
+    text += "".join(
+        f"  Subnet{i}:\n    Type: AWS::EC2::Subnet\n    Properties:\n      VpcId: !Ref Vpc\n      CidrBlock: 10.0.{i}.0/24\n"
+        for i in range(3)
+    )
+    text += "".join(f"  Queue{i}:\n    Type: AWS::SQS::Queue\n" for i in range(20))
+    pair = parse_pair(text, text.replace("10.0.0.0/16", "10.1.0.0/16"), "t.yaml", "t.yaml", "t.yaml")
+    assert pair is not None
+    after = pair[1].resources
+    found = cascades({"Vpc": False}, after, lambda rtype: {"VpcId"} if rtype == "AWS::EC2::Subnet" else set())
+    assert sorted(found[0].dependents) == ["Subnet0", "Subnet1", "Subnet2"]
+    assert set(after._made) == {"Subnet0", "Subnet1", "Subnet2"}  # no queue was read
