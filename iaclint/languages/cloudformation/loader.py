@@ -254,49 +254,73 @@ def _no_echo_defaults(parsed) -> set[str]:
 def _parse_all(jobs: list, store, compared: dict | None = None) -> dict:
     """(id(tree), path) -> ParsedTemplate for each job: a (tree, path, text, stack) side, or a
     pair of them (before, after) that is read together by what the change touched. From the
-    disk cache (keyed by the file's content) where a side is there, else in worker processes
-    when there are many, else here. A side read by a pair is not cached: it is not the whole
-    template, and reading the pair again costs less than filling the cache would."""
+    disk cache (keyed by content: a side's blob, or a pair's two blobs) where it is there, else
+    in worker processes when there are many, else here."""
     from iaclint.cache import workers
     from iaclint.cache.store import loads
+    from iaclint.languages.cloudformation.paired import PairRead
     from iaclint.languages.cloudformation.template import ParsedTemplate
 
+    compared = compared if compared is not None else {}
     out: dict = {}
     keys: dict = {}
     misses = []
     for job in jobs:
-        sides = job if isinstance(job[0], tuple) else (job,)
-        missing = []
-        for tree, path, text, stack in sides:
-            oid = tree.object_id(path) if store is not None else None
-            if oid is not None:
-                keys[(id(tree), path)] = key = store.key("cfn-template", path, stack, oid)
-                cached = store.get(key)
-                if isinstance(cached, ParsedTemplate):
-                    out[(id(tree), path)] = cached
-                    continue
-            missing.append((tree, path, text, stack))
-        if len(missing) == 2:
-            misses.append(tuple(missing))
+        if isinstance(job[0], tuple):
+            cached = _cached_pair(job, store, keys)
+            if isinstance(cached, PairRead):
+                _store_pair(job, cached, out, keys, None, compared)
+                continue
+            # both sides whole in the cache (each read alone by an earlier run): as they are
+            wholes = [_cached_side(side, store, keys) for side in job]
+            if all(isinstance(w, ParsedTemplate) for w in wholes):
+                for (tree, path, _, _), whole in zip(job, wholes):
+                    out[(id(tree), path)] = whole
+                continue
         else:
-            misses += missing
+            cached = _cached_side(job, store, keys)
+            if isinstance(cached, ParsedTemplate):
+                out[(id(job[0]), job[1])] = cached
+                continue
+        misses.append(job)
 
     n = workers.count(len(misses), sum(_size(job) for job in misses))
     done: dict[int, Any] = {}
+    raw: dict[int, bytes] = {}
     if n > 1:
         order = sorted(range(len(misses)), key=lambda i: -_size(misses[i]))
         for i, data in workers.run(_read, misses, n, order).items():
-            done[i] = loads(data)
+            done[i], raw[i] = loads(data), data
     for i, job in enumerate(misses):
         result = done[i] if i in done else _read(job)
         if isinstance(job[0], tuple):
-            _store_pair(job, result, out, keys, store, compared if compared is not None else {})
+            _store_pair(job, result, out, keys, store, compared, raw.get(i))
         elif isinstance(result, ParsedTemplate):
             tree, path = job[0], job[1]
             out[(id(tree), path)] = result
             if (id(tree), path) in keys:
-                store.put(keys[(id(tree), path)], result)
+                store.put(keys[(id(tree), path)], result, data=raw.get(i))
     return out
+
+
+def _cached_side(side, store, keys: dict):
+    tree, path, _, stack = side
+    oid = tree.object_id(path) if store is not None else None
+    if oid is None:
+        return None
+    keys[(id(tree), path)] = key = store.key("cfn-template", path, stack, oid)
+    return store.get(key)
+
+
+def _cached_pair(job, store, keys: dict):
+    (b_tree, b_path, _, stack), (a_tree, a_path, _, _) = job
+    if store is None:
+        return None
+    b_oid, a_oid = b_tree.object_id(b_path), a_tree.object_id(a_path)
+    if b_oid is None or a_oid is None:
+        return None
+    keys[("pair", id(a_tree), a_path)] = key = store.key("cfn-pair", b_path, a_path, stack, b_oid, a_oid)
+    return store.get(key)
 
 
 def _size(job) -> int:
@@ -319,23 +343,25 @@ def _read(job):
     return parse_template(b_text, b_path, stack), parse_template(a_text, a_path, stack)
 
 
-def _store_pair(job, result, out: dict, keys: dict, store, compared: dict) -> None:
+def _store_pair(job, result, out: dict, keys: dict, store, compared: dict, data: bytes | None = None) -> None:
+    """The two sides of a pair job into `out`, and into the cache (`store`, when given): a
+    pair read by what changed under the pair's key, a pair read whole under each side's."""
     from iaclint.languages.cloudformation.paired import PairRead, lazy
 
     (b_tree, b_path, b_text, stack), (a_tree, a_path, a_text, _) = job
+    if result is None:  # a worker's answer that did not load: read here
+        result, data = _read(job), None
     if isinstance(result, PairRead):
+        pair_key = keys.get(("pair", id(a_tree), a_path))
+        if store is not None and pair_key is not None:
+            store.put(pair_key, result, data=data)  # before `lazy`: the plain read, not its views
         out[(id(b_tree), b_path)] = lazy(result.before, result.before_split, b_text, b_path, stack)
         out[(id(a_tree), a_path)] = lazy(result.after, result.after_split, a_text, a_path, stack)
         compared[(id(a_tree), a_path)] = result.changes
         return
-    if result is None:  # a worker's answer that did not load: read here
-        result = _read(job)
-        if isinstance(result, PairRead):
-            _store_pair(job, result, out, keys, store, compared)
-            return
     for (tree, path, _, _), template in zip(job, result):
         out[(id(tree), path)] = template
-        if (id(tree), path) in keys:
+        if store is not None and (id(tree), path) in keys:
             store.put(keys[(id(tree), path)], template)
 
 
