@@ -270,3 +270,18 @@ def test_a_cascade_reads_only_the_resources_that_name_its_root(monkeypatch) -> N
     found = cascades({"Vpc": False}, after, lambda rtype: {"VpcId"} if rtype == "AWS::EC2::Subnet" else set())
     assert sorted(found[0].dependents) == ["Subnet0", "Subnet1", "Subnet2"]
     assert set(after._made) == {"Subnet0", "Subnet1", "Subnet2"}  # no queue was read
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [
+        lambda t: t.replace("\n", "\r\n"),  # Windows line ends
+        lambda t: t.replace("  Data:\n", '  "Data":\n').replace("  Queue:\n", "  # c1\n    # c2\n  'Queue':\n"),
+        lambda t: "---\n" + t.rstrip("\n"),  # a document start, no newline at the end
+    ],
+    ids=["crlf", "quoted-keys-and-comments-above", "document-start-no-final-newline"],
+)
+def test_written_variants_read_paired_as_whole(variant) -> None:
+    text = variant(YAML)
+    for old, new in (("Value: core", "Value: x"), ("Default: dev", "Default: prod"), ("QueueName: !Ref Env", "QueueName: z")):
+        assert _same_as_whole(text, text.replace(old, new))
