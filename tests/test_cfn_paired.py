@@ -285,3 +285,20 @@ def test_written_variants_read_paired_as_whole(variant) -> None:
     text = variant(YAML)
     for old, new in (("Value: core", "Value: x"), ("Default: dev", "Default: prod"), ("QueueName: !Ref Env", "QueueName: z")):
         assert _same_as_whole(text, text.replace(old, new))
+
+
+def test_sections_no_resource_depends_on_are_read_when_first_asked_for() -> None:
+    pair = parse_pair(YAML, YAML.replace("Value: core", "Value: x"), "t.yaml", "t.yaml", "t.yaml")
+    assert pair is not None
+    after = pair[1]
+    assert "_later" in after.__dict__ and "outputs" not in after.__dict__
+    assert after.parameters == {"Env": {"Type": "String", "Default": "dev"}}  # read at once
+    whole = parse_template(YAML.replace("Value: core", "Value: x"), "t.yaml", "t.yaml")
+    assert after.outputs == whole.outputs and after.positions == whole.positions
+    assert "_later" not in after.__dict__
+
+
+def test_a_duplicate_entry_in_an_unchanged_section_is_still_reported() -> None:
+    text = YAML + "  DataArn:\n    Value: again\n"  # a second output of the same name
+    assert parse_pair(text, text.replace("Value: core", "Value: x"), "t.yaml", "t.yaml", "t.yaml") is None
+    assert any("duplicate" in p.message for p in parse_template(text, "t.yaml", "t.yaml").problems)

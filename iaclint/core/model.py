@@ -234,6 +234,11 @@ class StackDiff:
 
     `facts` holds what the language knows beyond resources, typed per language
     (`iaclint.core.facts`): rules read the fields they need and never guess at missing keys.
+
+    `before_resources` / `after_resources` may be a mapping that reads a resource the first
+    time it is asked for (a template read by what its change touched): its `read` holds every
+    resource the change touched, and `mentioning(name)` the others whose text names `name`
+    (the only ones that can refer to it). Iterating its values reads them all.
     """
 
     stack: str

@@ -355,8 +355,8 @@ def _store_pair(job, result, out: dict, keys: dict, store, compared: dict, data:
         pair_key = keys.get(("pair", id(a_tree), a_path))
         if store is not None and pair_key is not None:
             store.put(pair_key, result, data=data)  # before `lazy`: the plain read, not its views
-        out[(id(b_tree), b_path)] = lazy(result.before, result.before_split, b_text, b_path, stack)
-        out[(id(a_tree), a_path)] = lazy(result.after, result.after_split, a_text, a_path, stack)
+        out[(id(b_tree), b_path)] = lazy(result.before, result.before_split, b_text, b_path, stack, result.before_later)
+        out[(id(a_tree), a_path)] = lazy(result.after, result.after_split, a_text, a_path, stack, result.after_later)
         compared[(id(a_tree), a_path)] = result.changes
         return
     for (tree, path, _, _), template in zip(job, result):

@@ -113,8 +113,8 @@ def parse_pair(
     if read is None:
         return None
     return (
-        lazy(read.before, read.before_split, before, before_path, stack),
-        lazy(read.after, read.after_split, after, after_path, stack),
+        lazy(read.before, read.before_split, before, before_path, stack, read.before_later),
+        lazy(read.after, read.after_split, after, after_path, stack, read.after_later),
     )
 
 
@@ -129,16 +129,26 @@ class PairRead:
     after_split: spans.Split
     # the touched resources compared: every change of the stack (the untouched are the same)
     changes: list[Change]
+    # the sections each side left to read when first asked for (`Later`)
+    before_later: list[str]
+    after_later: list[str]
 
 
-def lazy(template: ParsedTemplate, split: spans.Split, text: str | bytes, path: str, stack: str) -> ParsedTemplate:
-    """`template` (read reduced) with all of its resources: each untouched one read from `text`
-    the first time it is asked for."""
+def lazy(
+    template: ParsedTemplate, split: spans.Split, text: str | bytes, path: str, stack: str, later: list[str] = ()
+) -> ParsedTemplate:
+    """`template` (read reduced) with all of its resources, each untouched one read from `text`
+    the first time it is asked for, and the `later` sections read when first asked for."""
     if isinstance(text, bytes):
         text = _decode(text)
     text = text.removeprefix("\ufeff")
     untouched = Untouched(text, split, template, path, stack)
     template.resources = LazyResources(list(split.resources), template.resources, untouched)
+    if later:
+        pending = Later(text, split, path, stack, list(later), template.__dict__.pop("positions"))
+        for field in pending.fields - {"positions"}:
+            template.__dict__.pop(field, None)
+        template.__dict__["_later"] = pending
     return template
 
 
@@ -172,15 +182,23 @@ def read_pair(before: str | bytes, after: str | bytes, before_path: str, after_p
     }
     if not untouched and not shared:
         return None  # every part changed: read whole
-    if untouched and a_split.format == "yaml" and not _yaml_syntax_ok(a_text):
-        return None  # the untouched text is not read below: a flaw in it is the whole read's to report
-    b_template = _read_sections(b_text, b_split, before_path, stack, set())
+    if a_split.format == "yaml" and not _yaml_syntax_ok(a_text):
+        return None  # untouched text is not read below: a flaw in it is the whole read's to report
+    # what the resources' reading depends on is read now; the other sections (outputs,
+    # conditions, metadata...) when first asked for, except those AFTER changed: a flaw
+    # written into them must be seen now
+    b_later = [name for name in b_split.sections
+               if name != "Resources" and name not in EAGER and spans.plain_entries(b_text, b_split, name)]
+    a_later = [name for name in a_split.sections if name in shared and name in b_later]
+    b_template = _read_sections(b_text, b_split, before_path, stack, set(b_later))
     a_template = _read_sections(a_text, a_split, after_path, stack, shared)
     if b_template is None or a_template is None:
         return None
-    _share(b_template, a_template, shared, b_text, b_split, a_text, a_split)
+    _share(b_template, a_template, shared - set(a_later), b_text, b_split, a_text, a_split)
     b_values = _Values(b_template.parameters, b_template.mappings)
-    a_values = _Values(a_template.parameters, a_template.mappings)
+    same_context = all((name in shared) or (name not in b_split.sections and name not in a_split.sections)
+                       for name in ("Parameters", "Mappings"))
+    a_values = b_values if same_context else _Values(a_template.parameters, a_template.mappings)
 
     changed = _changed_names(b_values.context(), a_values.context())
     if changed:
@@ -209,7 +227,37 @@ def read_pair(before: str | bytes, after: str | bytes, before_path: str, after_p
         template.problems = template.problems + read.problems
         template.positions.update(_resource_positions(text, split))
     changes = diff_resources(b_template.resources, a_template.resources)
-    return PairRead(b_template, a_template, b_split, a_split, changes)
+    return PairRead(b_template, a_template, b_split, a_split, changes, b_later, a_later)
+
+
+# the sections a resource's reading depends on (defaults, mappings) and the transform
+EAGER = frozenset({"Parameters", "Mappings", "Transform"})
+
+
+class Later:
+    """The sections a paired read left unread on one side: read, all at once, the first time
+    one of their fields is asked for (`ParsedTemplate.__getattr__`)."""
+
+    def __init__(self, text: str, split: spans.Split, path: str, stack: str, sections: list[str], known: dict[str, Pos]) -> None:
+        self.text, self.split, self.path, self.stack = text, split, path, stack
+        self.sections = set(sections)
+        self.known = known  # the positions read already
+        self.fields = {_FIELDS[name] for name in sections if name in _FIELDS} | {"positions"}
+
+    def fill(self, template: ParsedTemplate) -> None:
+        split = self.split
+        others = set(split.sections) - self.sections - {"Resources"}
+        read = _Template(self.path, self.stack).parse(
+            _blanked(self.text, split, others, set(split.resources)), elsewhere=len(split.resources)
+        )
+        for field in self.fields - {"positions"}:
+            template.__dict__[field] = getattr(read, field)
+        positions = dict(self.known)
+        for key, pos in read.positions.items():
+            if key.split(".", 1)[0] in self.sections:
+                positions[key] = pos
+        template.__dict__["positions"] = positions
+        del template.__dict__["_later"]
 
 
 def _yaml_syntax_ok(text: str) -> bool:

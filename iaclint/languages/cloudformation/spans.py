@@ -133,6 +133,21 @@ def _comments_above(text: str, line_start: int, floor: int) -> int:
     return line_start
 
 
+def plain_entries(text: str, split: Split, section: str) -> bool:
+    """Whether a top-level section is a mapping whose entries the split reads, each name once:
+    what a paired read needs to leave the section unread (a duplicate name there is a flaw the
+    reader reports, so such a section is read at once)."""
+    start, end = split.sections[section]
+    if split.format == "yaml":
+        rest = _REST_EMPTY.match(text, text.index(":", start) + 1)
+        return rest is not None and _yaml_entries(text, rest.end() + 1, end) is not None
+    try:
+        opening = _WS.match(text, text.index(":", text.index('"', start + 1) + 1) + 1).end()
+        return text[opening] == "{" and _json_members(text, opening, json.JSONDecoder())[0] is not None
+    except (ValueError, IndexError, RecursionError):
+        return False
+
+
 _WS = re.compile(r"[ \t\r\n]*")
 
 

@@ -112,6 +112,15 @@ class ParsedTemplate:
         """The template could not be read: its (empty) resources say nothing."""
         return any(problem.fatal for problem in self.problems)
 
+    def __getattr__(self, name: str) -> Any:
+        # only for a field a paired read left to read when it is first asked for
+        # (`paired.Later`): the other sections of a template no check has read yet
+        later = self.__dict__.get("_later")
+        if later is None or name not in later.fields:
+            raise AttributeError(name)
+        later.fill(self)
+        return self.__dict__[name]
+
 
 def looks_like_template(text: str | bytes) -> bool:
     """Whether `text` is a CloudFormation template, by string search only (no parsing).
@@ -236,7 +245,6 @@ class _Template:
             elif section is not None:
                 setattr(result, name, to_plain(section))
 
-        self.values = values = values or _Values(result.parameters, result.mappings)
         resources = data.get("Resources", _MISSING)
         if resources is None and elsewhere:
             return result
@@ -248,6 +256,9 @@ class _Template:
             return result
         if not resources and not elsewhere:
             self.problem(_where(data, "Resources"), "Resources is empty")
+        if not resources:
+            return result
+        self.values = values = values or _Values(result.parameters, result.mappings)
         for logical_id, spec in resources.items():
             name = _text(logical_id)
             where = resources.key_pos[logical_id]
