@@ -144,11 +144,12 @@ def lazy(
     text = text.removeprefix("\ufeff")
     untouched = Untouched(text, split, template, path, stack)
     template.resources = LazyResources(list(split.resources), template.resources, untouched)
-    if later:
-        pending = Later(text, split, path, stack, list(later), template.__dict__.pop("positions"))
-        for field in pending.fields - {"positions"}:
-            template.__dict__.pop(field, None)
-        template.__dict__["_later"] = pending
+    # positions (of the later sections, and "Resources.<name>" of every resource) are made
+    # when first asked for: no check reads them, and a worker need not send them
+    pending = Later(text, split, path, stack, list(later), template.__dict__.pop("positions"))
+    for field in pending.fields - {"positions"}:
+        template.__dict__.pop(field, None)
+    template.__dict__["_later"] = pending
     return template
 
 
@@ -225,7 +226,6 @@ def read_pair(before: str | bytes, after: str | bytes, before_path: str, after_p
                 return None
         template.resources = read.resources
         template.problems = template.problems + read.problems
-        template.positions.update(_resource_positions(text, split))
     changes = diff_resources(b_template.resources, a_template.resources)
     return PairRead(b_template, a_template, b_split, a_split, changes, b_later, a_later)
 
@@ -246,16 +246,18 @@ class Later:
 
     def fill(self, template: ParsedTemplate) -> None:
         split = self.split
-        others = set(split.sections) - self.sections - {"Resources"}
-        read = _Template(self.path, self.stack).parse(
-            _blanked(self.text, split, others, set(split.resources)), elsewhere=len(split.resources)
-        )
-        for field in self.fields - {"positions"}:
-            template.__dict__[field] = getattr(read, field)
         positions = dict(self.known)
-        for key, pos in read.positions.items():
-            if key.split(".", 1)[0] in self.sections:
-                positions[key] = pos
+        if self.sections:
+            others = set(split.sections) - self.sections - {"Resources"}
+            read = _Template(self.path, self.stack).parse(
+                _blanked(self.text, split, others, set(split.resources)), elsewhere=len(split.resources)
+            )
+            for field in self.fields - {"positions"}:
+                template.__dict__[field] = getattr(read, field)
+            for key, pos in read.positions.items():
+                if key.split(".", 1)[0] in self.sections:
+                    positions[key] = pos
+        positions.update(_resource_positions(self.text, split))
         template.__dict__["positions"] = positions
         del template.__dict__["_later"]
 
