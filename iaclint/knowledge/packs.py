@@ -8,15 +8,14 @@ for types a change does not touch, and start-up pays only for reading the files 
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import os
-from dataclasses import dataclass
 from pathlib import Path
 
+from iaclint.core.record import FrozenRecord, replace
 
-@dataclass(frozen=True)
-class Fact:
+
+class Fact(FrozenRecord):
     """One row of a knowledge pack, with its source."""
 
     resource_type: str
@@ -25,6 +24,23 @@ class Fact:
     source: str
     extra: tuple[str, ...] = ()
     versions: str = ""  # the provider versions it holds in (`>=2.0.0,<5.0.0`); "" = every version
+
+    def __init__(
+        self,
+        resource_type: str,
+        key: str,
+        value: str,
+        source: str,
+        extra: tuple[str, ...] = (),
+        versions: str = "",
+    ) -> None:
+        d = self.__dict__
+        d["resource_type"] = resource_type
+        d["key"] = key
+        d["value"] = value
+        d["source"] = source
+        d["extra"] = extra
+        d["versions"] = versions
 
 
 MANIFEST = "MANIFEST"  # every pack file shipped, one relative path a line (a test keeps it true)
@@ -195,14 +211,20 @@ def _within(fact: Fact, span: tuple, provider: str) -> Fact | None:
     return Fact(fact.resource_type, fact.key, "may_replace", why, fact.extra, fact.versions)
 
 
-@dataclass(frozen=True)
-class AttributeFact:
+class AttributeFact(FrozenRecord):
     """What a provider's schema says of one attribute (terraform/<provider>/attributes.tsv)."""
 
     flags: str  # R required, O optional, C computed, D deprecated, S sensitive
     default: str  # a JSON literal (`true`, `5`, `"gp2"`), UNKNOWN_DEFAULT, or "" when the schema sets none
     source: str  # file#function in the provider repository the pack header names
     versions: str = ""  # a version range like ">=2.0.0,<5.0.0", or "" for every version generated
+
+    def __init__(self, flags: str, default: str, source: str, versions: str = "") -> None:
+        d = self.__dict__
+        d["flags"] = flags
+        d["default"] = default
+        d["source"] = source
+        d["versions"] = versions
 
     @property
     def required(self) -> bool:
@@ -482,7 +504,7 @@ class Packs:
         if is_arm_type(resource_type):  # Pulumi azure-native: as the azurerm type for the same ARM type
             equivalent = _arm_equivalents().get(resource_type)
             facts = _facts("terraform/azurerm/stateful.tsv", equivalent) if equivalent else []
-            return dataclasses.replace(facts[0], resource_type=resource_type, source=f"{facts[0].source} (as {equivalent}: "
+            return replace(facts[0], resource_type=resource_type, source=f"{facts[0].source} (as {equivalent}: "
                                        f"pulumi/azure_native.tsv)") if facts else None
         facts = _facts(self._pack_path(resource_type, "stateful"), resource_type)
         if not facts and "::" in resource_type:
