@@ -20,7 +20,8 @@ HEAVY = ("yaml", "libcst", "cfnlint", "tree_sitter", "tree_sitter_hcl", "hcl2",
 # standard-library modules the hook's own run (`diff --staged`) does without: building ~40
 # dataclasses, with inspect, ast, dis and tokenize imported for them, was ~25 ms of it; the
 # records a run uses are plain classes (iaclint.core.record). click imports inspect for others.
-HOOK_UNUSED = ("dataclasses", "inspect")
+# hashlib loads OpenSSL (~3 ms): its small inputs are hashed by iaclint.digest.
+HOOK_UNUSED = ("dataclasses", "inspect", "hashlib", "_hashlib")
 
 _PROBE = """
 import json, sys

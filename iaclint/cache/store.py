@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import hashlib
 import io
 import os
 import pickle
@@ -31,6 +30,8 @@ import sys
 import time
 from pathlib import Path
 from typing import Any
+
+from iaclint.digest import hasher
 
 FORMAT = 1  # bump when the layout of an entry changes
 DEFAULT_MAX_MB = 256
@@ -108,7 +109,8 @@ class Store:
         return self._salt
 
     def key(self, kind: str, *parts: str) -> str:
-        h = hashlib.sha256(self.salt())
+        h = hasher("sha256")
+        h.update(self.salt())
         h.update(kind.encode())
         for p in parts:
             h.update(b"\0")

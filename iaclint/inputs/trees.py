@@ -7,7 +7,6 @@ point anywhere, and iaclint reads only what the change is made of.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import subprocess
 from pathlib import Path
@@ -20,6 +19,7 @@ _READ_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLO
 SKIP_DIRS = {".git", ".terraform", "node_modules", ".venv", "venv", "__pycache__", "cdk.out", ".tox", ".mypy_cache"}
 
 
+from iaclint.digest import git_blob_id
 from iaclint.errors import TreeError  # noqa: F401  (raised here; re-exported for callers)
 
 
@@ -136,9 +136,7 @@ class Tree:
 
 
 def git_object_id(data: bytes) -> str:
-    h = hashlib.sha1(b"blob %d\0" % len(data))
-    h.update(data)
-    return h.hexdigest()
+    return git_blob_id(data)
 
 
 def posix_dirname(path: str) -> str:
@@ -469,9 +467,7 @@ class _BatchReader:
             return False
         finally:
             os.close(fd)
-        digest = (hashlib.sha1 if len(sha) == 40 else hashlib.sha256)(b"blob %d\0" % len(data))
-        digest.update(data)
-        if digest.hexdigest() != sha:
+        if git_blob_id(data, len(sha)) != sha:
             return False
         self.blobs[sha] = data
         return True

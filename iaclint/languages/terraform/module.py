@@ -9,13 +9,13 @@ literals, because agents often change a value indirectly.
 
 from __future__ import annotations
 
-import hashlib
 import posixpath
 from typing import Any
 
 from iaclint.core.facts import ModuleCall
 from iaclint.core.model import Expr, Pos, Problem, Resource
 from iaclint.core.record import FRESH, Record
+from iaclint.digest import sha1_digest
 from iaclint.languages.base import read_error, secret_texts
 from iaclint.languages.terraform import hcl
 from iaclint.languages.text import DecodeError, decode_lenient
@@ -159,7 +159,7 @@ class ParseCache:
         syntax = "tfvars.json" if path.endswith(".tfvars.json") else "json" if path.endswith(".json") else "native"
         if self._shared is None:
             return _parse(data, syntax)
-        key = self._keys[path] = hashlib.sha1(data).digest() + syntax.encode()
+        key = self._keys[path] = sha1_digest(data) + syntax.encode()
         parsed = self._shared.get(key)
         if parsed is None:
             parsed = self._shared[key] = _parse(data, syntax)
