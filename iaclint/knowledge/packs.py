@@ -125,19 +125,9 @@ def _read_pack(root: Path, relpath: str) -> str:
 
 
 def _rows(relpath: str, resource_type: str) -> list[list[str]]:
-    text = read_pack(relpath)
-    if not text:
-        return []
-    needle = "\n" + resource_type + "\t"
-    start = text.find(needle)
-    rows: list[list[str]] = []
-    # packs are sorted (a test checks it): one type's rows are one contiguous run
-    while start != -1:
-        end = text.find("\n", start + 1)
-        line = text[start + 1 : end if end != -1 else len(text)]
-        rows.append(line.rstrip("\r").split("\t"))
-        start = end if end != -1 and text.startswith(needle, end) else -1
-    return rows
+    """One type's rows of a pack, found in its bytes: only that run is decoded (a Terraform
+    provider's force_new.tsv is over a megabyte, and a change names a few types of it)."""
+    return _type_rows(relpath, resource_type)
 
 
 def _facts(relpath: str, resource_type: str) -> list[Fact]:
@@ -169,11 +159,14 @@ def _versioned_facts(relpath: str, resource_type: str, column: int) -> list[Fact
 def newest_version(provider: str) -> str:
     """The provider release the pack's unversioned facts describe (its `# newest:` header line),
     "" when the pack does not say (a hand-kept pack)."""
-    text = read_pack(f"terraform/{provider}/force_new.tsv")
-    at = text.find("\n# newest: ")
+    data = _pack_bytes(rules_dir(), f"terraform/{provider}/force_new.tsv")  # the header only is decoded
+    if data.startswith(b"# newest: "):  # the first line
+        data = b"\n" + data
+    at = data.find(b"\n# newest: ")
     if at == -1:
         return ""
-    return text[at + len("\n# newest: "): text.find("\n", at + 1)].strip()
+    end = data.find(b"\n", at + 1)
+    return data[at + len(b"\n# newest: "): end if end != -1 else len(data)].decode("utf-8", "replace").strip()
 
 
 def _holds(versions: str, version: tuple[int, int, int] | None) -> bool:
@@ -279,7 +272,7 @@ def _pack_bytes(root: Path, relpath: str) -> bytes:
     return data  # not copied to prepend a newline: a pack's first line is its header comment
 
 
-def _attribute_rows(relpath: str, resource_type: str) -> list[list[str]]:
+def _type_rows(relpath: str, resource_type: str) -> list[list[str]]:
     data = _pack_bytes(rules_dir(), relpath)
     needle = b"\n" + resource_type.encode() + b"\t"
     start = -1 if data.startswith(needle[1:]) else data.find(needle)  # a data first line: see below
@@ -296,8 +289,17 @@ def _attribute_rows(relpath: str, resource_type: str) -> list[list[str]]:
             end = nxt if nxt != -1 else len(data)
             break
         end = nxt
-    text = data[start + 1:end].decode("utf-8")
+    try:
+        text = data[start + 1:end].decode("utf-8")
+    except UnicodeDecodeError:
+        from iaclint.errors import PackError
+
+        raise PackError(f"knowledge pack {rules_dir() / relpath} cannot be read (UnicodeDecodeError); "
+                        f"reinstall iaclint or fix IACLINT_RULES_DIR") from None
     return [line.rstrip("\r").split("\t") for line in text.split("\n")]
+
+
+_attribute_rows = _type_rows
 
 
 SAM_PREFIX = "AWS::Serverless::"
