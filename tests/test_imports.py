@@ -20,8 +20,9 @@ HEAVY = ("yaml", "libcst", "cfnlint", "tree_sitter", "tree_sitter_hcl", "hcl2",
 # standard-library modules the hook's own run (`diff --staged`) does without: building ~40
 # dataclasses, with inspect, ast, dis and tokenize imported for them, was ~25 ms of it; the
 # records a run uses are plain classes (iaclint.core.record). click imports inspect for others.
-# hashlib loads OpenSSL (~3 ms): its small inputs are hashed by iaclint.digest.
-HOOK_UNUSED = ("dataclasses", "inspect", "hashlib", "_hashlib")
+# hashlib loads OpenSSL (~3 ms): its small inputs are hashed by iaclint.digest. The cache
+# pickles through the C pickler, without pickle's Python module.
+HOOK_UNUSED = ("dataclasses", "inspect", "hashlib", "_hashlib", "pickle")
 
 _PROBE = """
 import json, sys

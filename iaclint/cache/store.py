@@ -25,13 +25,21 @@ import contextlib
 import gc
 import io
 import os
-import pickle
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
 from iaclint.digest import hasher
+
+try:  # the C pickler itself, what `pickle` hands out: importing pickle's Python module is ~1.5 ms of a hook run
+    from _pickle import Unpickler, UnpicklingError
+    from _pickle import dumps as _pickle_dumps
+except ImportError:  # an interpreter without it
+    from pickle import Unpickler, UnpicklingError
+    from pickle import dumps as _pickle_dumps
+
+PICKLE_PROTOCOL = 5  # pickle.HIGHEST_PROTOCOL of every Python iaclint runs on (3.10 and later)
 
 FORMAT = 1  # bump when the layout of an entry changes
 DEFAULT_MAX_MB = 256
@@ -54,10 +62,10 @@ _ALLOWED = {
 }
 
 
-class _SafeUnpickler(pickle.Unpickler):
+class _SafeUnpickler(Unpickler):
     def find_class(self, module: str, name: str):
         if (module, name) not in _ALLOWED:
-            raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a cache entry")
+            raise UnpicklingError(f"{module}.{name} is not allowed in a cache entry")
         return super().find_class(module, name)
 
 
@@ -319,7 +327,7 @@ def dumps(value: Any) -> bytes | None:
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        return _pickle_dumps(value, protocol=PICKLE_PROTOCOL)
     except Exception:
         return None
     finally:
