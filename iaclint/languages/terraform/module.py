@@ -207,14 +207,21 @@ class ModuleDirs(dict):
 
 def module_dirs(tree) -> ModuleDirs:
     dirs = ModuleDirs()
+    any_tofu = False
+    # every file of the tree, twice a hook run: the suffix tests inline, and a tree's relative
+    # paths cut at their last "/" (what posixpath.dirname gives them, without its call)
     for p in tree.files():
-        if is_terraform_file(p):
-            dirs.setdefault(posixpath.dirname(p), []).append(p)
+        if p.endswith(CONFIG_SUFFIXES):
+            dirs.setdefault(p.rpartition("/")[0], []).append(p)
+            any_tofu = any_tofu or p.endswith((".tofu", ".tofu.json"))
         elif p.endswith(TFVARS_SUFFIXES):
             d = posixpath.dirname(p)
             if is_tfvars_file(p, d):
                 dirs.tfvars.setdefault(d, []).append(p)
     for d, files in dirs.items():
+        if not any_tofu:
+            files.sort()
+            continue
         # OpenTofu reads x.tofu instead of x.tf when both are there (and x.tofu.json instead of x.tf.json)
         tofu = {p[: -len(".tofu")] for p in files if p.endswith(".tofu")} | {p[: -len(".tofu.json")] + ".json" for p in files if p.endswith(".tofu.json")}
         dirs[d] = sorted(p for p in files if not (p.endswith(".tf") and p[: -len(".tf")] in tofu)
