@@ -296,6 +296,33 @@ def test_a_warm_template_run_reads_the_cache_and_finds_the_same(tmp_path, cache_
     assert codes(tmp_path, "b", "a") == cold
 
 
+TWO = TEMPLATE + """  Queue:
+    Type: AWS::SQS::Queue
+    Properties:
+      QueueName: %s
+"""
+
+
+def test_a_warm_run_of_a_template_read_by_what_changed_reads_nothing(tmp_path, cache_dir, monkeypatch):
+    # the pair is read by its touched resource (Db) and cached under its two blobs
+    write(tmp_path, {"b/stack.yaml": TWO % ("postgres", "q"), "a/stack.yaml": TWO % ("mysql", "q")})
+    cold = codes(tmp_path, "b", "a")
+    assert cold == [("IAC102", "Db")]
+    from iaclint.languages.cloudformation import paired, template as cloudformation
+
+    def no_read(*a, **k):
+        raise AssertionError("a warm run must not read")
+
+    monkeypatch.setattr(cloudformation._Template, "parse", no_read)
+    monkeypatch.setattr(paired, "read_pair", no_read)
+    assert codes(tmp_path, "b", "a") == cold
+    # a new AFTER: its pair is not in the cache, and is read again
+    monkeypatch.undo()
+    monkeypatch.setenv("IACLINT_CACHE_DIR", str(cache_dir))
+    write(tmp_path, {"a/stack.yaml": TWO % ("postgres", "q2")})
+    assert codes(tmp_path, "b", "a") == [("IAC101", "Queue")]
+
+
 def test_a_run_leaves_the_garbage_collector_as_it_found_it(tmp_path, cache_dir):
     """The collector is paused while a change is read (speed); the run must give it back, or a
     long-lived host (the MCP server) would never collect again."""

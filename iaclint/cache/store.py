@@ -58,6 +58,10 @@ _ALLOWED = {
     ("iaclint.core.model", "Problem"), ("iaclint.core.model", "Severity"), ("iaclint.core.facts", "ModuleCall"),
     ("iaclint.languages.terraform.module", "LoadedModule"), ("iaclint.languages.terraform.module", "Blocks"),
     ("iaclint.languages.cloudformation.template", "ParsedTemplate"),
+    # a template pair read by what changed (a worker's answer, a cache entry under the pair's two blobs)
+    ("iaclint.languages.cloudformation.paired", "PairRead"), ("iaclint.languages.cloudformation.spans", "Split"),
+    ("iaclint.core.model", "Change"),
+    ("iaclint.core.model", "ChangeKind"),
     ("builtins", "set"), ("builtins", "frozenset"),
 }
 

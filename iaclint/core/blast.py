@@ -152,15 +152,28 @@ def cascades(
     changed_attrs = changed_attrs or {}
     addresses = set(resources) | set(roots)
     refs_by_target: dict[str, list[tuple[str, Ref]]] = {}
-    for addr, res in resources.items():
-        for ref in references(res, addresses):
-            refs_by_target.setdefault(ref.target, []).append((addr, ref))
+    # a template read by what its change touched reads its other resources only when their text
+    # names a resource the cascade reaches (`mentioning`): no other resource can refer to it
+    mentioning = getattr(resources, "mentioning", None)
+    scanned: set[str] = set()
+
+    def scan(addrs) -> None:
+        for addr in addrs:
+            if addr in scanned:
+                continue
+            scanned.add(addr)
+            for ref in references(resources[addr], addresses):
+                refs_by_target.setdefault(ref.target, []).append((addr, ref))
+
+    scan(resources.read if mentioning is not None else resources)
     out = []
     for root in sorted(roots):
         cascade = Cascade(root, roots[root])
         frontier = [root]
         while frontier:
             parent = frontier.pop(0)
+            if mentioning is not None:
+                scan(mentioning(parent))
             for dep, ref in sorted(refs_by_target.get(parent, []), key=lambda x: (x[0], x[1].attr)):
                 if dep == root or dep in cascade.dependents or dep in fresh:
                     continue  # a resource this change creates loses nothing

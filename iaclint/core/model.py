@@ -80,6 +80,15 @@ class Pos(FrozenRecord):
         d["path"] = path
 
 
+def _pos_reduce(self):
+    # pickled as its four fields (a worker's answer, a cache entry): a tuple, not a dict, per position
+    d = self.__dict__
+    return Pos, (d["line"], d["column"], d["end_line"], d["path"])
+
+
+Pos.__reduce__ = _pos_reduce
+
+
 # A body is a plain nested structure:
 #   dict[str, Value]   attributes and nested blocks (a nested block is a list of Body dicts)
 #   Value              str | int | float | bool | None | list | dict | Expr

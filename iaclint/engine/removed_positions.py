@@ -73,14 +73,30 @@ def _at_file(f: Finding, path: str, why: str) -> None:
     f.message += f" ({why})"
 
 
-def _blocks_after(diffs) -> dict[str, list[tuple[int, int]]]:
-    """The line spans of every resource the new files still declare, by path."""
-    spans: dict[str, list[tuple[int, int]]] = {}
-    for diff in diffs:
-        for r in diff.after_resources.values():
-            end = r.pos.end_line if r.pos.end_line and r.pos.end_line >= r.pos.line else r.pos.line
-            spans.setdefault(r.pos.path or r.path, []).append((r.pos.line, end))
-    return spans
+class _BlocksAfter:
+    """The line spans of every resource a new file still declares, by path: found for the
+    paths asked about only (a template's untouched resources are read only if asked for)."""
+
+    def __init__(self, diffs) -> None:
+        self.diffs = diffs
+        self.found: dict[str, list[tuple[int, int]]] = {}
+
+    def get(self, path: str, default=None) -> list[tuple[int, int]]:
+        if path not in self.found:
+            spans: list[tuple[int, int]] = []
+            for diff in self.diffs:
+                if hasattr(diff.after_resources, "read") and diff.stack != path:
+                    continue  # a template read by what changed: its resources are all in its own file
+                for r in diff.after_resources.values():
+                    if (r.pos.path or r.path) == path:
+                        end = r.pos.end_line if r.pos.end_line and r.pos.end_line >= r.pos.line else r.pos.line
+                        spans.append((r.pos.line, end))
+            self.found[path] = spans
+        return self.found[path]
+
+
+def _blocks_after(diffs) -> _BlocksAfter:
+    return _BlocksAfter(diffs)
 
 
 def _lines(tree, path: str) -> list[str] | None:

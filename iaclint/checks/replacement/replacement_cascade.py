@@ -64,7 +64,8 @@ class ReplacementCascade(Check):
                  if c.after is not None and c.kind in (ChangeKind.ADDED, ChangeKind.RENAMED)}
         # nor are those with no instance on either side (count 0, an empty for_each): only
         # instances that exist can be replaced
-        fresh |= {a for a, r in resources.items() if r.meta.get("zero_instances")
+        # (a template read by what its change touched has `read`: instance counts are Terraform's)
+        fresh |= {a for a, r in getattr(resources, "read", resources).items() if r.meta.get("zero_instances")
                   or (a in diff.before_resources and diff.before_resources[a].meta.get("zero_instances"))}
         found = cascades(roots, resources, force_keys, changed_attrs, fresh - set(roots))
         downstream = {d for c in found for d in c.dependents}

@@ -9,6 +9,7 @@ with the same logical IDs and types (converted from YAML to JSON, or back) are o
 from __future__ import annotations
 
 import posixpath
+from typing import Any
 
 from iaclint.core.facts import CloudFormationFacts
 from iaclint.core.model import Pos, Problem, Severity, StackDiff
@@ -63,9 +64,13 @@ def analyze_templates(before, after, paths, renames, result: Loaded, store=None)
 
     jobs = []
     for path, old_path, a, b, a_is, b_is in pending:
+        if a_is and b_is:  # read together: by what the change touched (`paired`)
+            jobs.append(((before, old_path, b.text, path), (after, path, a.text, path)))
+            continue
         jobs += [(before, old_path, b.text, path)] if b_is else []
         jobs += [(after, path, a.text, path)] if a_is else []
-    parsed = _parse_all(jobs, store)
+    compared: dict = {}
+    parsed = _parse_all(jobs, store, compared)
     converted = _converted(pending, parsed, before, after)
     converted_from = set(converted.values())
 
@@ -94,10 +99,13 @@ def analyze_templates(before, after, paths, renames, result: Loaded, store=None)
             result.secrets |= _no_echo_defaults(parsed_side)
         before_res = b_parsed.resources if b_parsed else {}
         after_res = a_parsed.resources if a_parsed else {}
+        # a pair read by what the change touched came with its changes (compared where it was
+        # read, maybe in a worker): the untouched resources are the same on both sides
+        changes = compared.get((id(after), path)) if b_parsed is not None and a_parsed is not None else None
         result.diffs.append(StackDiff(
             stack=path,
             language="cloudformation",
-            changes=diff_resources(before_res, after_res),
+            changes=changes if changes is not None else diff_resources(before_res, after_res),
             before_count=len(before_res),
             after_count=len(after_res),
             facts=CloudFormationFacts(template_before=b_parsed, template_after=a_parsed),
@@ -243,43 +251,118 @@ def _no_echo_defaults(parsed) -> set[str]:
     return out
 
 
-def _parse_all(jobs: list, store) -> dict:
-    """(id(tree), path) -> ParsedTemplate for each (tree, path, text, stack) job: from the disk
-    cache (keyed by the file's content), else in worker processes when there are many, else here."""
+def _parse_all(jobs: list, store, compared: dict | None = None) -> dict:
+    """(id(tree), path) -> ParsedTemplate for each job: a (tree, path, text, stack) side, or a
+    pair of them (before, after) that is read together by what the change touched. From the
+    disk cache (keyed by content: a side's blob, or a pair's two blobs) where it is there, else
+    in worker processes when there are many, else here."""
     from iaclint.cache import workers
     from iaclint.cache.store import loads
-    from iaclint.languages.cloudformation.template import ParsedTemplate, parse_template
+    from iaclint.languages.cloudformation.paired import PairRead
+    from iaclint.languages.cloudformation.template import ParsedTemplate
 
+    compared = compared if compared is not None else {}
     out: dict = {}
     keys: dict = {}
     misses = []
     for job in jobs:
-        tree, path, text, stack = job
-        oid = tree.object_id(path) if store is not None else None
-        if oid is not None:
-            keys[(id(tree), path)] = key = store.key("cfn-template", path, stack, oid)
-            cached = store.get(key)
+        if isinstance(job[0], tuple):
+            cached = _cached_pair(job, store, keys)
+            if isinstance(cached, PairRead):
+                _store_pair(job, cached, out, keys, None, compared)
+                continue
+            # both sides whole in the cache (each read alone by an earlier run): as they are
+            wholes = [_cached_side(side, store, keys) for side in job]
+            if all(isinstance(w, ParsedTemplate) for w in wholes):
+                for (tree, path, _, _), whole in zip(job, wholes):
+                    out[(id(tree), path)] = whole
+                continue
+        else:
+            cached = _cached_side(job, store, keys)
             if isinstance(cached, ParsedTemplate):
-                out[(id(tree), path)] = cached
+                out[(id(job[0]), job[1])] = cached
                 continue
         misses.append(job)
 
-    n = workers.count(len(misses), sum(len(text) for _, _, text, _ in misses))
+    n = workers.count(len(misses), sum(_size(job) for job in misses))
+    done: dict[int, Any] = {}
+    raw: dict[int, bytes] = {}
     if n > 1:
-        order = sorted(range(len(misses)), key=lambda i: -len(misses[i][2]))
-        for i, data in workers.run(lambda job: parse_template(job[2], job[1], job[3]), misses, n, order).items():
-            template = loads(data)
-            if isinstance(template, ParsedTemplate):
-                tree, path = misses[i][0], misses[i][1]
-                out[(id(tree), path)] = template
-                if (id(tree), path) in keys:
-                    store.put(keys[(id(tree), path)], data=data)  # the worker's pickle is the entry
-    for tree, path, text, stack in misses:
-        if (id(tree), path) not in out:
-            out[(id(tree), path)] = template = parse_template(text, path, stack)
+        order = sorted(range(len(misses)), key=lambda i: -_size(misses[i]))
+        for i, data in workers.run(_read, misses, n, order).items():
+            done[i], raw[i] = loads(data), data
+    for i, job in enumerate(misses):
+        result = done[i] if i in done else _read(job)
+        if isinstance(job[0], tuple):
+            _store_pair(job, result, out, keys, store, compared, raw.get(i))
+        elif isinstance(result, ParsedTemplate):
+            tree, path = job[0], job[1]
+            out[(id(tree), path)] = result
             if (id(tree), path) in keys:
-                store.put(keys[(id(tree), path)], template)
+                store.put(keys[(id(tree), path)], result, data=raw.get(i))
     return out
+
+
+def _cached_side(side, store, keys: dict):
+    tree, path, _, stack = side
+    oid = tree.object_id(path) if store is not None else None
+    if oid is None:
+        return None
+    keys[(id(tree), path)] = key = store.key("cfn-template", path, stack, oid)
+    return store.get(key)
+
+
+def _cached_pair(job, store, keys: dict):
+    (b_tree, b_path, _, stack), (a_tree, a_path, _, _) = job
+    if store is None:
+        return None
+    b_oid, a_oid = b_tree.object_id(b_path), a_tree.object_id(a_path)
+    if b_oid is None or a_oid is None:
+        return None
+    keys[("pair", id(a_tree), a_path)] = key = store.key("cfn-pair", b_path, a_path, stack, b_oid, a_oid)
+    return store.get(key)
+
+
+def _size(job) -> int:
+    return sum(len(side[2]) for side in job) if isinstance(job[0], tuple) else len(job[2])
+
+
+def _read(job):
+    """One side read whole, or a pair read together (a `PairRead`, or the two sides whole)."""
+    from iaclint.languages.cloudformation.template import parse_template
+
+    if not isinstance(job[0], tuple):
+        tree, path, text, stack = job
+        return parse_template(text, path, stack)
+    from iaclint.languages.cloudformation.paired import read_pair
+
+    (_, b_path, b_text, stack), (_, a_path, a_text, _) = job
+    read = read_pair(b_text, a_text, b_path, a_path, stack)
+    if read is not None:
+        return read
+    return parse_template(b_text, b_path, stack), parse_template(a_text, a_path, stack)
+
+
+def _store_pair(job, result, out: dict, keys: dict, store, compared: dict, data: bytes | None = None) -> None:
+    """The two sides of a pair job into `out`, and into the cache (`store`, when given): a
+    pair read by what changed under the pair's key, a pair read whole under each side's."""
+    from iaclint.languages.cloudformation.paired import PairRead, lazy
+
+    (b_tree, b_path, b_text, stack), (a_tree, a_path, a_text, _) = job
+    if result is None:  # a worker's answer that did not load: read here
+        result, data = _read(job), None
+    if isinstance(result, PairRead):
+        pair_key = keys.get(("pair", id(a_tree), a_path))
+        if store is not None and pair_key is not None:
+            store.put(pair_key, result, data=data)  # before `lazy`: the plain read, not its views
+        out[(id(b_tree), b_path)] = lazy(result.before, result.before_split, b_text, b_path, stack)
+        out[(id(a_tree), a_path)] = lazy(result.after, result.after_split, a_text, a_path, stack)
+        compared[(id(a_tree), a_path)] = result.changes
+        return
+    for (tree, path, _, _), template in zip(job, result):
+        out[(id(tree), path)] = template
+        if store is not None and (id(tree), path) in keys:
+            store.put(keys[(id(tree), path)], template)
 
 
 def _nonfatal(path: str, p: Problem) -> Problem:

@@ -189,12 +189,16 @@ class _Template:
         self.lines: list[str] | None = None
         self.foreach_budget = [MAX_FOREACH_NODES]
         self.foreach_exhausted = False
+        self.values: _Values | None = None
 
     def problem(self, where: Any, message: str, fatal: bool = False) -> None:
         line, column = (where.line, where.column) if hasattr(where, "line") else where
         self.result.problems.append(Problem(self.path, Pos(line, column), message, fatal))
 
-    def parse(self, text: str | bytes) -> ParsedTemplate:
+    def parse(self, text: str | bytes, elsewhere: int = 0, values: _Values | None = None) -> ParsedTemplate:
+        """`elsewhere`: resources the text leaves out (blanked by `paired`, read only if asked
+        for); with them, a Resources section left empty is not a flaw. `values`: the context of
+        a template whose other sections were read apart (`paired`)."""
         result = self.result
         try:
             if isinstance(text, bytes):
@@ -232,15 +236,17 @@ class _Template:
             elif section is not None:
                 setattr(result, name, to_plain(section))
 
-        values = _Values(result.parameters, result.mappings)
+        self.values = values = values or _Values(result.parameters, result.mappings)
         resources = data.get("Resources", _MISSING)
+        if resources is None and elsewhere:
+            return result
         if resources is _MISSING:
             self.problem((1, 1), "the template has no Resources section", fatal=True)
             return result
         if not isinstance(resources, Mapping):
             self.problem(_where(data, "Resources"), "Resources is not a mapping", fatal=True)
             return result
-        if not resources:
+        if not resources and not elsewhere:
             self.problem(_where(data, "Resources"), "Resources is empty")
         for logical_id, spec in resources.items():
             name = _text(logical_id)
@@ -464,6 +470,10 @@ class _Values:
             for name, spec in parameters.items()
             if isinstance(spec, dict) and str(spec.get("NoEcho", "")).lower() == "true"
         }
+
+    def context(self) -> tuple:
+        """Everything outside a resource that its reading depends on."""
+        return self.defaults, self.mappings, self.noecho
 
     def policy(self, value: Any) -> str | Expr | None:
         """A DeletionPolicy / UpdateReplacePolicy: its name, or an `Expr` when it is computed.

@@ -1,0 +1,368 @@
+"""Both sides of a changed template, read by what the change touched.
+
+A resource whose text is the same on both sides, in a template whose parameter defaults and
+mappings read the same, reads the same on both sides: the change cannot have changed it. So
+both sides are read with those resources blanked out (their lines kept, as empty lines, so
+every position stays true), and each side's resources are a `LazyResources` that reads the
+whole template only if a rule asks for one of the untouched resources (a cascade following
+references does; most runs never do).
+
+Anything unexpected returns None and the caller reads both templates whole, as before: a split
+the spans module is unsure of, a side that does not read cleanly when reduced, resources that
+do not come back where the spans said they are, or context (defaults, mappings) that differs.
+Findings on the untouched resources are therefore the same either way; what the reduced read
+does not report is a flaw inside a resource that is identical on both sides (a duplicate key
+the change did not write).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from iaclint.core.diff import diff_resources
+from iaclint.core.model import Change, Pos, Resource
+from iaclint.languages.json_reader import LoadError
+from iaclint.languages.cloudformation import spans
+from iaclint.languages.cloudformation.template import FOREACH, ParsedTemplate, _decode, _Template, _Values, load_text
+
+class LazyResources(Mapping):
+    """Resources by logical ID in template order: those the change touched, read at once; each
+    untouched one read from its own span the first time it is asked for (`Untouched`)."""
+
+    def __init__(self, order: list[str], read: dict[str, Resource], untouched: "Untouched") -> None:
+        self._order = order
+        self._read = read
+        self._untouched = untouched
+        self._made: dict[str, Resource] = {}
+        self._names = set(order)
+
+    def __getitem__(self, name: str) -> Resource:
+        found = self._read.get(name) or self._made.get(name)
+        if found is not None:
+            return found
+        if name not in self._names:
+            raise KeyError(name)
+        made = self._made[name] = self._untouched.resource(name)
+        return made
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._names
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._order)
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    @property
+    def read(self) -> dict[str, Resource]:
+        """The resources the change touched (all that differ between the sides)."""
+        return self._read
+
+    def mentioning(self, word: str) -> list[str]:
+        """The untouched resources whose text contains `word`: the only ones that can refer to
+        a resource of that name (a Ref, GetAtt, Sub or DependsOn writes it out)."""
+        return [name for name in self._untouched.mentioning(word) if name not in self._read]
+
+    def __reduce__(self):  # pickled as the plain dict it stands for
+        return dict, (dict(self.items()),)
+
+
+class Untouched:
+    """Reads one untouched resource of a template from its span, with the template's context:
+    the same Resource the whole template's read gives it."""
+
+    def __init__(self, text: str, split: spans.Split, template: ParsedTemplate, path: str, stack: str) -> None:
+        self.text, self.split, self.template, self.path, self.stack = text, split, template, path, stack
+        self._lines: list[str] | None = None
+        self._values: _Values | None = None
+
+    def mentioning(self, word: str) -> list[str]:
+        text = self.text
+        return [name for name, (start, end) in self.split.resources.items() if text.find(word, start, end) >= 0]
+
+    def resource(self, name: str) -> Resource:
+        text, split = self.text, self.split
+        start, end = split.resources[name]
+        if split.format == "yaml":
+            # the resource alone, on its own lines; a comment line after it ends a block scalar
+            # as the next resource's key would
+            snippet = "\n" * text.count("\n", 0, start) + text[start:end] + ("#" if end < len(text) else "")
+        else:
+            snippet = "{" + _blank(text, 1, start) + text[start:end] + "}"
+        _, data, _ = load_text(snippet)
+        reader = _Template(self.path, self.stack)
+        reader.result.format = split.format
+        if split.format == "yaml":
+            if self._lines is None:
+                self._lines = text.splitlines()
+            reader.lines = self._lines
+        key = next(iter(data))
+        if self._values is None:
+            self._values = _Values(self.template.parameters, self.template.mappings)
+        return reader.resource(name, data[key], data.key_pos[key], self._values)
+
+
+def parse_pair(
+    before: str | bytes, after: str | bytes, before_path: str, after_path: str, stack: str
+) -> tuple[ParsedTemplate, ParsedTemplate] | None:
+    """Both sides read by their changed resources, or None to read them whole."""
+    read = read_pair(before, after, before_path, after_path, stack)
+    if read is None:
+        return None
+    return (
+        lazy(read.before, read.before_split, before, before_path, stack),
+        lazy(read.after, read.after_split, after, after_path, stack),
+    )
+
+
+@dataclass
+class PairRead:
+    """Both sides of a template read by their changed resources: what a worker sends back
+    (plain data; `lazy` gives each side its untouched resources where it is used)."""
+
+    before: ParsedTemplate
+    after: ParsedTemplate
+    before_split: spans.Split
+    after_split: spans.Split
+    # the touched resources compared: every change of the stack (the untouched are the same)
+    changes: list[Change]
+
+
+def lazy(template: ParsedTemplate, split: spans.Split, text: str | bytes, path: str, stack: str) -> ParsedTemplate:
+    """`template` (read reduced) with all of its resources: each untouched one read from `text`
+    the first time it is asked for."""
+    if isinstance(text, bytes):
+        text = _decode(text)
+    text = text.removeprefix("\ufeff")
+    untouched = Untouched(text, split, template, path, stack)
+    template.resources = LazyResources(list(split.resources), template.resources, untouched)
+    return template
+
+
+def read_pair(before: str | bytes, after: str | bytes, before_path: str, after_path: str, stack: str) -> PairRead | None:
+    """Both sides read by their changed resources, or None to read them whole.
+
+    Each side is read from two reduced texts: its sections without the resources (a section
+    whose text is the same on both sides is read once, from BEFORE, its positions moved to
+    where AFTER has it), then the touched resources alone, with the context the sections give.
+    """
+    try:
+        b_text = _decode(before) if isinstance(before, bytes) else before.removeprefix("\ufeff")
+        a_text = _decode(after) if isinstance(after, bytes) else after.removeprefix("\ufeff")
+    except LoadError:
+        return None
+    b_split, a_split = spans.split(b_text), spans.split(a_text)
+    if b_split is None or a_split is None or b_split.format != a_split.format:
+        return None
+    if any(name.startswith(FOREACH) for name in (*b_split.resources, *a_split.resources)):
+        return None  # a loop's resources are not where its text is
+    untouched = {
+        name
+        for name, (start, end) in a_split.resources.items()
+        if name in b_split.resources and _same_text(b_text, b_split.resources[name], a_text, start, end)
+    }
+    shared = {
+        name
+        for name, (start, end) in a_split.sections.items()
+        if name != "Resources" and name in b_split.sections
+        and _same_text(b_text, b_split.sections[name], a_text, start, end)
+    }
+    if not untouched and not shared:
+        return None  # every part changed: read whole
+    if untouched and a_split.format == "yaml" and not _yaml_syntax_ok(a_text):
+        return None  # the untouched text is not read below: a flaw in it is the whole read's to report
+    b_template = _read_sections(b_text, b_split, before_path, stack, set())
+    a_template = _read_sections(a_text, a_split, after_path, stack, shared)
+    if b_template is None or a_template is None:
+        return None
+    _share(b_template, a_template, shared, b_text, b_split, a_text, a_split)
+    b_values = _Values(b_template.parameters, b_template.mappings)
+    a_values = _Values(a_template.parameters, a_template.mappings)
+
+    changed = _changed_names(b_values.context(), a_values.context())
+    if changed:
+        # a default or a mapping changed: an untouched resource that names it may read
+        # differently, so it is read with the touched ones (names are matched as text: any
+        # Ref, Sub or FindInMap of one is written out)
+        untouched = {
+            name for name in untouched
+            if not any(word in _span_text(b_text, b_split, name) or word in _span_text(a_text, a_split, name)
+                       for word in changed)
+        }
+
+    for text, split, path, template, values in (
+        (b_text, b_split, before_path, b_template, b_values),
+        (a_text, a_split, after_path, a_template, a_values),
+    ):
+        reader = _Template(path, stack)
+        read = reader.parse(_resources_only(text, split, untouched), elsewhere=len(untouched), values=values)
+        expected = [name for name in split.resources if name not in untouched]
+        if read.fatal or list(read.resources) != expected:
+            return None
+        for name in expected:
+            if read.resources[name].pos.line != _line_of(text, split.keys[name]):
+                return None
+        template.resources = read.resources
+        template.problems = template.problems + read.problems
+        template.positions.update(_resource_positions(text, split))
+    changes = diff_resources(b_template.resources, a_template.resources)
+    return PairRead(b_template, a_template, b_split, a_split, changes)
+
+
+def _yaml_syntax_ok(text: str) -> bool:
+    """Whether libyaml reads `text` to the end: events only, nothing built (the JSON split
+    decodes every member, so JSON needs no such check)."""
+    import yaml  # imported here: only a YAML template pair gets this far
+
+    try:
+        from yaml._yaml import CParser  # libyaml: `raw_parse` runs the parser without making events
+
+        CParser(text).raw_parse()
+        return True
+    except ImportError:
+        pass
+    except (yaml.YAMLError, RecursionError, ValueError):
+        return False
+    try:
+        for _ in yaml.parse(text, Loader=yaml.SafeLoader):
+            pass
+    except (yaml.YAMLError, RecursionError, ValueError):
+        return False
+    return True
+
+
+def _read_sections(text: str, split: spans.Split, path: str, stack: str, leave_out: set[str]) -> ParsedTemplate | None:
+    """The template read from `text` without its resources or the `leave_out` sections;
+    None when that does not read cleanly (the whole read will say why)."""
+    reader = _Template(path, stack)
+    template = reader.parse(_blanked(text, split, leave_out, set(split.resources)), elsewhere=len(split.resources))
+    if template.fatal or template.problems:
+        return None  # a flaw in a section: the whole read reports it where it is
+    return template
+
+
+_FIELDS = {"Parameters": "parameters", "Metadata": "metadata", "Rules": "rules", "Mappings": "mappings",
+           "Conditions": "conditions", "Outputs": "outputs"}
+
+
+def _share(before: ParsedTemplate, after: ParsedTemplate, shared: set[str], b_text, b_split, a_text, a_split) -> None:
+    """AFTER's copy of the sections it shares with BEFORE, positions moved by the lines between."""
+    for name in shared:
+        if name in _FIELDS:
+            setattr(after, _FIELDS[name], getattr(before, _FIELDS[name]))
+        elif name == "Transform":
+            after.transform = before.transform
+        # the same text: lines move by the lines between, and on its first line (a minified
+        # JSON template has one) columns move by the columns between
+        b_line, b_column = _line_column(b_text, b_split.sections[name][0])
+        a_line, a_column = _line_column(a_text, a_split.sections[name][0])
+        prefix = name + "."
+        for key, pos in before.positions.items():
+            if key == name or key.startswith(prefix):
+                column = pos.column + (a_column - b_column if pos.line == b_line else 0)
+                after.positions[key] = Pos(pos.line + a_line - b_line, column)
+
+
+def _resource_positions(text: str, split: spans.Split) -> dict[str, Pos]:
+    """"Resources.<name>" for every resource, where the whole read records it."""
+    out: dict[str, Pos] = {}
+    line, at = 1, 0
+    for name, offset in sorted(split.keys.items(), key=lambda item: item[1]):
+        line += text.count("\n", at, offset)
+        at = offset
+        out[f"Resources.{name}"] = Pos(line, offset - (text.rfind("\n", 0, offset) + 1) + 1)
+    return out
+
+
+def _changed_names(before: tuple, after: tuple) -> set[str]:
+    """Parameters whose default or NoEcho differs, and mappings that differ, by name."""
+    (b_defaults, b_mappings, b_noecho), (a_defaults, a_mappings, a_noecho) = before, after
+    out = set(b_noecho ^ a_noecho)
+    for old, new in ((b_defaults, a_defaults), (b_mappings, a_mappings)):
+        out |= {name for name in old.keys() | new.keys() if old.get(name, _ABSENT) != new.get(name, _ABSENT)}
+    return out
+
+
+_ABSENT = object()
+
+
+def _span_text(text: str, split: spans.Split, name: str) -> str:
+    start, end = split.resources[name]
+    return text[start:end]
+
+
+def _same_text(b_text: str, b_span: tuple[int, int], a_text: str, start: int, end: int) -> bool:
+    b_start, b_end = b_span
+    return b_end - b_start == end - start and b_text[b_start:b_end] == a_text[start:end]
+
+
+def _line_of(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset) + 1
+
+
+def _line_column(text: str, offset: int) -> tuple[int, int]:
+    return text.count("\n", 0, offset) + 1, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def _resources_only(text: str, split: spans.Split, untouched: set[str]) -> str:
+    """`text` with every section but Resources blanked, and the untouched resources too."""
+    return _blanked(text, split, set(split.sections) - {"Resources"}, untouched)
+
+
+def _blanked(text: str, split: spans.Split, sections: set[str], resources: set[str]) -> str:
+    """`text` with those sections and resources blanked out, keeping every line (and, in
+    JSON, every column) of the rest where it was."""
+    if split.format == "yaml":
+        regions = sorted([split.sections[name] for name in sections] + [split.resources[name] for name in resources])
+    else:
+        regions = sorted(_json_regions(split.sections, split.top[1], sections)
+                         + _json_regions(split.resources, split.body[1], resources))
+    pieces: list[str] = []
+    at = 0
+    for start, end in regions:
+        pieces.append(text[at:start])
+        if split.format == "yaml":
+            # a comment line where the first blanked line was ends a block scalar just as the
+            # next key would (an empty line would join the scalar's trailing lines)
+            lines = text.count("\n", start, end)
+            pieces.append("#" + "\n" * lines if lines else "")
+        else:
+            pieces.append(_blank(text, start, end))
+        at = end
+    pieces.append(text[at:])
+    return "".join(pieces)
+
+
+def _json_regions(members: dict[str, tuple[int, int]], closing: int, drop: set[str]) -> list[tuple[int, int]]:
+    """What to blank to drop members of a JSON object: each with the comma after it, and the
+    comma after the last member kept when every member after it goes."""
+    names = list(members)
+    kept = [i for i, name in enumerate(names) if name not in drop]
+    last_kept = kept[-1] if kept else -1
+    regions = []
+    for i, name in enumerate(names):
+        start, end = members[name]
+        following = members[names[i + 1]][0] if i + 1 < len(names) else closing
+        if name in drop:
+            regions.append((start, following))
+        elif i == last_kept and following != closing and any(n in drop for n in names[i + 1:]):
+            regions.append((end, following))
+    return regions
+
+
+def _blank(text: str, start: int, end: int) -> str:
+    """Spaces and the same newlines: what follows on the last line keeps its column."""
+    lines = text.count("\n", start, end)
+    last_line = end - (text.rfind("\n", start, end) + 1) if lines else end - start
+    return "\n" * lines + " " * last_line
+
+
+def resources_read(template: Any) -> dict[str, Resource]:
+    """The resources a side was read with: only the touched ones for a reduced read."""
+    if template is None:
+        return {}
+    resources = template.resources
+    return resources.read if isinstance(resources, LazyResources) else resources
