@@ -79,14 +79,10 @@ class Pos(FrozenRecord):
         d["end_line"] = end_line
         d["path"] = path
 
-
-def _pos_reduce(self):
-    # pickled as its four fields (a worker's answer, a cache entry): a tuple, not a dict, per position
-    d = self.__dict__
-    return Pos, (d["line"], d["column"], d["end_line"], d["path"])
-
-
-Pos.__reduce__ = _pos_reduce
+    def __reduce__(self):
+        # pickled as its four fields (a worker's answer, a cache entry): a tuple, not a dict, per position
+        d = self.__dict__
+        return Pos, (d["line"], d["column"], d["end_line"], d["path"])
 
 
 # A body is a plain nested structure:
