@@ -1,5 +1,3 @@
-import sys
+from iaclint.cli import program
 
-from iaclint.cli import main
-
-sys.exit(main())
+program()

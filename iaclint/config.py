@@ -7,7 +7,6 @@ linter's configuration must not silently turn a check off.
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -24,15 +23,19 @@ KNOWN: dict[str, type | tuple] = {
 }
 
 
+from iaclint.core.record import FRESH, Record
 from iaclint.errors import ConfigError  # noqa: E402,F401  (where callers have always found it)
 
 
-@dataclass
-class Config:
+class Config(Record):
     """The configuration file's values, and where they came from."""
 
-    values: dict[str, Any] = field(default_factory=dict)
+    values: dict[str, Any]
     path: Path | None = None
+
+    def __init__(self, values: dict[str, Any] = FRESH, path: Path | None = None) -> None:
+        self.values = {} if values is FRESH else values
+        self.path = path
 
     def get(self, key: str, default: Any = None) -> Any:
         return self.values.get(key, default)

@@ -184,7 +184,7 @@ def run_fix(opts, write: bool = False, stack_name: str | None = None) -> int:
     if write and len(opts.paths) == 2 and not Path(opts.cwd or ".", opts.paths[1]).is_dir() and not opts.base:
         raise InputError("--write needs directories (BEFORE AFTER), not files")
     if opts.patch == "-" and opts.patch_text is None:  # read stdin once: Python fixes read the inputs again
-        from dataclasses import replace
+        from iaclint.core.record import replace
 
         from iaclint.inputs.patch import read_patch_arg
 

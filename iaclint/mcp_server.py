@@ -161,6 +161,7 @@ def scope_of(scope: Any) -> list[str] | None:
 
 
 def check_patch(conf: Confinement, patch: str, root: str = ".", scope: list[str] | None = None) -> dict[str, Any]:
+    from iaclint.core.record import fields
     from iaclint.pipeline import RunOptions
 
     if not isinstance(patch, str):
@@ -174,7 +175,7 @@ def check_patch(conf: Confinement, patch: str, root: str = ".", scope: list[str]
         where = (full_root / p).resolve()
         if not where.is_relative_to(full_root) or not where.is_relative_to(conf.start):
             raise Refused(f"the patch names {p!r}, which is outside root {root!r}")
-    if "patch_text" not in getattr(RunOptions, "__dataclass_fields__", {}):
+    if "patch_text" not in fields(RunOptions):
         raise Refused("this iaclint cannot read patches yet (no patch input)")
     opts = RunOptions(patch_text=patch, cwd=str(full_root), paths=[str(full_root)], scope=scope_of(scope))
     return lint_result(opts)

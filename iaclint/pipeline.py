@@ -10,28 +10,27 @@ from __future__ import annotations
 
 import fnmatch
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from iaclint.core.model import Finding, Pos, Problem, Severity
+from iaclint.core.record import FRESH, Record
 from iaclint.errors import InputError
 from iaclint.languages.base import LoadContext, Loaded
 
 BROAD_DELETION_THRESHOLD = 5  # resources removed at once from one stack (IAC305), unless configured
 
 
-@dataclass
-class RunOptions:
+class RunOptions(Record):
     """Everything a run is given: the inputs, the selection and how to report."""
 
-    paths: list[str] = field(default_factory=list)
+    paths: list[str]
     base: str | None = None
     head: str | None = None
     staged: bool = False
     fmt: str | None = None
     fail_on: str | None = None
-    select: list[str] = field(default_factory=list)
-    ignore: list[str] = field(default_factory=list)
+    select: list[str]
+    ignore: list[str]
     config: str | None = None
     output: str | None = None
     color: bool = False
@@ -48,8 +47,57 @@ class RunOptions:
     confine: str | None = None  # a directory no read may leave (the MCP server's root)
     scope: list[str] | None = None  # `--scope` globs: what the change declares it touches (IAC410); None: undeclared
 
+    def __init__(
+        self,
+        paths: list[str] = FRESH,
+        base: str | None = None,
+        head: str | None = None,
+        staged: bool = False,
+        fmt: str | None = None,
+        fail_on: str | None = None,
+        select: list[str] = FRESH,
+        ignore: list[str] = FRESH,
+        config: str | None = None,
+        output: str | None = None,
+        color: bool = False,
+        debug: bool = False,
+        cwd: str | None = None,
+        patch: str | None = None,
+        patch_text: str | None = None,
+        plan: str | None = None,
+        plan_only: bool = False,
+        explain_disagreements: bool = False,
+        source: str | None = None,
+        cache: bool = True,
+        no_config: bool = False,
+        confine: str | None = None,
+        scope: list[str] | None = None,
+    ) -> None:
+        self.paths = [] if paths is FRESH else paths
+        self.base = base
+        self.head = head
+        self.staged = staged
+        self.fmt = fmt
+        self.fail_on = fail_on
+        self.select = [] if select is FRESH else select
+        self.ignore = [] if ignore is FRESH else ignore
+        self.config = config
+        self.output = output
+        self.color = color
+        self.debug = debug
+        self.cwd = cwd
+        self.patch = patch
+        self.patch_text = patch_text
+        self.plan = plan
+        self.plan_only = plan_only
+        self.explain_disagreements = explain_disagreements
+        self.source = source
+        self.cache = cache
+        self.no_config = no_config
+        self.confine = confine
+        self.scope = scope
 
-@dataclass
+
 class Analysis(Loaded):
     """What every loader made of a change together, before any rule ran."""
 
@@ -62,8 +110,7 @@ class Analysis(Loaded):
         return sum(d.after_count for d in self.diffs)
 
 
-@dataclass
-class LintResult:
+class LintResult(Record):
     """What one lint produced, before any rendering: the API the CLI, MCP server and tests share."""
 
     findings: list
@@ -71,7 +118,23 @@ class LintResult:
     root: Path
     config: object
     analysis: object = None
-    disagreements: list = field(default_factory=list)  # with --plan: see iaclint.plan.combine
+    disagreements: list  # with --plan: see iaclint.plan.combine
+
+    def __init__(
+        self,
+        findings: list,
+        summary: dict,
+        root: Path,
+        config: object,
+        analysis: object = None,
+        disagreements: list = FRESH,
+    ) -> None:
+        self.findings = findings
+        self.summary = summary
+        self.root = root
+        self.config = config
+        self.analysis = analysis
+        self.disagreements = [] if disagreements is FRESH else disagreements
 
 
 def analyze(before, after, changed: set[str], renames: dict[str, str], store=None) -> Analysis:

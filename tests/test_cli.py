@@ -412,19 +412,40 @@ def test_python_dash_m(error_change, clean_change):
 
 
 def test_console_script_entry_point_returns_the_exit_code(error_change):
-    """`[project.scripts] iaclint = "iaclint.cli:main"`: main must return, not print, the code."""
+    """`[project.scripts] iaclint = "iaclint.cli:program"`: main must return, not print, the code,
+    and the program ends with it."""
     try:
         import tomllib
     except ModuleNotFoundError:  # Python 3.10: the package depends on tomli there
         import tomli as tomllib
 
     scripts = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())["project"]["scripts"]
-    assert scripts == {"iaclint": "iaclint.cli:main"}
+    assert scripts == {"iaclint": "iaclint.cli:program"}
     code = subprocess.run(
         [sys.executable, "-c", "import sys; from iaclint.cli import main; sys.exit(main())", "diff", *map(str, error_change)],
         env={**os.environ, "PYTHONPATH": str(REPO_ROOT)}, capture_output=True,
     ).returncode
     assert code == 1
+
+
+def test_the_program_ends_with_mains_code_its_output_flushed_and_exit_handlers_run(error_change, tmp_path):
+    """`program()` skips the interpreter's teardown: what main printed still arrives (through
+    a pipe, so block-buffered), the exit handlers still run, and the status is main's."""
+    mark = tmp_path / "handler-ran"
+    script = ("import atexit, pathlib, sys\n"
+              f"atexit.register(pathlib.Path({str(mark)!r}).write_text, 'yes')\n"
+              "sys.stdout.write('before ')\n"
+              "from iaclint.cli import program\n"
+              "program()\n"
+              "print('never reached')\n")
+    proc = subprocess.run([sys.executable, "-c", script, "diff", "--format", "json", *map(str, error_change)],
+                          env={**os.environ, "PYTHONPATH": str(REPO_ROOT)}, capture_output=True, text=True)
+    assert proc.returncode == 1
+    assert proc.stdout.startswith("before ") and json.loads(proc.stdout[len("before "):])["findings"]
+    assert "never reached" not in proc.stdout and mark.read_text() == "yes"
+    usage = subprocess.run([sys.executable, "-m", "iaclint", "diff", "--no-such-flag"],
+                           env={**os.environ, "PYTHONPATH": str(REPO_ROOT)}, capture_output=True, text=True)
+    assert usage.returncode == 2 and "no-such-flag" in usage.stderr
 
 
 def test_closed_stdout_pipe_is_not_a_crash(tmp_path):

@@ -17,10 +17,11 @@ from pathlib import Path
 import pytest
 
 from iaclint import mcp_server
+from iaclint.core.record import fields
 from iaclint.pipeline import RunOptions
 from tests.conftest import _GIT_ENV, DB_PROTECTED, DB_RETAGGED, DB_UNPROTECTED, REPO_ROOT, init_repo
 
-HAS_PATCH_INPUT = "patch_text" in getattr(RunOptions, "__dataclass_fields__", {})
+HAS_PATCH_INPUT = "patch_text" in fields(RunOptions)
 needs_patch_input = pytest.mark.skipif(
     not HAS_PATCH_INPUT, reason="RunOptions has no patch_text yet (the patch input of issue 8 has not landed)"
 )

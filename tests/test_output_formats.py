@@ -10,7 +10,6 @@ and review the diff like code.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 import os
@@ -20,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from iaclint.core.model import Category, Finding, Severity
+from iaclint.core.record import replace
 from iaclint.output import Report, RuleInfo, get_formatter
 
 SNAPSHOTS = Path(__file__).parent / "output" / "snapshots"
@@ -137,7 +137,7 @@ def _shifted(findings: list[Finding], by: int) -> list[Finding]:
         return re.sub(r"\d+", lambda m: str(int(m.group()) + by), text)
 
     return [
-        dataclasses.replace(
+        replace(
             f, line=f.line + by, end_line=None if f.end_line is None else f.end_line + by,
             column=f.column + 1, message=bump(f.message),
         )
@@ -192,7 +192,7 @@ def _sarif_validator():
         FINDINGS,
         [],
         # a rule that is not registered, and a finding with no known line
-        [dataclasses.replace(FINDINGS[0], rule="IAC901", name="user-pack-rule", line=0, column=0)],
+        [replace(FINDINGS[0], rule="IAC901", name="user-pack-rule", line=0, column=0)],
     ],
     ids=["fixture", "empty", "unregistered-rule"],
 )
@@ -253,7 +253,7 @@ def test_sarif_results():
 
 
 def test_sarif_unregistered_rule_gets_a_descriptor():
-    finding = dataclasses.replace(FINDINGS[0], rule="IAC901", name="user-pack-rule")
+    finding = replace(FINDINGS[0], rule="IAC901", name="user-pack-rule")
     log = json.loads(render("sarif", make_report([finding])))
     rules = log["runs"][0]["tool"]["driver"]["rules"]
     (result,) = log["runs"][0]["results"]
@@ -266,7 +266,7 @@ def test_sarif_unregistered_rule_gets_a_descriptor():
     [("./a/main.tf", "a/main.tf"), ("a\\b\\main.tf", "a/b/main.tf"), ("x#1.tf", "x%231.tf")],
 )
 def test_sarif_paths_are_relative_forward_slash_uris(path, uri):
-    log = json.loads(render("sarif", make_report([dataclasses.replace(FINDINGS[0], path=path)])))
+    log = json.loads(render("sarif", make_report([replace(FINDINGS[0], path=path)])))
     artifact = log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
     assert artifact == {"uri": uri, "uriBaseId": "%SRCROOT%"}
 
@@ -290,7 +290,7 @@ def test_fingerprints_follow_what_the_finding_is_about():
     assert len(set(sarif)) == len(set(gitlab)) == len(FINDINGS)
     for change in ({"resource": "aws_db_instance.other"}, {"path": "other.tf"}, {"message": "another message"},
                    {"rule": "IAC201"}):
-        moved = [dataclasses.replace(FINDINGS[0], **change)] + FINDINGS[1:]
+        moved = [replace(FINDINGS[0], **change)] + FINDINGS[1:]
         other_sarif, other_gitlab = _fingerprints(moved)
         assert other_sarif[0] != sarif[0] and other_gitlab[0] != gitlab[0], change
         assert other_sarif[1:] == sarif[1:]
@@ -305,7 +305,7 @@ def test_fingerprints_recipe():
 
 
 def test_fingerprints_are_unique_for_identical_findings():
-    twice = [FINDINGS[0], dataclasses.replace(FINDINGS[0], line=30)]
+    twice = [FINDINGS[0], replace(FINDINGS[0], line=30)]
     sarif, gitlab = _fingerprints(twice)
     assert len(set(sarif)) == len(set(gitlab)) == 2
 
@@ -484,7 +484,7 @@ def test_markdown_headline_counts_only_certain_findings_as_will():
 
 
 def test_markdown_headline_does_not_count_a_resource_twice_when_certain_and_may():
-    queue_error = dataclasses.replace(FINDINGS[5], severity=Severity.ERROR)
+    queue_error = replace(FINDINGS[5], severity=Severity.ERROR)
     text = render("markdown", make_report([queue_error, FINDINGS[5]]))
     assert text.splitlines()[0] == "**iaclint: this change will destroy or replace 1 resource**"
 
@@ -547,7 +547,7 @@ def test_formatters_import_only_the_standard_library():
 
 
 def test_markdown_html_is_not_interpreted_outside_code_spans():
-    finding = dataclasses.replace(FINDINGS[0], message="value <script> & `<kept>` changed", help="")
+    finding = replace(FINDINGS[0], message="value <script> & `<kept>` changed", help="")
     (row,) = [line for line in render("markdown", make_report([finding])).splitlines() if line.startswith("| `")]
     assert "| value &lt;script&gt; &amp; `<kept>` changed |" in row
 

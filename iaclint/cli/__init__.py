@@ -75,6 +75,28 @@ def main(argv: list[str] | None = None) -> int:
         gc.set_threshold(*thresholds)  # main() is also called in-process (tests, embedders)
 
 
+def program() -> None:
+    """The program `iaclint` (its console script and `python -m iaclint`): `main()`, then the
+    process ends without the interpreter's teardown. Freeing every module and object one by one
+    (with a last collection) was ~4% of a hook run, for memory the process gives back anyway.
+    The exit handlers still run and the standard streams are flushed first; if either fails, the
+    interpreter's own exit takes over (it reports a failed flush as it always does)."""
+    import os
+
+    code = main()
+    if not isinstance(code, int):
+        sys.exit(code)
+    try:
+        import atexit
+
+        atexit._run_exitfuncs()
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BaseException:  # noqa: BLE001 - the ordinary exit decides (a closed pipe: its message and status)
+        sys.exit(code)
+    os._exit(code & 0xFF)  # the status sys.exit(code) gives
+
+
 def _click_main(argv: list[str] | None) -> int:
     import click
 

@@ -18,10 +18,10 @@ attributes do. Pure functions: no I/O.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 from iaclint.core.model import Expr, Resource
+from iaclint.core.record import FRESH, FrozenRecord, Record
 
 # `type . name`, optionally `[ key ]`, optionally `. attribute`, in hcl.normalized_text spelling
 _TF_REF = re.compile(r"(?<![\w-])([A-Za-z][\w-]*) \. ([A-Za-z_][\w-]*)(?: \[ [^\]]*? \])?(?: \. ([A-Za-z_][\w-]*))?")
@@ -30,23 +30,32 @@ _SUB_REF = re.compile(r"\$\{(?!!)([A-Za-z0-9]+)(?:\.([A-Za-z0-9.]+))?\}")
 _INDEX = re.compile(r"^\d+$")
 
 
-@dataclass(frozen=True)
-class Ref:
+class Ref(FrozenRecord):
     """One reference from a resource to another in the same stack."""
 
     attr: str  # dotted attribute path in the referring resource (list indices and intrinsics left out)
     target: str  # address of the referenced resource in the same stack
     target_attr: str | None  # the attribute read from it (`id`, `Arn`), None for a bare reference/Ref
 
+    def __init__(self, attr: str, target: str, target_attr: str | None) -> None:
+        d = self.__dict__
+        d["attr"] = attr
+        d["target"] = target
+        d["target_attr"] = target_attr
 
-@dataclass
-class Cascade:
+
+class Cascade(Record):
     """The resources a replaced or deleted one takes with it."""
 
     root: str  # the resource this change replaces or deletes
     deleted: bool  # True: the root is deleted, False: replaced
     # dependent address -> (the resource it refers to, the Ref through which it must be replaced)
-    dependents: dict[str, tuple[str, Ref]] = field(default_factory=dict)
+    dependents: dict[str, tuple[str, Ref]]
+
+    def __init__(self, root: str, deleted: bool, dependents: dict[str, tuple[str, Ref]] = FRESH) -> None:
+        self.root = root
+        self.deleted = deleted
+        self.dependents = {} if dependents is FRESH else dependents
 
 
 def references(resource: Resource, addresses: set[str]) -> list[Ref]:

@@ -2,26 +2,36 @@
 
 from __future__ import annotations
 
-import inspect
-from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 from iaclint.core.model import Category, Finding, Location, Pos, Resource, Severity, StackDiff
+from iaclint.core.record import FRESH, Record
 from iaclint.knowledge.packs import Packs
 
 
-@dataclass
-class Context:
+class Context(Record):
     """What every rule reads besides the stack diff: the packs, the settings, what was found so far."""
 
     packs: Packs
-    settings: dict[str, Any] = field(default_factory=dict)
+    settings: dict[str, Any]
     # The replacements found so far in the stack being checked (address after the change ->
     # the finding), filled by the runner as the replacement rules run: the cascade reads them.
-    replaced: dict[str, Finding] = field(default_factory=dict)
+    replaced: dict[str, Finding]
     # The dependents IAC107 found replaced with a root (dependent address -> root), filled by
     # that rule as it runs: the declared scope (IAC410) counts them as replaced by the change.
-    cascaded: dict[str, str] = field(default_factory=dict)
+    cascaded: dict[str, str]
+
+    def __init__(
+        self,
+        packs: Packs,
+        settings: dict[str, Any] = FRESH,
+        replaced: dict[str, Finding] = FRESH,
+        cascaded: dict[str, str] = FRESH,
+    ) -> None:
+        self.packs = packs
+        self.settings = {} if settings is FRESH else settings
+        self.replaced = {} if replaced is FRESH else replaced
+        self.cascaded = {} if cascaded is FRESH else cascaded
 
     def setting(self, name: str, default: Any) -> Any:
         return self.settings.get(name, default)
@@ -40,6 +50,8 @@ class Check:
 
     @classmethod
     def doc(cls) -> str:
+        import inspect  # here: a run that shows no rule's doc does not import it (nor ast, dis, tokenize)
+
         return inspect.cleandoc(cls.__doc__ or "")
 
     @classmethod

@@ -5,22 +5,30 @@ The runner never prints. It returns the final, sorted, de-duplicated findings.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
+from iaclint.core.facts import TerraformFacts
+from iaclint.core.model import Finding, Severity, StackDiff
+from iaclint.core.record import FRESH, Record
 from iaclint.engine.check import Check, Context
 from iaclint.engine.registry import rule_class, rules_reading
 from iaclint.engine.suppressions import Suppression, from_metadata, parse_comment
-from iaclint.core.facts import TerraformFacts
-from iaclint.core.model import Finding, Severity, StackDiff
 
 
-@dataclass
-class Selection:
+class Selection(Record):
     """Which findings a run keeps (select, ignore) and at what severity."""
 
-    select: list[str] = field(default_factory=list)  # codes, names or categories; empty = all
-    ignore: list[str] = field(default_factory=list)
-    severities: dict[str, str] = field(default_factory=dict)  # code or name -> severity
+    select: list[str]  # codes, names or categories; empty = all
+    ignore: list[str]
+    severities: dict[str, str]  # code or name -> severity
+
+    def __init__(
+        self,
+        select: list[str] = FRESH,
+        ignore: list[str] = FRESH,
+        severities: dict[str, str] = FRESH,
+    ) -> None:
+        self.select = [] if select is FRESH else select
+        self.ignore = [] if ignore is FRESH else ignore
+        self.severities = {} if severities is FRESH else severities
 
     def wants(self, f: Finding) -> bool:
         keys = {f.rule.lower(), f.name.lower(), f.category.value.lower()}

@@ -11,16 +11,15 @@ since the removed block is no longer there to carry a comment. The reason is req
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from iaclint.core.model import Category, Finding, Pos
+from iaclint.core.record import FRESH, Record
 
 _ALLOW = re.compile(r"iaclint:\s*allow\b(?P<rest>.*)$", re.IGNORECASE)
 _CODE = re.compile(r"^IAC\d{3}$", re.IGNORECASE)
 
 
-@dataclass
-class Suppression:
+class Suppression(Record):
     """An `iaclint: allow` comment (or metadata entry): what it allows, where, and why."""
 
     path: str
@@ -29,7 +28,25 @@ class Suppression:
     address: str | None
     reason: str
     used: bool = False
-    resources: set[str] = field(default_factory=set)  # the resources it is attached to
+    resources: set[str]  # the resources it is attached to
+
+    def __init__(
+        self,
+        path: str,
+        pos: Pos,
+        targets: list[str],
+        address: str | None,
+        reason: str,
+        used: bool = False,
+        resources: set[str] = FRESH,
+    ) -> None:
+        self.path = path
+        self.pos = pos
+        self.targets = targets
+        self.address = address
+        self.reason = reason
+        self.used = used
+        self.resources = set() if resources is FRESH else resources
 
     def matches(self, finding: Finding) -> bool:
         keys = {finding.rule.lower(), finding.name.lower(), finding.category.value.lower(), "all"}

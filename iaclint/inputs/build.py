@@ -7,15 +7,14 @@ changed paths and the renames, so the rest of the pipeline never asks how a chan
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
 
+from iaclint.core.record import Record
 from iaclint.errors import InputError
 from iaclint.inputs import trees
 
 
-@dataclass
-class Inputs:
+class Inputs(Record):
     """The two sides of a change, the changed paths and the renames."""
 
     before: object
@@ -23,6 +22,13 @@ class Inputs:
     changed: set[str]
     renames: dict[str, str]
     root: Path
+
+    def __init__(self, before: object, after: object, changed: set[str], renames: dict[str, str], root: Path) -> None:
+        self.before = before
+        self.after = after
+        self.changed = changed
+        self.renames = renames
+        self.root = root
 
 
 def build_inputs(opts) -> Inputs:

@@ -8,15 +8,14 @@ for types a change does not touch, and start-up pays only for reading the files 
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import os
-from dataclasses import dataclass
 from pathlib import Path
 
+from iaclint.core.record import FrozenRecord, replace
 
-@dataclass(frozen=True)
-class Fact:
+
+class Fact(FrozenRecord):
     """One row of a knowledge pack, with its source."""
 
     resource_type: str
@@ -25,6 +24,23 @@ class Fact:
     source: str
     extra: tuple[str, ...] = ()
     versions: str = ""  # the provider versions it holds in (`>=2.0.0,<5.0.0`); "" = every version
+
+    def __init__(
+        self,
+        resource_type: str,
+        key: str,
+        value: str,
+        source: str,
+        extra: tuple[str, ...] = (),
+        versions: str = "",
+    ) -> None:
+        d = self.__dict__
+        d["resource_type"] = resource_type
+        d["key"] = key
+        d["value"] = value
+        d["source"] = source
+        d["extra"] = extra
+        d["versions"] = versions
 
 
 MANIFEST = "MANIFEST"  # every pack file shipped, one relative path a line (a test keeps it true)
@@ -109,19 +125,9 @@ def _read_pack(root: Path, relpath: str) -> str:
 
 
 def _rows(relpath: str, resource_type: str) -> list[list[str]]:
-    text = read_pack(relpath)
-    if not text:
-        return []
-    needle = "\n" + resource_type + "\t"
-    start = text.find(needle)
-    rows: list[list[str]] = []
-    # packs are sorted (a test checks it): one type's rows are one contiguous run
-    while start != -1:
-        end = text.find("\n", start + 1)
-        line = text[start + 1 : end if end != -1 else len(text)]
-        rows.append(line.rstrip("\r").split("\t"))
-        start = end if end != -1 and text.startswith(needle, end) else -1
-    return rows
+    """One type's rows of a pack, found in its bytes: only that run is decoded (a Terraform
+    provider's force_new.tsv is over a megabyte, and a change names a few types of it)."""
+    return _type_rows(relpath, resource_type)
 
 
 def _facts(relpath: str, resource_type: str) -> list[Fact]:
@@ -153,11 +159,14 @@ def _versioned_facts(relpath: str, resource_type: str, column: int) -> list[Fact
 def newest_version(provider: str) -> str:
     """The provider release the pack's unversioned facts describe (its `# newest:` header line),
     "" when the pack does not say (a hand-kept pack)."""
-    text = read_pack(f"terraform/{provider}/force_new.tsv")
-    at = text.find("\n# newest: ")
+    data = _pack_bytes(rules_dir(), f"terraform/{provider}/force_new.tsv")  # the header only is decoded
+    if data.startswith(b"# newest: "):  # the first line
+        data = b"\n" + data
+    at = data.find(b"\n# newest: ")
     if at == -1:
         return ""
-    return text[at + len("\n# newest: "): text.find("\n", at + 1)].strip()
+    end = data.find(b"\n", at + 1)
+    return data[at + len(b"\n# newest: "): end if end != -1 else len(data)].decode("utf-8", "replace").strip()
 
 
 def _holds(versions: str, version: tuple[int, int, int] | None) -> bool:
@@ -195,14 +204,20 @@ def _within(fact: Fact, span: tuple, provider: str) -> Fact | None:
     return Fact(fact.resource_type, fact.key, "may_replace", why, fact.extra, fact.versions)
 
 
-@dataclass(frozen=True)
-class AttributeFact:
+class AttributeFact(FrozenRecord):
     """What a provider's schema says of one attribute (terraform/<provider>/attributes.tsv)."""
 
     flags: str  # R required, O optional, C computed, D deprecated, S sensitive
     default: str  # a JSON literal (`true`, `5`, `"gp2"`), UNKNOWN_DEFAULT, or "" when the schema sets none
     source: str  # file#function in the provider repository the pack header names
     versions: str = ""  # a version range like ">=2.0.0,<5.0.0", or "" for every version generated
+
+    def __init__(self, flags: str, default: str, source: str, versions: str = "") -> None:
+        d = self.__dict__
+        d["flags"] = flags
+        d["default"] = default
+        d["source"] = source
+        d["versions"] = versions
 
     @property
     def required(self) -> bool:
@@ -257,7 +272,7 @@ def _pack_bytes(root: Path, relpath: str) -> bytes:
     return data  # not copied to prepend a newline: a pack's first line is its header comment
 
 
-def _attribute_rows(relpath: str, resource_type: str) -> list[list[str]]:
+def _type_rows(relpath: str, resource_type: str) -> list[list[str]]:
     data = _pack_bytes(rules_dir(), relpath)
     needle = b"\n" + resource_type.encode() + b"\t"
     start = -1 if data.startswith(needle[1:]) else data.find(needle)  # a data first line: see below
@@ -274,8 +289,17 @@ def _attribute_rows(relpath: str, resource_type: str) -> list[list[str]]:
             end = nxt if nxt != -1 else len(data)
             break
         end = nxt
-    text = data[start + 1:end].decode("utf-8")
+    try:
+        text = data[start + 1:end].decode("utf-8")
+    except UnicodeDecodeError:
+        from iaclint.errors import PackError
+
+        raise PackError(f"knowledge pack {rules_dir() / relpath} cannot be read (UnicodeDecodeError); "
+                        f"reinstall iaclint or fix IACLINT_RULES_DIR") from None
     return [line.rstrip("\r").split("\t") for line in text.split("\n")]
+
+
+_attribute_rows = _type_rows
 
 
 SAM_PREFIX = "AWS::Serverless::"
@@ -482,7 +506,7 @@ class Packs:
         if is_arm_type(resource_type):  # Pulumi azure-native: as the azurerm type for the same ARM type
             equivalent = _arm_equivalents().get(resource_type)
             facts = _facts("terraform/azurerm/stateful.tsv", equivalent) if equivalent else []
-            return dataclasses.replace(facts[0], resource_type=resource_type, source=f"{facts[0].source} (as {equivalent}: "
+            return replace(facts[0], resource_type=resource_type, source=f"{facts[0].source} (as {equivalent}: "
                                        f"pulumi/azure_native.tsv)") if facts else None
         facts = _facts(self._pack_path(resource_type, "stateful"), resource_type)
         if not facts and "::" in resource_type:

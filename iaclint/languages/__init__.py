@@ -7,17 +7,30 @@ imports only the loaders (and parsers: tree-sitter, PyYAML) that it needs.
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
+
+from iaclint.core.record import FrozenRecord
 
 
-@dataclass(frozen=True)
-class Language:
+class Language(FrozenRecord):
     """A language and the file names it claims."""
 
     name: str  # also the folder: iaclint/languages/<name>/loader.py, imported only when a file is claimed
     suffixes: tuple[str, ...]  # file endings claimed
     any_case: bool = False  # templates are found as main.YAML too; Terraform reads only `.tf`
     excludes: tuple[str, ...] = ()  # endings another language claims (`main.tf.json` is not a template)
+
+    def __init__(
+        self,
+        name: str,
+        suffixes: tuple[str, ...],
+        any_case: bool = False,
+        excludes: tuple[str, ...] = (),
+    ) -> None:
+        d = self.__dict__
+        d["name"] = name
+        d["suffixes"] = suffixes
+        d["any_case"] = any_case
+        d["excludes"] = excludes
 
     def claims(self, path: str) -> bool:
         name = path.lower() if self.any_case else path

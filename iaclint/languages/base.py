@@ -8,30 +8,45 @@ warning, after the change an error, in every language alike (`iaclint.engine.pro
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from iaclint.core.model import Pos, Problem, StackDiff
+from iaclint.core.record import FRESH, Record, replace
 
 
-@dataclass
-class LoadContext:
+class LoadContext(Record):
     """What a loader may use besides the two trees."""
 
     renames: dict[str, str]  # old path -> new path, files moved by the change
     changed: set[str]  # every changed path, of any language
     store: Any = None  # the disk cache (iaclint.cache.store.Store), or None
 
+    def __init__(self, renames: dict[str, str], changed: set[str], store: Any = None) -> None:
+        self.renames = renames
+        self.changed = changed
+        self.store = store
 
-@dataclass
-class Loaded:
+
+class Loaded(Record):
     """What one loader made of its part of a change."""
 
-    diffs: list[StackDiff] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
+    diffs: list[StackDiff]
+    problems: list[Problem]
     files: int = 0
     # values a source marks sensitive (`sensitive = true` variables, NoEcho parameters): never printed
-    secrets: set[str] = field(default_factory=set)
+    secrets: set[str]
+
+    def __init__(
+        self,
+        diffs: list[StackDiff] = FRESH,
+        problems: list[Problem] = FRESH,
+        files: int = 0,
+        secrets: set[str] = FRESH,
+    ) -> None:
+        self.diffs = [] if diffs is FRESH else diffs
+        self.problems = [] if problems is FRESH else problems
+        self.files = files
+        self.secrets = set() if secrets is FRESH else secrets
 
 
 class Loader(Protocol):
@@ -42,13 +57,16 @@ class Loader(Protocol):
         ...
 
 
-@dataclass
-class SideText:
+class SideText(Record):
     """One side of one file: its text (None when the file is not there or cannot be read at all)
     and the problem reading it, if any (fatal: no text; not fatal: text with a flaw)."""
 
     text: str | None
     problem: Problem | None = None
+
+    def __init__(self, text: str | None, problem: Problem | None = None) -> None:
+        self.text = text
+        self.problem = problem
 
 
 def read_text(tree, path: str, side: str) -> SideText:

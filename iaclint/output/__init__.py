@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import functools
 import importlib
-from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from iaclint.core.model import Finding
+from iaclint.core.record import FRESH, Record
 
 
-@dataclass
-class RuleInfo:
+class RuleInfo(Record):
     """A rule as a report lists it."""
 
     code: str
@@ -25,18 +24,43 @@ class RuleInfo:
     summary: str  # first line of "What it does"
     doc: str  # the whole docstring, Markdown
 
+    def __init__(self, code: str, name: str, category: str, severity: str, summary: str, doc: str) -> None:
+        self.code = code
+        self.name = name
+        self.category = category
+        self.severity = severity
+        self.summary = summary
+        self.doc = doc
 
-@dataclass
-class Report:
+
+class Report(Record):
     """What a formatter renders."""
 
     findings: list[Finding]  # sorted, de-duplicated, suppressions applied
     summary: dict[str, Any]  # files, resources_before, resources_after, errors, warnings, notes
-    rules: list[RuleInfo] = field(default_factory=list)  # every registered rule, for SARIF's driver
+    rules: list[RuleInfo]  # every registered rule, for SARIF's driver
     root: str = "."  # what paths are relative to
     color: bool = False
     version: str = ""
     docs_url: str = ""  # the rules page rule links point into; "" for the project's own
+
+    def __init__(
+        self,
+        findings: list[Finding],
+        summary: dict[str, Any],
+        rules: list[RuleInfo] = FRESH,
+        root: str = ".",
+        color: bool = False,
+        version: str = "",
+        docs_url: str = "",
+    ) -> None:
+        self.findings = findings
+        self.summary = summary
+        self.rules = [] if rules is FRESH else rules
+        self.root = root
+        self.color = color
+        self.version = version
+        self.docs_url = docs_url
 
 
 # name -> module under iaclint.output; imported only when that format is asked for
@@ -112,7 +136,7 @@ def _text(value):
 
 
 def _printable(f: Finding) -> Finding:
-    from dataclasses import replace
+    from iaclint.core.record import replace
 
     fields = ("path", "message", "help", "resource", "fix")
     if all(_text(getattr(f, k)) is getattr(f, k) for k in fields) and all(_text(r) is r for r in f.resources):

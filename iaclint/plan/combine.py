@@ -13,10 +13,11 @@ from __future__ import annotations
 import json
 import os
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from iaclint.core.model import DESTRUCTIVE, Category, Change, ChangeKind, Finding, Resource, StackDiff
+from iaclint.core.record import replace
 from iaclint.plan.model import PlannedChange, PlanResult, strip_keys
 
 TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json", ".template")

@@ -17,11 +17,12 @@ from __future__ import annotations
 import ast
 import posixpath
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from iaclint.core.model import Expr, Pos
 from iaclint.core.model import Problem as CoreProblem
+from iaclint.core.record import replace
 
 _CDK_RE = re.compile(r"^\s*(?:import|from)\s+aws_cdk\b", re.M)
 _PULUMI_RE = re.compile(r"^\s*(?:import|from)\s+pulumi(?:_\w+)?\b", re.M)

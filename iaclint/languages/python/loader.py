@@ -10,10 +10,11 @@ claiming nothing).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from iaclint.core.facts import CdkFacts, PulumiFacts
 from iaclint.core.model import Pos, Problem, Severity, StackDiff
+from iaclint.core.record import replace
 from iaclint.languages.base import LoadContext, Loaded, on_side, read_text
 
 

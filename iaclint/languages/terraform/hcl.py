@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from iaclint.core.model import Expr, Pos
+from iaclint.core.record import FRESH, Record
 
 
 @functools.lru_cache(maxsize=1)
@@ -24,17 +24,20 @@ def _parser():
     return Parser(Language(tree_sitter_hcl.language()))
 
 
-@dataclass
-class Attribute:
+class Attribute(Record):
     """`name = expression` in a body."""
 
     name: str
     node: Any  # tree-sitter `expression` node
     pos: Pos
 
+    def __init__(self, name: str, node: Any, pos: Pos) -> None:
+        self.name = name
+        self.node = node
+        self.pos = pos
 
-@dataclass
-class Block:
+
+class Block(Record):
     """A block: its type, labels, attributes and nested blocks."""
 
     type: str
@@ -44,6 +47,22 @@ class Block:
     pos: Pos
     end_line: int
 
+    def __init__(
+        self,
+        type: str,
+        labels: list[str],
+        attributes: dict[str, Attribute],
+        blocks: list["Block"],
+        pos: Pos,
+        end_line: int,
+    ) -> None:
+        self.type = type
+        self.labels = labels
+        self.attributes = attributes
+        self.blocks = blocks
+        self.pos = pos
+        self.end_line = end_line
+
     def block(self, type_: str) -> "Block | None":
         for b in self.blocks:
             if b.type == type_:
@@ -51,14 +70,25 @@ class Block:
         return None
 
 
-@dataclass
-class HclFile:
+class HclFile(Record):
     """One file's blocks, syntax errors, comments and (.tfvars) top-level attributes."""
 
     blocks: list[Block]
-    errors: list[tuple[Pos, str]] = field(default_factory=list)
-    comments: list[tuple[Pos, str]] = field(default_factory=list)
-    top_attributes: dict[str, Attribute] = field(default_factory=dict)  # .tfvars files
+    errors: list[tuple[Pos, str]]
+    comments: list[tuple[Pos, str]]
+    top_attributes: dict[str, Attribute]  # .tfvars files
+
+    def __init__(
+        self,
+        blocks: list[Block],
+        errors: list[tuple[Pos, str]] = FRESH,
+        comments: list[tuple[Pos, str]] = FRESH,
+        top_attributes: dict[str, Attribute] = FRESH,
+    ) -> None:
+        self.blocks = blocks
+        self.errors = [] if errors is FRESH else errors
+        self.comments = [] if comments is FRESH else comments
+        self.top_attributes = {} if top_attributes is FRESH else top_attributes
 
 
 def _pos(node) -> Pos:

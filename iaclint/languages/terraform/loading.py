@@ -14,18 +14,22 @@ child module, or adding one where a call pointed at nothing, is never served sta
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
 from typing import Any
 
+from iaclint.core.record import Record
 from iaclint.languages.terraform.module import LoadedModule, ModuleDirs, ParseCache, load_module
 
-@dataclass
-class Side:
+class Side(Record):
     """One side of the change as the module loader reads it."""
 
     tree: Any
     dirs: ModuleDirs  # directory -> its configuration files; `.tfvars_of(directory)` its variable files
     cache: ParseCache
+
+    def __init__(self, tree: Any, dirs: ModuleDirs, cache: ParseCache) -> None:
+        self.tree = tree
+        self.dirs = dirs
+        self.cache = cache
 
     def own_files(self, directory: str) -> list[str]:
         return self.dirs.get(directory, []) + self.dirs.tfvars_of(directory)

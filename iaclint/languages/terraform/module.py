@@ -9,15 +9,15 @@ literals, because agents often change a value indirectly.
 
 from __future__ import annotations
 
-import hashlib
 import posixpath
-from dataclasses import dataclass, field
 from typing import Any
 
 from iaclint.core.facts import ModuleCall
 from iaclint.core.model import Expr, Pos, Problem, Resource
-from iaclint.languages.terraform import hcl
+from iaclint.core.record import FRESH, Record
+from iaclint.digest import sha1_digest
 from iaclint.languages.base import read_error, secret_texts
+from iaclint.languages.terraform import hcl
 from iaclint.languages.text import DecodeError, decode_lenient
 
 META_ATTRS = {"count", "for_each", "depends_on", "provider"}
@@ -38,29 +38,60 @@ class Blocks(list):
     """
 
 
-@dataclass
-class LoadedModule:
+class LoadedModule(Record):
     """One root module directory with its followed local children."""
 
     directory: str
-    resources: dict[str, Resource] = field(default_factory=dict)
-    module_calls: dict[str, ModuleCall] = field(default_factory=dict)
-    moved: list[tuple[str, str, str, Pos]] = field(default_factory=list)  # from, to, path, pos
-    removed: list[tuple[str, bool, str, Pos]] = field(default_factory=list)  # from, destroy, path, pos
-    provider_features: dict[str, tuple[Any, str, Pos]] = field(default_factory=dict)
-    problems: list[Problem] = field(default_factory=list)  # side "after"; the loader sets the side
-    files: list[str] = field(default_factory=list)
-    broken_files: set[str] = field(default_factory=set)
-    comments: dict[str, list] = field(default_factory=dict)  # path -> [(Pos, text)]
-    child_dirs: set[str] = field(default_factory=set)
+    resources: dict[str, Resource]
+    module_calls: dict[str, ModuleCall]
+    moved: list[tuple[str, str, str, Pos]]  # from, to, path, pos
+    removed: list[tuple[str, bool, str, Pos]]  # from, destroy, path, pos
+    provider_features: dict[str, tuple[Any, str, Pos]]
+    problems: list[Problem]  # side "after"; the loader sets the side
+    files: list[str]
+    broken_files: set[str]
+    comments: dict[str, list]  # path -> [(Pos, text)]
+    child_dirs: set[str]
     # every local module directory a call names, loaded or not (missing, too deep, a cycle):
     # what the result depends on besides the directory's own files
-    local_sources: set[str] = field(default_factory=set)
+    local_sources: set[str]
     # the values of variables marked `sensitive = true`, as text: redacted from every message
-    secrets: set[str] = field(default_factory=set)
+    secrets: set[str]
     # (provider type, version constraint, file) from `required_providers` and legacy `provider`
     # `version` arguments, of the root module and every child it loads: Terraform must satisfy all
-    provider_constraints: list[tuple[str, str, str]] = field(default_factory=list)
+    provider_constraints: list[tuple[str, str, str]]
+
+    def __init__(
+        self,
+        directory: str,
+        resources: dict[str, Resource] = FRESH,
+        module_calls: dict[str, ModuleCall] = FRESH,
+        moved: list[tuple[str, str, str, Pos]] = FRESH,
+        removed: list[tuple[str, bool, str, Pos]] = FRESH,
+        provider_features: dict[str, tuple[Any, str, Pos]] = FRESH,
+        problems: list[Problem] = FRESH,
+        files: list[str] = FRESH,
+        broken_files: set[str] = FRESH,
+        comments: dict[str, list] = FRESH,
+        child_dirs: set[str] = FRESH,
+        local_sources: set[str] = FRESH,
+        secrets: set[str] = FRESH,
+        provider_constraints: list[tuple[str, str, str]] = FRESH,
+    ) -> None:
+        self.directory = directory
+        self.resources = {} if resources is FRESH else resources
+        self.module_calls = {} if module_calls is FRESH else module_calls
+        self.moved = [] if moved is FRESH else moved
+        self.removed = [] if removed is FRESH else removed
+        self.provider_features = {} if provider_features is FRESH else provider_features
+        self.problems = [] if problems is FRESH else problems
+        self.files = [] if files is FRESH else files
+        self.broken_files = set() if broken_files is FRESH else broken_files
+        self.comments = {} if comments is FRESH else comments
+        self.child_dirs = set() if child_dirs is FRESH else child_dirs
+        self.local_sources = set() if local_sources is FRESH else local_sources
+        self.secrets = set() if secrets is FRESH else secrets
+        self.provider_constraints = [] if provider_constraints is FRESH else provider_constraints
 
 
 # Native and JSON syntax; OpenTofu's `.tofu` forms are read instead of the `.tf` of the same name.
@@ -128,7 +159,7 @@ class ParseCache:
         syntax = "tfvars.json" if path.endswith(".tfvars.json") else "json" if path.endswith(".json") else "native"
         if self._shared is None:
             return _parse(data, syntax)
-        key = self._keys[path] = hashlib.sha1(data).digest() + syntax.encode()
+        key = self._keys[path] = sha1_digest(data) + syntax.encode()
         parsed = self._shared.get(key)
         if parsed is None:
             parsed = self._shared[key] = _parse(data, syntax)
@@ -176,14 +207,21 @@ class ModuleDirs(dict):
 
 def module_dirs(tree) -> ModuleDirs:
     dirs = ModuleDirs()
+    any_tofu = False
+    # every file of the tree, twice a hook run: the suffix tests inline, and a tree's relative
+    # paths cut at their last "/" (what posixpath.dirname gives them, without its call)
     for p in tree.files():
-        if is_terraform_file(p):
-            dirs.setdefault(posixpath.dirname(p), []).append(p)
+        if p.endswith(CONFIG_SUFFIXES):
+            dirs.setdefault(p.rpartition("/")[0], []).append(p)
+            any_tofu = any_tofu or p.endswith((".tofu", ".tofu.json"))
         elif p.endswith(TFVARS_SUFFIXES):
             d = posixpath.dirname(p)
             if is_tfvars_file(p, d):
                 dirs.tfvars.setdefault(d, []).append(p)
     for d, files in dirs.items():
+        if not any_tofu:
+            files.sort()
+            continue
         # OpenTofu reads x.tofu instead of x.tf when both are there (and x.tofu.json instead of x.tf.json)
         tofu = {p[: -len(".tofu")] for p in files if p.endswith(".tofu")} | {p[: -len(".tofu.json")] + ".json" for p in files if p.endswith(".tofu.json")}
         dirs[d] = sorted(p for p in files if not (p.endswith(".tf") and p[: -len(".tf")] in tofu)
