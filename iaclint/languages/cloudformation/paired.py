@@ -91,7 +91,8 @@ class Untouched:
             # as the next resource's key would
             snippet = "\n" * text.count("\n", 0, start) + text[start:end] + ("#" if end < len(text) else "")
         else:
-            snippet = "{" + _blank(text, 1, start) + text[start:end] + "}"
+            top = split.top[0]  # the template's opening brace, after any leading whitespace
+            snippet = _blank(text, 0, top) + "{" + _blank(text, top + 1, start) + text[start:end] + "}"
         _, data, _ = load_text(snippet)
         reader = _Template(self.path, self.stack)
         reader.result.format = split.format
@@ -183,8 +184,8 @@ def read_pair(before: str | bytes, after: str | bytes, before_path: str, after_p
     }
     if not untouched and not shared:
         return None  # every part changed: read whole
-    if a_split.format == "yaml" and not _yaml_syntax_ok(a_text):
-        return None  # untouched text is not read below: a flaw in it is the whole read's to report
+    if a_split.format == "yaml" and not (_yaml_syntax_ok(a_text) and _yaml_syntax_ok(b_text)):
+        return None  # text is left unread below (on either side): a flaw in it is the whole read's to report
     # what the resources' reading depends on is read now; the other sections (outputs,
     # conditions, metadata...) when first asked for, except those AFTER changed: a flaw
     # written into them must be seen now

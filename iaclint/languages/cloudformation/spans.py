@@ -156,6 +156,8 @@ def _split_json(text: str) -> Split | None:
     try:
         top = text.index("{")
         members, top_closing = _json_members(text, top, decoder)
+        if text[top_closing + 1:].strip(" \t\r\n"):
+            return None  # text after the document: not JSON (the full reader tries it as YAML)
         if members is None or "Resources" not in members:
             return None
         first, _ = members["Resources"]
