@@ -273,6 +273,23 @@ def test_templates_parsed_by_workers_give_what_a_serial_parse_does(tmp_path, mon
     assert len(json.loads(serial.stdout)["findings"]) == 5
 
 
+def test_template_answers_a_worker_could_not_send_are_read_here(tmp_path, monkeypatch):
+    # pairs and single sides alike: an answer that does not load is read again in this process
+    for i in range(10):
+        write(tmp_path, {f"a/t{i}.yaml": TWO % ("mysql" if i % 2 else "postgres", "q")})
+        if i < 6:
+            write(tmp_path, {f"b/t{i}.yaml": TWO % ("postgres", "q")})
+    monkeypatch.setenv("IACLINT_JOBS", "1")
+    serial = run_cli(["diff", "b", "a", "--format", "json", "--no-cache"], cwd=tmp_path)
+    from iaclint.cache import workers
+
+    monkeypatch.setattr(workers, "run", lambda fn, items, n, order=None: {i: b"not a pickle" for i in range(len(items))})
+    monkeypatch.setattr(workers, "count", lambda *a, **k: 2)
+    broken = run_cli(["diff", "b", "a", "--format", "json", "--no-cache"], cwd=tmp_path)
+    assert broken.exit_code == serial.exit_code and "internal error" not in broken.stderr
+    assert json.loads(broken.stdout) == json.loads(serial.stdout)
+
+
 TEMPLATE = """AWSTemplateFormatVersion: "2010-09-09"
 Resources:
   Db:

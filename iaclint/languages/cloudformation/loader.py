@@ -292,14 +292,16 @@ def _parse_all(jobs: list, store, compared: dict | None = None) -> dict:
         for i, data in workers.run(_read, misses, n, order).items():
             done[i], raw[i] = loads(data), data
     for i, job in enumerate(misses):
-        result = done[i] if i in done else _read(job)
+        result, data = done.get(i), raw.get(i)
+        if result is None:  # not read by a worker, or its answer did not load: read here
+            result, data = _read(job), None
         if isinstance(job[0], tuple):
-            _store_pair(job, result, out, keys, store, compared, raw.get(i))
-        elif isinstance(result, ParsedTemplate):
+            _store_pair(job, result, out, keys, store, compared, data)
+        else:
             tree, path = job[0], job[1]
             out[(id(tree), path)] = result
             if (id(tree), path) in keys:
-                store.put(keys[(id(tree), path)], result, data=raw.get(i))
+                store.put(keys[(id(tree), path)], result, data=data)
     return out
 
 
@@ -349,8 +351,6 @@ def _store_pair(job, result, out: dict, keys: dict, store, compared: dict, data:
     from iaclint.languages.cloudformation.paired import PairRead, lazy
 
     (b_tree, b_path, b_text, stack), (a_tree, a_path, a_text, _) = job
-    if result is None:  # a worker's answer that did not load: read here
-        result, data = _read(job), None
     if isinstance(result, PairRead):
         pair_key = keys.get(("pair", id(a_tree), a_path))
         if store is not None and pair_key is not None:
