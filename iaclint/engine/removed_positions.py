@@ -22,7 +22,7 @@ def relocate_removed(findings: list[Finding], before, after, renames: dict[str, 
     """Rewrites, in place, the findings whose position is one of the file before the change."""
     if not any(f.before_path is not None for f in findings):
         return
-    spans = _blocks_after(diffs)
+    spans = _BlocksAfter(diffs)
     maps: dict[tuple[str, str], list | None] = {}
     for f in findings:
         if f.before_path is None or (f.path, f.line) != (f.before_path, f.before_line):
@@ -46,7 +46,7 @@ def relocate_removed(findings: list[Finding], before, after, renames: dict[str, 
             # reached): it is the place to look, and nothing was removed at it
             f.path, f.line, f.end_line = new_path, index + 1, index + 1
             continue
-        line = _free_line(index, _new_length(opcodes), spans.get(new_path, []))
+        line = _free_line(index, _new_length(opcodes), spans.spans_in(new_path))
         if line is None:
             _at_file(f, new_path, f"removed from this file; it was at {f.before_path}:{f.before_line}")
             continue
@@ -74,29 +74,31 @@ def _at_file(f: Finding, path: str, why: str) -> None:
 
 
 class _BlocksAfter:
-    """The line spans of every resource a new file still declares, by path: found for the
-    paths asked about only (a template's untouched resources are read only if asked for)."""
+    """The line spans of every resource a new file still declares, by path. A template read by
+    what its change touched holds only its own file's resources, and is read (its untouched
+    resources made) only for a path asked about; every other diff is indexed once."""
 
     def __init__(self, diffs) -> None:
         self.diffs = diffs
-        self.found: dict[str, list[tuple[int, int]]] = {}
+        self.indexed: dict[str, list[tuple[int, int]]] | None = None
+        self.templates: dict[str, list[tuple[int, int]]] = {}
 
-    def get(self, path: str, default=None) -> list[tuple[int, int]]:
-        if path not in self.found:
-            spans: list[tuple[int, int]] = []
+    def spans_in(self, path: str) -> list[tuple[int, int]]:
+        if self.indexed is None:
+            self.indexed = {}
             for diff in self.diffs:
-                if hasattr(diff.after_resources, "read") and diff.stack != path:
-                    continue  # a template read by what changed: its resources are all in its own file
-                for r in diff.after_resources.values():
-                    if (r.pos.path or r.path) == path:
-                        end = r.pos.end_line if r.pos.end_line and r.pos.end_line >= r.pos.line else r.pos.line
-                        spans.append((r.pos.line, end))
-            self.found[path] = spans
-        return self.found[path]
+                if not hasattr(diff.after_resources, "read"):
+                    for r in diff.after_resources.values():
+                        self.indexed.setdefault(r.pos.path or r.path, []).append(_span(r))
+        if path not in self.templates:
+            self.templates[path] = [_span(r) for diff in self.diffs
+                                    if hasattr(diff.after_resources, "read") and diff.stack == path
+                                    for r in diff.after_resources.values()]
+        return self.indexed.get(path, []) + self.templates[path]
 
 
-def _blocks_after(diffs) -> _BlocksAfter:
-    return _BlocksAfter(diffs)
+def _span(r) -> tuple[int, int]:
+    return r.pos.line, (r.pos.end_line if r.pos.end_line and r.pos.end_line >= r.pos.line else r.pos.line)
 
 
 def _lines(tree, path: str) -> list[str] | None:
