@@ -1,18 +1,18 @@
 """Both sides of a changed template, read by what the change touched.
 
-A resource whose text is the same on both sides, in a template whose parameter defaults and
-mappings read the same, reads the same on both sides: the change cannot have changed it. So
-both sides are read with those resources blanked out (their lines kept, as empty lines, so
-every position stays true), and each side's resources are a `LazyResources` that reads the
-whole template only if a rule asks for one of the untouched resources (a cascade following
-references does; most runs never do).
+A resource whose text is the same on both sides, and which names no parameter default or
+mapping that differs between them, reads the same on both sides: the change cannot have
+changed it. So both sides are read with those resources blanked out (lines and columns kept,
+so every position stays true), and each side's resources are a `LazyResources` that reads an
+untouched resource from its own span only if a rule asks for it (a cascade asks for those
+whose text names a resource it reaches; most runs ask for none). Sections no resource depends
+on are read when first asked for (`Later`); sections both sides share are read once.
 
 Anything unexpected returns None and the caller reads both templates whole, as before: a split
-the spans module is unsure of, a side that does not read cleanly when reduced, resources that
-do not come back where the spans said they are, or context (defaults, mappings) that differs.
-Findings on the untouched resources are therefore the same either way; what the reduced read
-does not report is a flaw inside a resource that is identical on both sides (a duplicate key
-the change did not write).
+the spans module is unsure of, text libyaml cannot parse, a section that does not read
+cleanly, or resources that do not come back where the spans said they are. Findings are
+therefore the same either way; what the reduced read does not report is a flaw inside text
+that is identical on both sides (a duplicate key nested in an untouched resource).
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from iaclint.core.model import Change, Pos, Resource
 from iaclint.languages.json_reader import LoadError
 from iaclint.languages.cloudformation import spans
 from iaclint.languages.cloudformation.template import FOREACH, ParsedTemplate, _decode, _Template, _Values, load_text
+
 
 class LazyResources(Mapping):
     """Resources by logical ID in template order: those the change touched, read at once; each
@@ -140,9 +141,7 @@ def lazy(
 ) -> ParsedTemplate:
     """`template` (read reduced) with all of its resources, each untouched one read from `text`
     the first time it is asked for, and the `later` sections read when first asked for."""
-    if isinstance(text, bytes):
-        text = _decode(text)
-    text = text.removeprefix("\ufeff")
+    text = _as_text(text)
     untouched = Untouched(text, split, template, path, stack)
     template.resources = LazyResources(list(split.resources), template.resources, untouched)
     # positions (of the later sections, and "Resources.<name>" of every resource) are made
@@ -162,8 +161,7 @@ def read_pair(before: str | bytes, after: str | bytes, before_path: str, after_p
     where AFTER has it), then the touched resources alone, with the context the sections give.
     """
     try:
-        b_text = _decode(before) if isinstance(before, bytes) else before.removeprefix("\ufeff")
-        a_text = _decode(after) if isinstance(after, bytes) else after.removeprefix("\ufeff")
+        b_text, a_text = _as_text(before), _as_text(after)
     except LoadError:
         return None
     b_split, a_split = spans.split(b_text), spans.split(a_text)
@@ -223,7 +221,7 @@ def read_pair(before: str | bytes, after: str | bytes, before_path: str, after_p
         if read.fatal or list(read.resources) != expected:
             return None
         for name in expected:
-            if read.resources[name].pos.line != _line_of(text, split.keys[name]):
+            if read.resources[name].pos.line != _line_column(text, split.keys[name])[0]:
                 return None
         template.resources = read.resources
         template.problems = template.problems + read.problems
@@ -261,6 +259,11 @@ class Later:
         positions.update(_resource_positions(self.text, split))
         template.__dict__["positions"] = positions
         del template.__dict__["_later"]
+
+
+def _as_text(text: str | bytes) -> str:
+    """A template's text as the whole read sees it: decoded (raises `LoadError`), without a BOM."""
+    return _decode(text) if isinstance(text, bytes) else text.removeprefix("\ufeff")
 
 
 def _yaml_syntax_ok(text: str) -> bool:
@@ -324,7 +327,7 @@ def _resource_positions(text: str, split: spans.Split) -> dict[str, Pos]:
     for name, offset in sorted(split.keys.items(), key=lambda item: item[1]):
         line += text.count("\n", at, offset)
         at = offset
-        out[f"Resources.{name}"] = Pos(line, offset - (text.rfind("\n", 0, offset) + 1) + 1)
+        out[f"Resources.{name}"] = Pos(line, _column(text, offset))
     return out
 
 
@@ -350,12 +353,12 @@ def _same_text(b_text: str, b_span: tuple[int, int], a_text: str, start: int, en
     return b_end - b_start == end - start and b_text[b_start:b_end] == a_text[start:end]
 
 
-def _line_of(text: str, offset: int) -> int:
-    return text.count("\n", 0, offset) + 1
-
-
 def _line_column(text: str, offset: int) -> tuple[int, int]:
-    return text.count("\n", 0, offset) + 1, offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return text.count("\n", 0, offset) + 1, _column(text, offset)
+
+
+def _column(text: str, offset: int) -> int:
+    return offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
 def _resources_only(text: str, split: spans.Split, untouched: set[str]) -> str:

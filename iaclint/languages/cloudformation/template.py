@@ -198,7 +198,6 @@ class _Template:
         self.lines: list[str] | None = None
         self.foreach_budget = [MAX_FOREACH_NODES]
         self.foreach_exhausted = False
-        self.values: _Values | None = None
 
     def problem(self, where: Any, message: str, fatal: bool = False) -> None:
         line, column = (where.line, where.column) if hasattr(where, "line") else where
@@ -258,7 +257,7 @@ class _Template:
             self.problem(_where(data, "Resources"), "Resources is empty")
         if not resources:
             return result
-        self.values = values = values or _Values(result.parameters, result.mappings)
+        values = values or _Values(result.parameters, result.mappings)
         for logical_id, spec in resources.items():
             name = _text(logical_id)
             where = resources.key_pos[logical_id]
