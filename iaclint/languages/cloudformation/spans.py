@@ -25,7 +25,7 @@ _KEY = r"""(?P<key>[A-Za-z0-9_][A-Za-z0-9_.:-]*?|"[^"\\\n]*"|'[^'\n]*')[ \t]*:(?
 _TOP_KEY = re.compile(_KEY, re.MULTILINE)
 _REST_EMPTY = re.compile(r"[ \t]*(?:#.*)?\r?$", re.MULTILINE)
 # an anchor, an alias or a merge key makes one part of the text stand for another: a
-# candidate here, then `_node_start` on what precedes it (plain text like "see *this*" is none)
+# candidate here, then `_NODE_START` on what precedes it (plain text like "see *this*" is none)
 _ANCHOR_OR_ALIAS = re.compile(r"[&*<](?<![^ \n\[{,<][&*<])(?:(?<=[&*])[\w-]|(?<=<)<[ ]*:)")
 _NODE_START = re.compile(r"(?:^|[:\-\[{,?])[ ]*\Z")
 
@@ -84,15 +84,17 @@ def _split_yaml(text: str) -> Split | None:
     sections[current] = (start, len(text))
     if "Resources" not in sections:
         return None
-    first, last = sections["Resources"]
-    colon = text.index(":", first) + 1
-    rest = _REST_EMPTY.match(text, colon)
-    if rest is None:
-        return None  # `Resources: {...}` or a value on the key's line
-    entries = _yaml_entries(text, rest.end() + 1, last)
+    entries = _yaml_section_entries(text, *sections["Resources"])
     if entries is None:
         return None
     return Split("yaml", sections, *entries)
+
+
+def _yaml_section_entries(text: str, start: int, end: int) -> tuple[dict[str, tuple[int, int]], dict[str, int]] | None:
+    """The entries of the top-level section written from `start` to `end`, or None (a value
+    on the key's line, `Section: {...}`, entries the split cannot read)."""
+    rest = _REST_EMPTY.match(text, text.index(":", start) + 1)
+    return None if rest is None else _yaml_entries(text, rest.end() + 1, end)
 
 
 def _yaml_entries(text: str, first: int, last: int) -> tuple[dict[str, tuple[int, int]], dict[str, int]] | None:
@@ -139,8 +141,7 @@ def plain_entries(text: str, split: Split, section: str) -> bool:
     reader reports, so such a section is read at once)."""
     start, end = split.sections[section]
     if split.format == "yaml":
-        rest = _REST_EMPTY.match(text, text.index(":", start) + 1)
-        return rest is not None and _yaml_entries(text, rest.end() + 1, end) is not None
+        return _yaml_section_entries(text, start, end) is not None
     try:
         opening = _WS.match(text, text.index(":", text.index('"', start + 1) + 1) + 1).end()
         return text[opening] == "{" and _json_members(text, opening, json.JSONDecoder())[0] is not None
