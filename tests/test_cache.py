@@ -283,7 +283,7 @@ def test_template_answers_a_worker_could_not_send_are_read_here(tmp_path, monkey
     serial = run_cli(["diff", "b", "a", "--format", "json", "--no-cache"], cwd=tmp_path)
     from iaclint.cache import workers
 
-    monkeypatch.setattr(workers, "run", lambda fn, items, n, order=None: {i: b"not a pickle" for i in range(len(items))})
+    monkeypatch.setattr(workers, "stream", lambda fn, items, n, order=None: ((i, b"not a pickle") for i in range(len(items))))
     monkeypatch.setattr(workers, "count", lambda *a, **k: 2)
     broken = run_cli(["diff", "b", "a", "--format", "json", "--no-cache"], cwd=tmp_path)
     assert broken.exit_code == serial.exit_code and "internal error" not in broken.stderr

@@ -289,7 +289,7 @@ def _parse_all(jobs: list, store, compared: dict | None = None) -> dict:
     raw: dict[int, bytes] = {}
     if n > 1:
         order = sorted(range(len(misses)), key=lambda i: -_size(misses[i]))
-        for i, data in workers.run(_read, misses, n, order).items():
+        for i, data in workers.stream(_read, misses, n, order):  # unpickled while the others still read
             done[i], raw[i] = loads(data), data
     for i, job in enumerate(misses):
         result, data = done.get(i), raw.get(i)

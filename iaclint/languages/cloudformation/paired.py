@@ -107,6 +107,66 @@ class Untouched:
         return reader.resource(name, data[key], data.key_pos[key], self._values)
 
 
+class Detail:
+    """What a lean read leaves out of one touched resource (where each key is written, and
+    how its intrinsics are written and resolve), read from the resource's own span the first
+    time a rule asks: the same values the full read of the template gives."""
+
+    def __init__(self, untouched: Untouched, name: str) -> None:
+        self.untouched, self.name = untouched, name
+        self._fields: dict[str, Any] | None = None
+
+    def field(self, name: str) -> Any:
+        if self._fields is None:
+            resource = self._read()
+            self._fields = {"positions": resource.positions, "sources": resource.sources,
+                            "resolved": resource.meta.get("resolved", {})}
+        return self._fields[name]
+
+    def _read(self) -> Resource:
+        untouched = self.untouched
+        try:
+            return untouched.resource(self.name)
+        except Exception:  # noqa: BLE001 - never expected (the span read whole a moment ago): the whole read then
+            from iaclint.languages.cloudformation.template import parse_template
+
+            whole = parse_template(untouched.text, untouched.path, untouched.stack).resources.get(self.name)
+            return whole if whole is not None else Resource(self.name, "", untouched.stack, untouched.path, Pos(1))
+
+
+class LazyField(Mapping):
+    """One of a lean resource's `Detail` fields, read when first used."""
+
+    __slots__ = ("_detail", "_name")
+
+    def __init__(self, detail: Detail, name: str) -> None:
+        self._detail, self._name = detail, name
+
+    def _get(self) -> dict:
+        return self._detail.field(self._name)
+
+    def __getitem__(self, key: str) -> Any:
+        return self._get()[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._get()
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self._get().get(key, default)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._get())
+
+    def __len__(self) -> int:
+        return len(self._get())
+
+    def __repr__(self) -> str:
+        return repr(self._get())
+
+    def __reduce__(self):  # pickled as the plain dict it stands for
+        return dict, (dict(self._get()),)
+
+
 def parse_pair(
     before: str | bytes, after: str | bytes, before_path: str, after_path: str, stack: str
 ) -> tuple[ParsedTemplate, ParsedTemplate] | None:
@@ -143,6 +203,12 @@ def lazy(
     the first time it is asked for, and the `later` sections read when first asked for."""
     text = _as_text(text)
     untouched = Untouched(text, split, template, path, stack)
+    for name, resource in template.resources.items():
+        if resource.positions is None:  # read lean: where its keys are, when first asked for
+            detail = Detail(untouched, name)
+            resource.positions = LazyField(detail, "positions")
+            resource.sources = LazyField(detail, "sources")
+            resource.meta["resolved"] = LazyField(detail, "resolved")
     template.resources = LazyResources(list(split.resources), template.resources, untouched)
     # positions (of the later sections, and "Resources.<name>" of every resource) are made
     # when first asked for: no check reads them, and a worker need not send them
@@ -216,6 +282,7 @@ def read_pair(before: str | bytes, after: str | bytes, before_path: str, after_p
         (a_text, a_split, after_path, a_template, a_values),
     ):
         reader = _Template(path, stack)
+        reader.lean = True  # positions and sources: read again from the span if asked (`Detail`)
         read = reader.parse(_resources_only(text, split, untouched), elsewhere=len(untouched), values=values)
         expected = [name for name in split.resources if name not in untouched]
         if read.fatal or list(read.resources) != expected:

@@ -198,6 +198,10 @@ class _Template:
         self.lines: list[str] | None = None
         self.foreach_budget = [MAX_FOREACH_NODES]
         self.foreach_exhausted = False
+        # a paired read's touched resources (`paired`): body and facts only. Where each key is
+        # written and how its intrinsics read (positions, sources, meta["resolved"]) are left
+        # None, to be read again from the resource's span if a finding asks (one in ten does)
+        self.lean = False
 
     def problem(self, where: Any, message: str, fatal: bool = False) -> None:
         line, column = (where.line, where.column) if hasattr(where, "line") else where
@@ -337,18 +341,23 @@ class _Template:
             type_ = ""
         properties = spec.get("Properties")
         body: dict[str, Any] = {}
-        positions: dict[str, Pos] = {}
-        for attribute in RESOURCE_ATTRIBUTES:
-            if attribute in spec:
-                line, column = spec.key_pos[attribute]
-                value = spec[attribute]
-                end = value.end_line if isinstance(value, (Mapping, Sequence)) else None
-                positions["@" + attribute] = Pos(line, column, end)
-        written: dict[str, str] = {}
-        resolved: dict[str, str] = {}
-        if isinstance(properties, Mapping):
-            body = values.properties(properties, self.result.format, positions, written, resolved)
-        elif properties is not None:
+        positions: dict[str, Pos] | None = None
+        written: dict[str, str] | None = None
+        resolved: dict[str, str] | None = None
+        if self.lean:
+            if isinstance(properties, Mapping):
+                body = values.value(properties)  # the same body `properties` gives
+        else:
+            positions, written, resolved = {}, {}, {}
+            for attribute in RESOURCE_ATTRIBUTES:
+                if attribute in spec:
+                    line, column = spec.key_pos[attribute]
+                    value = spec[attribute]
+                    end = value.end_line if isinstance(value, (Mapping, Sequence)) else None
+                    positions["@" + attribute] = Pos(line, column, end)
+            if isinstance(properties, Mapping):
+                body = values.properties(properties, self.result.format, positions, written, resolved)
+        if properties is not None and not isinstance(properties, Mapping):
             self.problem(_where(spec, "Properties"), f"the Properties of {name} are not a mapping")
 
         depends_on = spec.get("DependsOn")

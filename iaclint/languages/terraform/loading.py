@@ -138,7 +138,7 @@ def _load_parallel(misses: list, sides: dict[str, Side], n: int) -> dict:
 
     order = sorted(range(len(misses)), key=lambda i: -_size_hint(sides[misses[i][0]], misses[i][1]))
     out = {}
-    for i, data in workers.run(load, misses, n, order).items():
+    for i, data in workers.stream(load, misses, n, order):
         module = loads(data)
         if isinstance(module, LoadedModule):
             out[misses[i]] = module
