@@ -53,3 +53,15 @@ def test_what_terraform_rejects_is_an_iac001(tmp_path_factory, index, where, edi
     (root / "a" / "main.tf").write_bytes(data)
     findings = lint_trees(root / "b", root / "a")
     assert any(f.rule == "IAC001" for f in findings), (FILES[index], edit, at, char, data.decode("utf-8", "replace"))
+
+
+@pytest.mark.parametrize("opener", ["<<-EOT{", "<<-EOT ", "<<EOT #c", "<<-EOT", "<<EOT", "<<-EOT\r"])
+def test_a_heredoc_opener_is_read_as_terraform_reads_it(tmp_path, opener):
+    """Found by the fuzz above: tree-sitter-hcl skips text after `<<EOT` on its line."""
+    data = f"locals {{\n  a = {opener}\n  x\n  EOT\n}}\n".encode()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b" / "main.tf").write_bytes(b"locals {\n  a = 1\n}\n")
+    (tmp_path / "a" / "main.tf").write_bytes(data)
+    reported = any(f.rule == "IAC001" for f in lint_trees(tmp_path / "b", tmp_path / "a"))
+    assert reported == _fmt_rejects(data)

@@ -1,7 +1,8 @@
 """Which files a change touches, and which of them it only moved.
 
-Change detection compares git object ids (free in git modes, one hash per file otherwise): a
-file is changed when its content differs or it exists on one side only. A file that cannot be
+Change detection compares git object ids where git knows them (free in git modes), and bytes
+between two directories (no hash): a file is changed when its content differs or it exists on
+one side only. A file that cannot be
 read never passes as unchanged.
 """
 
@@ -30,9 +31,20 @@ def changed_files(before: Tree, after: Tree, known: set[str] | None = None) -> s
                 if b_id != a_id:
                     out.add(p)
                 continue
-        if _content_id(before, p) != _content_id(after, p):
+        if not before.has_blobs and not after.has_blobs:
+            # two directories: the bytes compared, not hashed (a hash is made only for a cache key)
+            if not _same_bytes(before, after, p):
+                out.add(p)
+        elif _content_id(before, p) != _content_id(after, p):
             out.add(p)
     return out
+
+
+def _same_bytes(before: Tree, after: Tree, path: str) -> bool:
+    try:
+        return before.read(path) == after.read(path)
+    except Exception:  # noqa: BLE001 - what cannot be read must not pass as unchanged
+        return False
 
 
 def _content_id(tree: Tree, path: str) -> str:

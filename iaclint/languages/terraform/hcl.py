@@ -294,9 +294,18 @@ MAX_DEPTH = 256  # syntax-tree levels; real configurations stay far below (a nes
 
 
 @functools.lru_cache(maxsize=1)
+def _heredoc_opener_ends_its_line(node) -> bool:
+    opener = next((c for c in node.children if c.type == "heredoc_identifier"), None)
+    if opener is None:
+        return True  # unterminated: reported as such
+    rest = node.text[opener.end_byte - node.start_byte:]
+    return rest.startswith((b"\n", b"\r\n"))
+
+
 def _kinds() -> dict[str, int]:
     language = _parser().language
-    names = ("comment", "template_literal", "block", "attribute", "object_elem", "string_lit", "quoted_template", "object")
+    names = ("comment", "template_literal", "block", "attribute", "object_elem", "string_lit", "quoted_template", "object",
+             "heredoc_template")
     return {name: language.id_for_node_kind(name, True) for name in names}
 
 
@@ -427,6 +436,9 @@ def _scan(root, out: list, errors: list) -> bool:
             errors.append((_pos(n), "syntax error: unterminated string (a quoted string cannot span lines)"))
         elif kind == k["object"]:
             _check_object(n, errors)
+        elif kind == k["heredoc_template"] and not _heredoc_opener_ends_its_line(n):
+            # tree-sitter-hcl skips what follows `<<EOT` on its line; in HCL a newline must follow
+            errors.append((_pos(n), "syntax error: a heredoc's opening marker (`<<EOT`) must end its line"))
         elif kind == k["quoted_template"] and _EMPTY_INTERPOLATION.search(n.text):
             errors.append((_pos(n), "syntax error: an empty interpolation `${}`"))
         elif kind == k["block"]:
