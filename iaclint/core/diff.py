@@ -26,13 +26,20 @@ def _is_blocks(v: Any) -> bool:
 
 
 def _compare(a: Any, b: Any, path: str, out: list[str]) -> None:
-    if a is b or _equal(a, b):
+    if a is b:
         return
     if isinstance(a, dict) and isinstance(b, dict):
-        if path:
-            out.append(path)
+        # two mappings are equal exactly when no key's values differ: the keys are compared
+        # once, instead of the whole mapping first (`_equal`) and then again key by key at
+        # every level below
+        below: list[str] = []
         for key in _ordered_union(a, b):
-            _compare(a.get(key, _MISSING), b.get(key, _MISSING), f"{path}.{key}" if path else key, out)
+            _compare(a.get(key, _MISSING), b.get(key, _MISSING), f"{path}.{key}" if path else key, below)
+        if below and path:
+            out.append(path)
+        out += below
+        return
+    if _equal(a, b):
         return
     if _is_blocks(a) or _is_blocks(b):
         la = list(a) if isinstance(a, list) else []
