@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from iaclint.core.diff import diff_resources
+from iaclint.engine.removed_positions import _span
 from iaclint.languages.cloudformation import spans
 from iaclint.languages.cloudformation.paired import LazyResources, parse_pair, read_pair, resources_read
 from iaclint.languages.cloudformation.template import _Template, parse_template
@@ -30,6 +31,8 @@ def _same_as_whole(before: str, after: str) -> bool:
     for side, full in zip(pair, whole):
         assert isinstance(side.resources, LazyResources)
         assert list(side.resources) == list(full.resources)
+        # the lines a removed finding is moved around, told without reading the untouched resources
+        assert side.resources.lines() == [_span(r) for r in full.resources.values()]
         for field in SECTIONS:
             assert getattr(side, field) == getattr(full, field), field
         assert all(p in full.problems for p in side.problems)
@@ -355,3 +358,41 @@ _edits = st.lists(st.tuples(st.integers(0, 7), st.floats(0, 1, exclude_max=True)
 def test_mutated_case_templates_read_paired_as_whole(text, after_edits, before_edits) -> None:
     # whatever the edits break or keep, the paired read is the whole read, or is not taken
     _same_as_whole(_mutate(text, before_edits), _mutate(text, after_edits))
+
+
+def _json_pair(a_props: str, extra: str = "") -> tuple[str, str]:
+    template = """{
+  "Parameters": {"Env": {"Type": "String", "Default": "dev"}},
+  "Resources": {
+    "Keep": {"Type": "AWS::SQS::Queue", "Properties": {"QueueName": "keep"}},
+    "Edit": {"Type": "AWS::S3::Bucket", %s"Properties": %s,
+             "DeletionPolicy": "Retain"}
+  }
+}
+"""
+    return template % (extra, '{"BucketName": {"Ref": "Env"}}'), template % (extra, a_props)
+
+
+@pytest.mark.parametrize("props, extra", [
+    ('{"BucketName": {"Fn::Sub": "b-${Env}"}, "Tags": [{"Key": "k", "Value": 1.50}]}', ""),  # the standard library's decoder
+    ('{"BucketName": "x", "BucketName": "y"}', ""),  # a duplicate key: the positioned reader reports it
+    ('{"BucketName": "x"}', '"Metadata": {"iaclint": {"allow": ["IAC201"]}}, '),  # allow entries keep their lines
+    ('{"BucketName": ' + "[" * 120 + "]" * 120 + "}", ""),  # nesting near the positioned reader's bound
+    ('{"BucketName": 123456789012345678901234567890}', ""),
+    ('"not a mapping"', ""),  # a problem: read positioned, which says where
+])
+def test_json_touched_resources_read_as_the_whole_read_does(props, extra) -> None:
+    before, after = _json_pair(props, extra)
+    assert _same_as_whole(before, after)
+
+
+def test_json_touched_resources_are_decoded_without_the_positioned_reader(monkeypatch) -> None:
+    from iaclint.languages import json_reader
+
+    before, after = _json_pair('{"BucketName": "fixed"}')
+    texts = []
+    original = json_reader.load
+    monkeypatch.setattr(json_reader, "load", lambda text: texts.append(text) or original(text))
+    read = read_pair(before, after, "t.json", "t.json", "t.json")
+    assert read is not None and [c.address for c in read.changes] == ["Edit"]
+    assert not any('"fixed"' in text for text in texts)  # the touched resource: not read positioned

@@ -75,8 +75,9 @@ def _at_file(f: Finding, path: str, why: str) -> None:
 
 class _BlocksAfter:
     """The line spans of every resource a new file still declares, by path. A template read by
-    what its change touched holds only its own file's resources, and is read (its untouched
-    resources made) only for a path asked about; every other diff is indexed once."""
+    what its change touched holds only its own file's resources, and its spans are asked of it
+    (`LazyResources.lines`, without reading its untouched resources) only for a path asked
+    about; every other diff is indexed once."""
 
     def __init__(self, diffs) -> None:
         self.diffs = diffs
@@ -91,9 +92,9 @@ class _BlocksAfter:
                     for r in diff.after_resources.values():
                         self.indexed.setdefault(r.pos.path or r.path, []).append(_span(r))
         if path not in self.templates:
-            self.templates[path] = [_span(r) for diff in self.diffs
+            self.templates[path] = [span for diff in self.diffs
                                     if hasattr(diff.after_resources, "read") and diff.stack == path
-                                    for r in diff.after_resources.values()]
+                                    for span in diff.after_resources.lines()]
         return self.indexed.get(path, []) + self.templates[path]
 
 

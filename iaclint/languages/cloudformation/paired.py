@@ -17,6 +17,8 @@ that is identical on both sides (a duplicate key nested in an untouched resource
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -24,6 +26,7 @@ from typing import Any
 from iaclint.core.diff import diff_resources
 from iaclint.core.model import Change, Pos, Resource
 from iaclint.languages.json_reader import LoadError
+from iaclint.languages.json_reader import Mapping as _JsonMapping
 from iaclint.languages.cloudformation import spans
 from iaclint.languages.cloudformation.template import FOREACH, ParsedTemplate, _decode, _Template, _Values, load_text
 
@@ -67,6 +70,19 @@ class LazyResources(Mapping):
         a resource of that name (a Ref, GetAtt, Sub or DependsOn writes it out)."""
         return [name for name in self._untouched.mentioning(word) if name not in self._read]
 
+    def lines(self) -> list[tuple[int, int]]:
+        """(first line, last line) of every resource, in template order, as its position says:
+        an untouched one's from its text where that is exact, without reading it."""
+        out = []
+        for name in self._order:
+            found = self._read.get(name) or self._made.get(name)
+            span = self._untouched.lines(name) if found is None else None
+            if span is None:
+                pos = (found or self[name]).pos
+                span = (pos.line, pos.end_line if pos.end_line and pos.end_line >= pos.line else pos.line)
+            out.append(span)
+        return out
+
     def __reduce__(self):  # pickled as the plain dict it stands for
         return dict, (dict(self.items()),)
 
@@ -79,10 +95,33 @@ class Untouched:
         self.text, self.split, self.template, self.path, self.stack = text, split, template, path, stack
         self._lines: list[str] | None = None
         self._values: _Values | None = None
+        self._starts: list[int] | None = None
 
     def mentioning(self, word: str) -> list[str]:
         text = self.text
         return [name for name, (start, end) in self.split.resources.items() if text.find(word, start, end) >= 0]
+
+    def lines(self, name: str) -> tuple[int, int] | None:
+        """The first and last line the read of the resource gives it (its key's line, and its
+        last line with content), or None where its text alone cannot say (a comment line last:
+        it may be the end of a block scalar)."""
+        text, split = self.text, self.split
+        start, end = split.resources[name]
+        if self._starts is None:  # where each line starts: a line number is a bisection
+            self._starts = [0] + [m.end() for m in _NEWLINE.finditer(text)]
+        first = bisect_right(self._starts, split.keys[name])
+        if split.format == "json":
+            return first, max(first, bisect_right(self._starts, end - 1))  # the closing brace's line
+        at = end
+        while at > start:
+            line_start = max(start, text.rfind("\n", start, at - 1) + 1)
+            content = text[line_start:at].strip()
+            if content:
+                if content.startswith("#"):
+                    return None
+                return first, max(first, bisect_right(self._starts, line_start))
+            at = line_start
+        return None
 
     def resource(self, name: str) -> Resource:
         text, split = self.text, self.split
@@ -281,9 +320,11 @@ def read_pair(before: str | bytes, after: str | bytes, before_path: str, after_p
         (b_text, b_split, before_path, b_template, b_values),
         (a_text, a_split, after_path, a_template, a_values),
     ):
-        reader = _Template(path, stack)
-        reader.lean = True  # positions and sources: read again from the span if asked (`Detail`)
-        read = reader.parse(_resources_only(text, split, untouched), elsewhere=len(untouched), values=values)
+        read = _json_touched(path, stack, text, split, untouched, values) if split.format == "json" else None
+        if read is None:
+            reader = _Template(path, stack)
+            reader.lean = True  # positions and sources: read again from the span if asked (`Detail`)
+            read = reader.parse(_resources_only(text, split, untouched), elsewhere=len(untouched), values=values)
         expected = [name for name in split.resources if name not in untouched]
         if read.fatal or list(read.resources) != expected:
             return None
@@ -294,6 +335,59 @@ def read_pair(before: str | bytes, after: str | bytes, before_path: str, after_p
         template.problems = template.problems + read.problems
     changes = diff_resources(b_template.resources, a_template.resources)
     return PairRead(b_template, a_template, b_split, a_split, changes, b_later, a_later)
+
+
+def _json_touched(path: str, stack: str, text: str, split: spans.Split, untouched: set[str], values: _Values) -> ParsedTemplate | None:
+    """A JSON side's touched resources, each decoded by the standard library (C speed) from
+    its own span: a lean read needs no position inside a resource, only its own line and last
+    line, which the span gives. None (read them positioned) for anything the positioned
+    reader would treat otherwise: a duplicate key, nesting it refuses, `iaclint` metadata
+    (its entries' lines are reported), or a resource that reads with a problem."""
+    reader = _Template(path, stack)
+    reader.lean = True
+    try:
+        decoder = _strict_json()
+        result = reader.result
+        result.format = "json"
+        for name, (start, end) in split.resources.items():
+            if name in untouched:
+                continue
+            _, after_key = decoder.raw_decode(text, start)
+            value_start = spans._WS.match(text, text.index(":", after_key) + 1).end()
+            if text.find("iaclint", value_start, end) >= 0 or \
+                    text.count("{", value_start, end) + text.count("[", value_start, end) > _JSON_DEPTH:
+                return None
+            spec, value_end = decoder.raw_decode(text, value_start)
+            if value_end != end or not isinstance(spec, _JsonMapping):
+                return None
+            line, column = _line_column(text, split.keys[name])
+            spec.line, spec.column = line, column
+            spec.end_line = text.count("\n", 0, end - 1) + 1  # the closing brace's line
+            result.resources[name] = reader.resource(name, spec, (line, column), values)
+            if result.problems:
+                return None
+        return result
+    except Exception:  # noqa: BLE001 - read positioned, which says what is wrong
+        return None
+
+
+_NEWLINE = re.compile("\n")
+_JSON_DEPTH = 200  # the positioned reader's bound (json_reader.MAX_DEPTH): brackets beyond it are its to judge
+
+
+def _strict_json():
+    """A decoder that gives `json_reader.Mapping`s (what the resource reader expects) and
+    refuses a key written twice (the positioned reader reports it)."""
+    import json
+
+    def mapping(pairs):
+        node = _JsonMapping()
+        node.update(pairs)
+        if len(node) != len(pairs):
+            raise ValueError("duplicate key")
+        return node
+
+    return json.JSONDecoder(object_pairs_hook=mapping)
 
 
 # the sections a resource's reading depends on (defaults, mappings) and the transform
