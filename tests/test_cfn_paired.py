@@ -396,3 +396,22 @@ def test_json_touched_resources_are_decoded_without_the_positioned_reader(monkey
     read = read_pair(before, after, "t.json", "t.json", "t.json")
     assert read is not None and [c.address for c in read.changes] == ["Edit"]
     assert not any('"fixed"' in text for text in texts)  # the touched resource: not read positioned
+
+
+def test_a_section_written_the_same_in_two_templates_is_placed_where_each_has_it() -> None:
+    from iaclint.languages.cloudformation import paired
+
+    params = "Parameters:\n  Env:\n    Type: String\n    Default: dev\n"
+    resources = "Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties:\n      QueueName: !Sub 'q1-${Env}'\n  R:\n    Type: AWS::SNS::Topic\n"
+    first = "AWSTemplateFormatVersion: '2010-09-09'\n" + params + resources
+    second = "Description: another template\nMetadata:\n  Owner: x\n\n" + params + resources
+    paired._SECTIONS.clear()
+    for text in (first, second):
+        assert _same_as_whole(text, text.replace("q1", "q2"))
+    assert sum(written.startswith("Parameters:") for _, written in paired._SECTIONS) == 1  # read once
+    body = '"Resources": {"Q": {"Type": "AWS::SQS::Queue", "Properties": {"QueueName": {"Ref": "Env"}}}, "R": {"Type": "AWS::SNS::Topic"}}'
+    json_params = '"Parameters": {"Env": {"Type": "String", "Default": "dev"}}'
+    minified = '{"Description": "x", ' + json_params + ", " + body + "}"
+    pretty = '{\n  ' + json_params + ',\n  ' + body + '\n}\n'
+    for text in (minified, pretty):  # the same section on the first line at another column, then on its own line
+        assert _same_as_whole(text, text.replace('"Type": "AWS::SNS::Topic"', '"Type": "AWS::SNS::Topic", "Properties": {}'))

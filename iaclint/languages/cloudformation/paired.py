@@ -408,15 +408,14 @@ class Later:
         split = self.split
         positions = dict(self.known)
         if self.sections:
-            others = set(split.sections) - self.sections - {"Resources"}
-            read = _Template(self.path, self.stack).parse(
-                _blanked(self.text, split, others, set(split.resources)), elsewhere=len(split.resources)
-            )
+            read = ParsedTemplate()
+            read.format = split.format
+            for name, (start, end) in split.sections.items():
+                if name in self.sections:  # a flaw here predates the change (the same text on both sides)
+                    _section(split.format, self.text, start, end, self.path, self.stack).into(read, self.text, start)
             for field in self.fields - {"positions"}:
                 template.__dict__[field] = getattr(read, field)
-            for key, pos in read.positions.items():
-                if key.split(".", 1)[0] in self.sections:
-                    positions[key] = pos
+            positions.update(read.positions)
         positions.update(_resource_positions(self.text, split))
         template.__dict__["positions"] = positions
         del template.__dict__["_later"]
@@ -450,13 +449,73 @@ def _yaml_syntax_ok(text: str) -> bool:
 
 
 def _read_sections(text: str, split: spans.Split, path: str, stack: str, leave_out: set[str]) -> ParsedTemplate | None:
-    """The template read from `text` without its resources or the `leave_out` sections;
-    None when that does not read cleanly (the whole read will say why)."""
-    reader = _Template(path, stack)
-    template = reader.parse(_blanked(text, split, leave_out, set(split.resources)), elsewhere=len(split.resources))
-    if template.fatal or template.problems:
-        return None  # a flaw in a section: the whole read reports it where it is
+    """The template's sections but Resources and the `leave_out` ones, each read on its own
+    (`_section`); None when one does not read cleanly (the whole read will say why)."""
+    template = ParsedTemplate()
+    template.format = split.format
+    for name, (start, end) in split.sections.items():
+        if name == "Resources":
+            template.positions[name] = Pos(*_line_column(text, start))
+        elif name not in leave_out:
+            section = _section(split.format, text, start, end, path, stack)
+            if not section.clean:
+                return None
+            section.into(template, text, start)
     return template
+
+
+class _Section:
+    """One top-level section read on its own: the field it fills (`parameters`...) or the
+    transform, and where its key and entries are, from its own first line and column."""
+
+    __slots__ = ("field", "value", "positions", "clean")
+
+    def __init__(self, field: str | None, value: Any, positions: list[tuple[str, int, int]], clean: bool) -> None:
+        self.field, self.value, self.positions, self.clean = field, value, positions, clean
+
+    def into(self, template: ParsedTemplate, text: str, start: int) -> None:
+        """Its value and positions into `template`, moved to where `text` has it at `start`."""
+        if self.field is not None:
+            template.__dict__[self.field] = self.value
+        line, column = _line_column(text, start)
+        # a JSON section is read as `{` + its text + ...: its first line moves by its column
+        first_line_shift = column - 2 if template.format == "json" else column - 1
+        positions = template.__dict__["positions"]
+        for key, at_line, at_column in self.positions:
+            positions[key] = Pos(at_line + line - 1, at_column + (first_line_shift if at_line == 1 else 0))
+
+
+# Sections read on their own, by their text: a section written the same in many templates (a
+# family of templates shares its parameters and region mappings) is read once per process
+_SECTIONS: dict[tuple[str, str], _Section] = {}
+_SECTIONS_MAX = 1024
+
+
+def _section(fmt: str, text: str, start: int, end: int, path: str, stack: str) -> _Section:
+    written = text[start:end]
+    found = _SECTIONS.get((fmt, written))
+    if found is not None:
+        return found
+    if fmt == "yaml":
+        # alone, with a Resources key after it (what the reader expects of a template); a block
+        # scalar at its end ends there as it did before the next section
+        snippet = written + ("" if written.endswith("\n") else "\n") + "Resources:\n"
+    else:
+        snippet = "{" + written + ', "Resources": null}'
+    read = _Template(path, stack).parse(snippet, elsewhere=1)
+    keys = [key for key in read.positions if key != "Resources" and not key.startswith("Resources.")]
+    top = keys[0].split(".", 1)[0] if keys else None
+    field = _FIELDS.get(top) if top is not None else None
+    if top == "Transform":
+        field, value = "transform", read.transform
+    else:
+        value = getattr(read, field) if field is not None else None
+    positions = [(key, read.positions[key].line, read.positions[key].column) for key in keys]
+    section = _Section(field, value, positions, not (read.fatal or read.problems) and top is not None)
+    if len(_SECTIONS) >= _SECTIONS_MAX:
+        _SECTIONS.clear()
+    _SECTIONS[(fmt, written)] = section
+    return section
 
 
 _FIELDS = {"Parameters": "parameters", "Metadata": "metadata", "Rules": "rules", "Mappings": "mappings",
