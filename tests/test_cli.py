@@ -467,6 +467,8 @@ def test_closed_stdout_pipe_is_not_a_crash(tmp_path):
 @pytest.mark.parametrize("argv", [
     ["diff", "--staged"], ["diff", "--staged", "--no-cache"], ["diff", "--no-color", "--staged", "--debug"],
     ["diff", "--debug", "--no-cache", "--no-color", "--staged"],
+    ["diff", "a", "b"], ["diff", "before", "after", "--format", "json", "-o", "out.json", "--no-cache"],
+    ["diff", "--format", "sarif", "b", "--fail-on", "never", "a"], ["diff", "b", "a", "--output", "x", "--debug"],
 ])
 def test_the_hooks_fast_path_passes_what_click_would(argv):
     """`iaclint diff --staged` skips click (start-up time in a hook): the parameters it passes
@@ -479,9 +481,13 @@ def test_the_hooks_fast_path_passes_what_click_would(argv):
 
 
 @pytest.mark.parametrize("argv", [
-    ["diff"], ["diff", "a", "b"], ["diff", "--staged", "stack1"], ["diff", "--staged", "--format", "json"],
+    ["diff"], ["diff", "--staged", "stack1"], ["diff", "--staged", "--format", "json"],
     ["diff", "--staged", "--staged"], ["diff", "--staged", "--help"], ["diff", "--staged", "--no-cach"],
     ["plan", "--staged"], ["diff", "--staged", "--fail-on=never"], ["diff", "--staged", "--"],
+    ["diff", "a"], ["diff", "a", "b", "c"], ["diff", "a", "b", "--format", "yaml"], ["diff", "a", "b", "--format"],
+    ["diff", "a", "b", "--format", "json", "--format", "text"], ["diff", "a", "b", "--base", "x"],
+    ["diff", "a", "b", "-o"], ["diff", "a", "b", "--", "c"], ["diff", "a", "b", "--format=json"], ["diff", "a", "-b"],
+    ["diff", "a", "b", "--help"], ["diff", "a", "b", "--select", "IAC101"], ["diff", "a", "", "b"],
 ])
 def test_anything_else_is_parsed_by_click(argv):
     from iaclint.cli.diff_run import fast_params

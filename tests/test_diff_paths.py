@@ -52,3 +52,18 @@ def test_a_body_has_no_changed_path_against_itself_or_a_copy(body):
 
     assert diff.changed_paths(body, body) == []
     assert diff.changed_paths(body, copy.deepcopy(body)) == []
+
+
+def test_lists_of_mappings_are_compared_element_by_element():
+    tags = [{"Key": "a", "Value": "1"}, {"Key": "b", "Value": "2"}]
+    for before, after in [
+        ({"Tags": tags}, {"Tags": [dict(t) for t in tags]}),  # equal copies
+        ({"Tags": tags}, {"Tags": [tags[0], {"Key": "b", "Value": "3"}]}),  # one value
+        ({"Tags": tags}, {"Tags": [tags[0], {"Key": "b", "Value": 2}]}),  # "2" and 2 are one value
+        ({"Tags": tags}, {"Tags": list(reversed(tags))}),  # reordered: changed, element by element
+        ({"Tags": tags}, {"Tags": tags + [{"Key": "c"}]}),  # one more
+        ({"Tags": [{}]}, {"Tags": [{"Key": None}]}),  # null and absent are one value
+    ]:
+        expected: list[str] = []
+        _reference(before, after, "", expected)
+        assert diff.changed_paths(before, after) == expected

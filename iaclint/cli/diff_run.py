@@ -18,20 +18,47 @@ DEFAULTS = {
 }
 # the flags a command line may hold to skip click: the hook's `--staged` and a few switches
 FAST_FLAGS = {"--staged": "staged", "--no-cache": "no_cache", "--no-color": "no_color", "--debug": "debug"}
+# and, with two trees (`diff BEFORE AFTER`, an agent's or a benchmark's command line), these
+# options with their value as the next word, and their choices where click checks them
+FAST_OPTIONS = {"--format": "fmt", "--output": "output", "-o": "output", "--fail-on": "fail_on"}
 
 
 def fast_params(args: list[str]) -> dict | None:
-    """`diff --staged` with at most the switches of FAST_FLAGS, each once → diff's parameters;
-    anything else (a path, an option with a value, --help) → None: click parses it."""
-    if len(args) < 2 or args[0] != "diff" or "--staged" not in args[1:]:
+    """`diff --staged`, or `diff BEFORE AFTER`, with at most the switches of FAST_FLAGS and
+    (two trees) the options of FAST_OPTIONS, each once → diff's parameters; anything else (more
+    paths, another option, `--opt=value`, --help) → None: click parses it."""
+    if len(args) < 2 or args[0] != "diff":
         return None
-    flags = args[1:]
-    if len(set(flags)) != len(flags) or any(f not in FAST_FLAGS for f in flags):
-        return None
+    from iaclint.cli.options import FORMAT_NAMES
+
+    choices = {"fmt": FORMAT_NAMES, "fail_on": ["error", "warning", "note", "never"]}
     params = dict(DEFAULTS)
-    for f in flags:
-        params[FAST_FLAGS[f]] = True
-    return params
+    paths: list[str] = []
+    seen: set[str] = set()
+    words = iter(args[1:])
+    for word in words:
+        name = FAST_FLAGS.get(word) or FAST_OPTIONS.get(word)
+        if name is None:
+            if word.startswith("-") or not word:
+                return None
+            paths.append(word)
+            continue
+        if name in seen:
+            return None
+        seen.add(name)
+        if word in FAST_FLAGS:
+            params[name] = True
+            continue
+        value = next(words, None)
+        if value is None or value.startswith("-") or (name in choices and value not in choices[name]):
+            return None
+        params[name] = value
+    if params["staged"] and not paths and not seen & set(FAST_OPTIONS.values()):
+        return params  # the hook
+    if not params["staged"] and len(paths) == 2:
+        params["paths"] = tuple(paths)
+        return params
+    return None
 
 
 def run_diff(paths, base, head, staged, patch, plan, explain_disagreements, scope, scope_file, fmt, fail_on, select,

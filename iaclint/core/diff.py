@@ -39,6 +39,16 @@ def _compare(a: Any, b: Any, path: str, out: list[str]) -> None:
             out.append(path)
         out += below
         return
+    if isinstance(a, list) and isinstance(b, list) and len(a) == len(b) and not (_is_blocks(a) or _is_blocks(b)) \
+            and all(isinstance(x, dict) for x in a) and all(isinstance(y, dict) for y in b):
+        # lists of mappings (tags, rules) likewise: element by element, once
+        below = []
+        for x, y in zip(a, b):
+            _compare_children(x, y, path, below)
+        if below:
+            out.append(path)
+            out += below
+        return
     if _equal(a, b):
         return
     if _is_blocks(a) or _is_blocks(b):

@@ -107,11 +107,9 @@ class Untouched:
         it may be the end of a block scalar)."""
         text, split = self.text, self.split
         start, end = split.resources[name]
-        if self._starts is None:  # where each line starts: a line number is a bisection
-            self._starts = [0] + [m.end() for m in _NEWLINE.finditer(text)]
-        first = bisect_right(self._starts, split.keys[name])
+        first = self._line(split.keys[name])
         if split.format == "json":
-            return first, max(first, bisect_right(self._starts, end - 1))  # the closing brace's line
+            return first, max(first, self._line(end - 1))  # the closing brace's line
         at = end
         while at > start:
             line_start = max(start, text.rfind("\n", start, at - 1) + 1)
@@ -119,9 +117,15 @@ class Untouched:
             if content:
                 if content.startswith("#"):
                     return None
-                return first, max(first, bisect_right(self._starts, line_start))
+                return first, max(first, self._line(line_start))
             at = line_start
         return None
+
+    def _line(self, offset: int) -> int:
+        """The 1-based line of `offset`: a bisection over where each line starts (found once)."""
+        if self._starts is None:
+            self._starts = [0] + [m.end() for m in _NEWLINE.finditer(self.text)]
+        return bisect_right(self._starts, offset)
 
     def resource(self, name: str) -> Resource:
         text, split = self.text, self.split
@@ -129,7 +133,7 @@ class Untouched:
         if split.format == "yaml":
             # the resource alone, on its own lines; a comment line after it ends a block scalar
             # as the next resource's key would
-            snippet = "\n" * text.count("\n", 0, start) + text[start:end] + ("#" if end < len(text) else "")
+            snippet = "\n" * (self._line(start) - 1) + text[start:end] + ("#" if end < len(text) else "")
         else:
             top = split.top[0]  # the template's opening brace, after any leading whitespace
             snippet = _blank(text, 0, top) + "{" + _blank(text, top + 1, start) + text[start:end] + "}"
