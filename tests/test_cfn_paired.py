@@ -415,3 +415,21 @@ def test_a_section_written_the_same_in_two_templates_is_placed_where_each_has_it
     pretty = '{\n  ' + json_params + ',\n  ' + body + '\n}\n'
     for text in (minified, pretty):  # the same section on the first line at another column, then on its own line
         assert _same_as_whole(text, text.replace('"Type": "AWS::SNS::Topic"', '"Type": "AWS::SNS::Topic", "Properties": {}'))
+
+
+def test_a_message_reads_how_an_intrinsic_is_written_without_reading_the_resource_again(monkeypatch) -> None:
+    from iaclint.languages.cloudformation import template as template_module
+
+    pair = parse_pair(YAML, YAML.replace("BucketName: !Sub 'logs-${Env}'", "BucketName: !Sub 'logs2-${Env}'"),
+                      "t.yaml", "t.yaml", "t.yaml")
+    assert pair is not None
+    loads = []
+    original = template_module.load_text
+    monkeypatch.setattr("iaclint.languages.cloudformation.paired.load_text", lambda text: loads.append(1) or original(text))
+    logs = pair[1].resources["Logs"]
+    assert logs.sources.get("BucketName") == '!Sub "logs2-${Env}"'  # short form, as a message writes it
+    assert logs.meta["resolved"].get("BucketName") == "logs2-dev"
+    queue = pair[1].resources["Queue"]  # untouched: read lean when asked for
+    assert queue.sources.get("QueueName") == "!Ref Env"
+    assert loads == [1]  # Queue's body; no second read for how either writes its intrinsics
+    assert logs.pos_of("BucketName").line == 12 and loads == [1, 1]  # where a key is: read from the span

@@ -127,9 +127,32 @@ class Untouched:
             self._starts = [0] + [m.end() for m in _NEWLINE.finditer(self.text)]
         return bisect_right(self._starts, offset)
 
-    def resource(self, name: str) -> Resource:
+    def values(self) -> _Values:
+        """The template's context (its parameters' defaults, its mappings)."""
+        if self._values is None:
+            self._values = _Values(self.template.parameters, self.template.mappings)
+        return self._values
+
+    def lean(self, resource: Resource, name: str) -> Resource:
+        """A resource read lean, with what the lean read left out made when first asked for."""
+        detail = Detail(self, name, resource)
+        resource.positions = LazyField(detail, "positions")
+        resource.sources = LazyField(detail, "sources")
+        resource.meta["resolved"] = LazyField(detail, "resolved")
+        return resource
+
+    def resource(self, name: str, lean: bool = True) -> Resource:
+        """The resource read from its span; `lean`, as a touched one is (positions and the
+        text of its intrinsics made when first asked for)."""
         text, split = self.text, self.split
         start, end = split.resources[name]
+        if lean and split.format == "json":
+            try:
+                made = _json_resource(_Template(self.path, self.stack), _strict_json(), text, split, name, self.values())
+            except Exception:  # noqa: BLE001 - read positioned below, which says what is wrong
+                made = None
+            if made is not None:
+                return self.lean(made, name)
         if split.format == "yaml":
             # the resource alone, on its own lines; a comment line after it ends a block scalar
             # as the next resource's key would
@@ -140,36 +163,42 @@ class Untouched:
         _, data, _ = load_text(snippet)
         reader = _Template(self.path, self.stack)
         reader.result.format = split.format
+        reader.lean = lean
         if split.format == "yaml":
             if self._lines is None:
                 self._lines = text.splitlines()
             reader.lines = self._lines
         key = next(iter(data))
-        if self._values is None:
-            self._values = _Values(self.template.parameters, self.template.mappings)
-        return reader.resource(name, data[key], data.key_pos[key], self._values)
+        made = reader.resource(name, data[key], data.key_pos[key], self.values())
+        return self.lean(made, name) if lean else made
 
 
 class Detail:
-    """What a lean read leaves out of one touched resource (where each key is written, and
-    how its intrinsics are written and resolve), read from the resource's own span the first
-    time a rule asks: the same values the full read of the template gives."""
+    """What a lean read leaves out of one resource: how its intrinsics are written and what
+    they resolve to, worked out from its body when first asked (`shown.annotate`, the
+    reference the full read is tested against); where each key is written, read from the
+    resource's own span when first asked. The same values the full read of the template gives."""
 
-    def __init__(self, untouched: Untouched, name: str) -> None:
-        self.untouched, self.name = untouched, name
-        self._fields: dict[str, Any] | None = None
+    def __init__(self, untouched: Untouched, name: str, resource: Resource) -> None:
+        self.untouched, self.name, self.resource = untouched, name, resource
+        self._positions: dict[str, Pos] | None = None
+        self._annotated: tuple[dict[str, str], dict[str, str]] | None = None
 
     def field(self, name: str) -> Any:
-        if self._fields is None:
-            resource = self._read()
-            self._fields = {"positions": resource.positions, "sources": resource.sources,
-                            "resolved": resource.meta.get("resolved", {})}
-        return self._fields[name]
+        if name == "positions":
+            if self._positions is None:
+                self._positions = self._read().positions
+            return self._positions
+        if self._annotated is None:
+            from iaclint.languages.cloudformation.shown import annotate
+
+            self._annotated = annotate(self.resource.body, self.untouched.split.format, self.untouched.values().noecho)
+        return self._annotated[0] if name == "sources" else self._annotated[1]
 
     def _read(self) -> Resource:
         untouched = self.untouched
         try:
-            return untouched.resource(self.name)
+            return untouched.resource(self.name, lean=False)
         except Exception:  # noqa: BLE001 - never expected (the span read whole a moment ago): the whole read then
             from iaclint.languages.cloudformation.template import parse_template
 
@@ -248,10 +277,7 @@ def lazy(
     untouched = Untouched(text, split, template, path, stack)
     for name, resource in template.resources.items():
         if resource.positions is None:  # read lean: where its keys are, when first asked for
-            detail = Detail(untouched, name)
-            resource.positions = LazyField(detail, "positions")
-            resource.sources = LazyField(detail, "sources")
-            resource.meta["resolved"] = LazyField(detail, "resolved")
+            untouched.lean(resource, name)
     template.resources = LazyResources(list(split.resources), template.resources, untouched)
     # positions (of the later sections, and "Resources.<name>" of every resource) are made
     # when first asked for: no check reads them, and a worker need not send them
@@ -348,31 +374,43 @@ def _json_touched(path: str, stack: str, text: str, split: spans.Split, untouche
     reader would treat otherwise: a duplicate key, nesting it refuses, `iaclint` metadata
     (its entries' lines are reported), or a resource that reads with a problem."""
     reader = _Template(path, stack)
-    reader.lean = True
     try:
         decoder = _strict_json()
         result = reader.result
-        result.format = "json"
-        for name, (start, end) in split.resources.items():
+        for name in split.resources:
             if name in untouched:
                 continue
-            _, after_key = decoder.raw_decode(text, start)
-            value_start = spans._WS.match(text, text.index(":", after_key) + 1).end()
-            if text.find("iaclint", value_start, end) >= 0 or \
-                    text.count("{", value_start, end) + text.count("[", value_start, end) > _JSON_DEPTH:
+            made = _json_resource(reader, decoder, text, split, name, values)
+            if made is None:
                 return None
-            spec, value_end = decoder.raw_decode(text, value_start)
-            if value_end != end or not isinstance(spec, _JsonMapping):
-                return None
-            line, column = _line_column(text, split.keys[name])
-            spec.line, spec.column = line, column
-            spec.end_line = text.count("\n", 0, end - 1) + 1  # the closing brace's line
-            result.resources[name] = reader.resource(name, spec, (line, column), values)
-            if result.problems:
-                return None
+            result.resources[name] = made
         return result
     except Exception:  # noqa: BLE001 - read positioned, which says what is wrong
         return None
+
+
+def _json_resource(reader: _Template, decoder, text: str, split: spans.Split, name: str, values: _Values) -> Resource | None:
+    """One JSON resource decoded from its span and read lean by `reader`; None (or an
+    exception) where the positioned reader must read it (see `_json_touched`)."""
+    reader.lean = True
+    reader.result.format = "json"
+    start, end = split.resources[name]
+    _, after_key = decoder.raw_decode(text, start)
+    value_start = spans._WS.match(text, text.index(":", after_key) + 1).end()
+    if text.find("iaclint", value_start, end) >= 0 or \
+            text.count("{", value_start, end) + text.count("[", value_start, end) > _JSON_DEPTH:
+        return None
+    try:
+        spec, value_end = decoder.raw_decode(text, value_start)
+    except ValueError:
+        return None
+    if value_end != end or not isinstance(spec, _JsonMapping):
+        return None
+    line, column = _line_column(text, split.keys[name])
+    spec.line, spec.column = line, column
+    spec.end_line = text.count("\n", 0, end - 1) + 1  # the closing brace's line
+    made = reader.resource(name, spec, (line, column), values)
+    return None if reader.result.problems else made
 
 
 _NEWLINE = re.compile("\n")
