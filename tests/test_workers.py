@@ -63,26 +63,20 @@ def test_nothing_to_do_starts_no_worker():
     assert workers.run(_square, [], 2) == {}
 
 
-TEMPLATE = """AWSTemplateFormatVersion: "2010-09-09"
-Resources:
-  Db:
-    Type: AWS::RDS::DBInstance
-    Properties:
-      Engine: %s
-      DBInstanceClass: db.t3.micro
-  Queue:
-    Type: AWS::SQS::Queue
-    Properties:
-      QueueName: !Sub "${AWS::StackName}-%s"
-"""
+def _template(engine: str, queue: str) -> str:
+    """A JSON template (the YAML ones are in test_cache.py): a database and a queue."""
+    return json.dumps({"Resources": {
+        "Db": {"Type": "AWS::RDS::DBInstance", "Properties": {"Engine": engine, "DBInstanceClass": "db.t3.micro"}},
+        "Queue": {"Type": "AWS::SQS::Queue", "Properties": {"QueueName": {"Fn::Sub": "${AWS::StackName}-" + queue}}},
+    }}, indent=2)
 
 
 def test_stacks_checked_in_workers_give_the_serial_findings_in_the_serial_order(tmp_path, monkeypatch):
     from iaclint.engine import runner
 
     for i in range(24):
-        write(tmp_path, {f"b/t{i:02}.yaml": TEMPLATE % ("postgres", "q"),
-                         f"a/t{i:02}.yaml": TEMPLATE % ("mysql" if i % 3 else "postgres", f"q{i % 2}")})
+        write(tmp_path, {f"b/t{i:02}.json": _template("postgres", "q"),
+                         f"a/t{i:02}.json": _template("mysql" if i % 3 else "postgres", f"q{i % 2}")})
     monkeypatch.setenv("IACLINT_JOBS", "1")
     serial = run_cli(["diff", "b", "a", "--format", "json", "--no-cache"], cwd=tmp_path)
     monkeypatch.setenv("IACLINT_JOBS", "2")
