@@ -433,3 +433,17 @@ def test_a_message_reads_how_an_intrinsic_is_written_without_reading_the_resourc
     assert queue.sources.get("QueueName") == "!Ref Env"
     assert loads == [1]  # Queue's body; no second read for how either writes its intrinsics
     assert logs.pos_of("BucketName").line == 12 and loads == [1, 1]  # where a key is: read from the span
+
+
+@pytest.mark.parametrize("value", ['"abc\n  R: def"', "'abc\n  R: def'", "[abc,\n  R: def]"])
+@pytest.mark.parametrize("edit", ["S", "P"])
+def test_a_value_that_runs_on_into_the_next_resource_reads_the_template_whole(value, edit) -> None:
+    """libyaml lets a quoted scalar or a flow collection run on at any indentation: a line the
+    split takes for the next resource may be inside a value. Each part read alone shows it."""
+    before = ("Resources:\n  P:\n    Type: AWS::SQS::Queue\n    Properties:\n      QueueName: " + value + "\n"
+              "  S:\n    Type: AWS::SNS::Topic\n")
+    after = (before.replace("AWS::SNS::Topic", "AWS::SNS::Topic\n    Properties: {TopicName: x}") if edit == "S"
+             else before.replace("AWS::SQS::Queue", "AWS::SQS::Queue\n    DeletionPolicy: Retain"))
+    whole = parse_template(after, "t.yaml", "t.yaml")
+    assert list(whole.resources) == ["P", "S"]
+    assert parse_pair(before, after, "t.yaml", "t.yaml", "t.yaml") is None

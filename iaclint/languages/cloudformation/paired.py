@@ -9,7 +9,8 @@ whose text names a resource it reaches; most runs ask for none). Sections no res
 on are read when first asked for (`Later`); sections both sides share are read once.
 
 Anything unexpected returns None and the caller reads both templates whole, as before: a split
-the spans module is unsure of, text libyaml cannot parse, a section that does not read
+the spans module is unsure of, a resource or unread section libyaml cannot parse as a
+document of its own (a value running on into the next resource), a section that does not read
 cleanly, or resources that do not come back where the spans said they are. Findings are
 therefore the same either way; what the reduced read does not report is a flaw inside text
 that is identical on both sides (a duplicate key nested in an untouched resource).
@@ -317,14 +318,14 @@ def read_pair(before: str | bytes, after: str | bytes, before_path: str, after_p
     }
     if not untouched and not shared:
         return None  # every part changed: read whole
-    if a_split.format == "yaml" and not (_yaml_syntax_ok(a_text) and _yaml_syntax_ok(b_text)):
-        return None  # text is left unread below (on either side): a flaw in it is the whole read's to report
     # what the resources' reading depends on is read now; the other sections (outputs,
     # conditions, metadata...) when first asked for, except those AFTER changed: a flaw
     # written into them must be seen now
     b_later = [name for name in b_split.sections
                if name != "Resources" and name not in EAGER and spans.plain_entries(b_text, b_split, name)]
     a_later = [name for name in a_split.sections if name in shared and name in b_later]
+    if a_split.format == "yaml" and not _parts_read_alone(b_text, b_split, a_text, a_split, untouched, b_later):
+        return None  # a part does not stand on its own: the whole read says what it is
     b_template = _read_sections(b_text, b_split, before_path, stack, set(b_later))
     a_template = _read_sections(a_text, a_split, after_path, stack, shared)
     if b_template is None or a_template is None:
@@ -466,6 +467,20 @@ class Later:
 def _as_text(text: str | bytes) -> str:
     """A template's text as the whole read sees it: decoded (raises `LoadError`), without a BOM."""
     return _decode(text) if isinstance(text, bytes) else text.removeprefix("\ufeff")
+
+
+def _parts_read_alone(b_text: str, b_split: spans.Split, a_text: str, a_split: spans.Split,
+                      untouched: set[str], b_later: list[str]) -> bool:
+    """Whether libyaml reads every resource of both sides, and every section left unread, each
+    as a document of its own (the text AFTER shares with BEFORE once). That is what reading by
+    parts assumes: a syntax error in text left unread, or a quoted scalar or flow collection
+    that runs on into the next resource (where the split would see a resource that is not one,
+    and the blanking would cut a value short), makes the template read whole."""
+    parts = [b_text[start:end] for start, end in b_split.resources.values()]
+    parts += [a_text[start:end] for name, (start, end) in a_split.resources.items() if name not in untouched]
+    parts += [b_text[slice(*b_split.sections[name])] for name in b_later]
+    # a document marker inside a quoted scalar or a flow collection is an error to libyaml
+    return _yaml_syntax_ok("".join(f"---\n{part}{'' if part.endswith(chr(10)) else chr(10)}" for part in parts))
 
 
 def _yaml_syntax_ok(text: str) -> bool:
