@@ -19,8 +19,9 @@ after, so a noisy run can be seen as one.
                local module) diffed whole and with 1% of the files changed; 500 generated
                templates; one ~5 MB template. The large runs: with no cache (the monorepo also
                in one process, IACLINT_JOBS=1), as a first run that fills an empty cache, with
-               BEFORE cached and AFTER cold (the cache filled by linting BEFORE against itself:
-               the real warm case of a change) and repeated (both sides cached)
+               BEFORE cached and AFTER cold (the cache filled by linting BEFORE as a change that
+               adds it, from an empty directory: the real warm case of a change; BEFORE against
+               itself is no change and would cache nothing) and repeated (both sides cached)
   peers        `checkov -d` on the Terraform tree and on the templates, `cfn-lint` on the
                templates and on one, cloudformation-diff in batch mode (benchmarks/cfn_diff_batch.js)
                on the templates, each on the same files, with the ratio peer time / iaclint time
@@ -120,6 +121,8 @@ def fresh_cache(root: Path, prime: list[str] | None = None, cwd: Path | None = N
             run = timing.run_once(prime, cwd, env, FINDINGS)
             if not run.ok:
                 sys.exit(f"priming the cache failed ({run.status}): {' '.join(prime)}\n{run.stderr}")
+            if not any(p.is_file() for p in cache.rglob("*")):
+                sys.exit(f"priming the cache cached nothing: {' '.join(prime)}")
         return env
 
     return prepare
@@ -280,7 +283,9 @@ def main() -> None:
 
         mono = f"monorepo: {args.resources} resources, {n_tf_files} files, {args.stacks} stacks + local module, all changed"
         mono_cmd = IACLINT + ["diff", str(mono_b), str(mono_all), "--format", "json"]
-        mono_prime = IACLINT + ["diff", str(mono_b), str(mono_b), "--format", "json"]
+        empty = tmp / "empty"  # BEFORE read as a change that adds it: what an earlier run cached
+        empty.mkdir(exist_ok=True)
+        mono_prime = IACLINT + ["diff", str(empty), str(mono_b), "--format", "json"]
         mono_serial = Case(mono + ", no cache, one process", mono_cmd + nc, tmp, ok=FINDINGS, env=serial)
         mono_cold = Case(mono + ", no cache, worker processes", mono_cmd + nc, tmp, ok=FINDINGS, env=ENV)
         mono_first = Case(mono + ", first run (fills an empty cache)", mono_cmd, tmp, ok=FINDINGS,
@@ -297,7 +302,7 @@ def main() -> None:
 
         many_name = f"{args.templates} templates ({args.template_resources} resources each), all changed"
         many_cmd = IACLINT + ["diff", str(many / "before"), str(many / "after"), "--format", "json"]
-        many_prime = IACLINT + ["diff", str(many / "before"), str(many / "before"), "--format", "json"]
+        many_prime = IACLINT + ["diff", str(empty), str(many / "before"), "--format", "json"]
         many_cold = Case(many_name + ", no cache", many_cmd + nc, tmp, ok=FINDINGS, env=ENV)
         many_serial = Case(many_name + ", no cache, one process", many_cmd + nc, tmp, ok=FINDINGS, env=serial)
         many_first = Case(many_name + ", first run (fills an empty cache)", many_cmd, tmp, ok=FINDINGS,

@@ -271,12 +271,16 @@ def _parse_all(jobs: list, store, compared: dict | None = None) -> dict:
             if isinstance(cached, PairRead):
                 _store_pair(job, cached, out, keys, None, compared)
                 continue
-            # both sides whole in the cache (each read alone by an earlier run): as they are
-            wholes = [_cached_side(side, store, keys) for side in job]
-            if all(isinstance(w, ParsedTemplate) for w in wholes):
-                for (tree, path, _, _), whole in zip(job, wholes):
+            # both sides whole in the cache (each read alone by an earlier run): as they are.
+            # AFTER is looked up first: BEFORE alone (the usual warm case, cached by the run that
+            # linted it as AFTER) does not spare the pair's read, so it is not loaded for nothing
+            after = _cached_side(job[1], store, keys)
+            before = _cached_side(job[0], store, keys) if isinstance(after, ParsedTemplate) else None
+            if isinstance(before, ParsedTemplate):
+                for (tree, path, _, _), whole in zip(job, (before, after)):
                     out[(id(tree), path)] = whole
                 continue
+            _side_key(job[0], store, keys)  # a pair read whole is stored under each side's key
         else:
             cached = _cached_side(job, store, keys)
             if isinstance(cached, ParsedTemplate):
@@ -306,12 +310,18 @@ def _parse_all(jobs: list, store, compared: dict | None = None) -> dict:
 
 
 def _cached_side(side, store, keys: dict):
+    key = _side_key(side, store, keys)
+    return store.get(key) if key is not None else None
+
+
+def _side_key(side, store, keys: dict):
+    """The cache key of one side read whole (recorded in `keys`), or None without a store."""
     tree, path, _, stack = side
     oid = tree.object_id(path) if store is not None else None
     if oid is None:
         return None
     keys[(id(tree), path)] = key = store.key("cfn-template", path, stack, oid)
-    return store.get(key)
+    return key
 
 
 def _cached_pair(job, store, keys: dict):
