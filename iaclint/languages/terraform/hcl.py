@@ -293,7 +293,6 @@ _TEMPLATE_SEQUENCE = re.compile(rb"(?<![$])[$][{]|(?<![%])%[{]")
 MAX_DEPTH = 256  # syntax-tree levels; real configurations stay far below (a nested list level is ~4)
 
 
-@functools.lru_cache(maxsize=1)
 def _heredoc_opener_ends_its_line(node) -> bool:
     opener = next((c for c in node.children if c.type == "heredoc_identifier"), None)
     if opener is None:
@@ -302,6 +301,7 @@ def _heredoc_opener_ends_its_line(node) -> bool:
     return rest.startswith((b"\n", b"\r\n"))
 
 
+@functools.lru_cache(maxsize=1)
 def _kinds() -> dict[str, int]:
     language = _parser().language
     names = ("comment", "template_literal", "block", "attribute", "object_elem", "string_lit", "quoted_template", "object",
