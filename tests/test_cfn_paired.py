@@ -447,3 +447,12 @@ def test_a_value_that_runs_on_into_the_next_resource_reads_the_template_whole(va
     whole = parse_template(after, "t.yaml", "t.yaml")
     assert list(whole.resources) == ["P", "S"]
     assert parse_pair(before, after, "t.yaml", "t.yaml", "t.yaml") is None
+
+
+def test_the_line_counter_gives_each_offset_its_line_in_any_order() -> None:
+    from iaclint.languages.cloudformation.paired import _LineCounter
+
+    text = "a\nbb\n\nccc\nd"
+    line_of = _LineCounter(text)
+    for offset in [0, 1, 2, 5, 6, 9, 10, 3, 0, len(text)]:  # increasing, then back, as callers may ask
+        assert line_of(offset) == text.count("\n", 0, offset) + 1, offset

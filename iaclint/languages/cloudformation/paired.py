@@ -22,11 +22,11 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 from iaclint.core.diff import diff_resources
 from iaclint.core.model import Change, Pos, Resource
-from iaclint.languages.json_reader import LoadError
+from iaclint.languages.json_reader import MAX_DEPTH, LoadError
 from iaclint.languages.json_reader import Mapping as _JsonMapping
 from iaclint.languages.cloudformation import spans
 from iaclint.languages.cloudformation.template import FOREACH, ParsedTemplate, _decode, _Template, _Values, load_text
@@ -149,7 +149,8 @@ class Untouched:
         start, end = split.resources[name]
         if lean and split.format == "json":
             try:
-                made = _json_resource(_Template(self.path, self.stack), _strict_json(), text, split, name, self.values())
+                made = _json_resource(_Template(self.path, self.stack), _strict_json(), text, split, name, self.values(),
+                                      self._line)
             except Exception:  # noqa: BLE001 - read positioned below, which says what is wrong
                 made = None
             if made is not None:
@@ -351,16 +352,17 @@ def read_pair(before: str | bytes, after: str | bytes, before_path: str, after_p
         (b_text, b_split, before_path, b_template, b_values),
         (a_text, a_split, after_path, a_template, a_values),
     ):
-        read = _json_touched(path, stack, text, split, untouched, values) if split.format == "json" else None
+        read = _json_touched(path, stack, text, split, untouched, values, _LineCounter(text)) if split.format == "json" else None
         if read is None:
             reader = _Template(path, stack)
-            reader.lean = True  # positions and sources: read again from the span if asked (`Detail`)
+            reader.lean = True  # positions and sources: made when a finding asks (`Detail`)
             read = reader.parse(_resources_only(text, split, untouched), elsewhere=len(untouched), values=values)
         expected = [name for name in split.resources if name not in untouched]
         if read.fatal or list(read.resources) != expected:
             return None
+        line_of = _LineCounter(text)
         for name in expected:
-            if read.resources[name].pos.line != _line_column(text, split.keys[name])[0]:
+            if read.resources[name].pos.line != line_of(split.keys[name]):
                 return None
         template.resources = read.resources
         template.problems = template.problems + read.problems
@@ -368,7 +370,8 @@ def read_pair(before: str | bytes, after: str | bytes, before_path: str, after_p
     return PairRead(b_template, a_template, b_split, a_split, changes, b_later, a_later)
 
 
-def _json_touched(path: str, stack: str, text: str, split: spans.Split, untouched: set[str], values: _Values) -> ParsedTemplate | None:
+def _json_touched(path: str, stack: str, text: str, split: spans.Split, untouched: set[str], values: _Values,
+                  line_of: Callable[[int], int]) -> ParsedTemplate | None:
     """A JSON side's touched resources, each decoded by the standard library (C speed) from
     its own span: a lean read needs no position inside a resource, only its own line and last
     line, which the span gives. None (read them positioned) for anything the positioned
@@ -381,7 +384,7 @@ def _json_touched(path: str, stack: str, text: str, split: spans.Split, untouche
         for name in split.resources:
             if name in untouched:
                 continue
-            made = _json_resource(reader, decoder, text, split, name, values)
+            made = _json_resource(reader, decoder, text, split, name, values, line_of)
             if made is None:
                 return None
             result.resources[name] = made
@@ -390,16 +393,18 @@ def _json_touched(path: str, stack: str, text: str, split: spans.Split, untouche
         return None
 
 
-def _json_resource(reader: _Template, decoder, text: str, split: spans.Split, name: str, values: _Values) -> Resource | None:
+def _json_resource(reader: _Template, decoder, text: str, split: spans.Split, name: str, values: _Values,
+                   line_of: Callable[[int], int]) -> Resource | None:
     """One JSON resource decoded from its span and read lean by `reader`; None (or an
-    exception) where the positioned reader must read it (see `_json_touched`)."""
+    exception) where the positioned reader must read it (see `_json_touched`). `line_of`: the
+    1-based line of an offset of `text`."""
     reader.lean = True
     reader.result.format = "json"
     start, end = split.resources[name]
     _, after_key = decoder.raw_decode(text, start)
     value_start = spans._WS.match(text, text.index(":", after_key) + 1).end()
     if text.find("iaclint", value_start, end) >= 0 or \
-            text.count("{", value_start, end) + text.count("[", value_start, end) > _JSON_DEPTH:
+            text.count("{", value_start, end) + text.count("[", value_start, end) > MAX_DEPTH:
         return None
     try:
         spec, value_end = decoder.raw_decode(text, value_start)
@@ -407,15 +412,33 @@ def _json_resource(reader: _Template, decoder, text: str, split: spans.Split, na
         return None
     if value_end != end or not isinstance(spec, _JsonMapping):
         return None
-    line, column = _line_column(text, split.keys[name])
+    key = split.keys[name]
+    line, column = line_of(key), _column(text, key)
     spec.line, spec.column = line, column
-    spec.end_line = text.count("\n", 0, end - 1) + 1  # the closing brace's line
+    spec.end_line = line_of(end - 1)  # the closing brace's line
     made = reader.resource(name, spec, (line, column), values)
     return None if reader.result.problems else made
 
 
 _NEWLINE = re.compile("\n")
-_JSON_DEPTH = 200  # the positioned reader's bound (json_reader.MAX_DEPTH): brackets beyond it are its to judge
+
+
+class _LineCounter:
+    """The 1-based line of each offset of a text asked in increasing order, counted on from the
+    last one: linear in the text over all of them (counting each from the start was quadratic
+    in a large template with many touched resources). An earlier offset counts from the start."""
+
+    __slots__ = ("text", "at", "line")
+
+    def __init__(self, text: str) -> None:
+        self.text, self.at, self.line = text, 0, 1
+
+    def __call__(self, offset: int) -> int:
+        if offset < self.at:
+            self.at, self.line = 0, 1
+        self.line += self.text.count("\n", self.at, offset)
+        self.at = offset
+        return self.line
 
 
 def _strict_json():
@@ -600,11 +623,9 @@ def _share(before: ParsedTemplate, after: ParsedTemplate, shared: set[str], b_te
 def _resource_positions(text: str, split: spans.Split) -> dict[str, Pos]:
     """"Resources.<name>" for every resource, where the whole read records it."""
     out: dict[str, Pos] = {}
-    line, at = 1, 0
+    line_of = _LineCounter(text)
     for name, offset in sorted(split.keys.items(), key=lambda item: item[1]):
-        line += text.count("\n", at, offset)
-        at = offset
-        out[f"Resources.{name}"] = Pos(line, _column(text, offset))
+        out[f"Resources.{name}"] = Pos(line_of(offset), _column(text, offset))
     return out
 
 
