@@ -2,8 +2,7 @@
 
 Change detection compares git object ids where git knows them (free in git modes), and bytes
 between two directories (no hash): a file is changed when its content differs or it exists on
-one side only. A file that cannot be
-read never passes as unchanged.
+one side only. A file that cannot be read never passes as unchanged.
 """
 
 from __future__ import annotations

@@ -200,7 +200,8 @@ class _Template:
         self.foreach_exhausted = False
         # a paired read's touched resources (`paired`): body and facts only. Where each key is
         # written and how its intrinsics read (positions, sources, meta["resolved"]) are left
-        # None, to be read again from the resource's span if a finding asks (one in ten does)
+        # None; `paired.Detail` makes them when a finding asks (one resource in ten): positions
+        # read again from the resource's span, the intrinsics from its body
         self.lean = False
 
     def problem(self, where: Any, message: str, fatal: bool = False) -> None:
