@@ -7,6 +7,7 @@ Nested blocks are compared as a multiset first: reordering `ingress` blocks is n
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import Any, Iterable
 
 from iaclint.core.model import Change, ChangeKind, Expr, Resource
@@ -28,6 +29,9 @@ def _is_blocks(v: Any) -> bool:
 def _compare(a: Any, b: Any, path: str, out: list[str]) -> None:
     if a is b:
         return
+    kind = a.__class__
+    if (kind is str or kind is int) and b.__class__ is kind and a == b:
+        return  # most leaves of a touched resource: the same text (what `_equal` says of them)
     if isinstance(a, dict) and isinstance(b, dict):
         # two mappings are equal exactly when no key's values differ: the keys are compared
         # once, instead of the whole mapping first (`_equal`) and then again key by key at
@@ -121,7 +125,7 @@ def _equal(a: Any, b: Any) -> bool:
             return s in ("true", "false") and (s == "true") is v
         return type(a) is type(b) and a == b
     if isinstance(a, (int, float)) and isinstance(b, (int, float)):
-        return a == b
+        return a == b or (a != a and b != b)  # NaN on both sides (`.nan` in YAML) is no change
     if isinstance(a, (int, float)) and isinstance(b, str) or isinstance(b, (int, float)) and isinstance(a, str):
         s, v = (a, b) if isinstance(a, str) else (b, a)
         try:
@@ -171,20 +175,29 @@ NAME_KEYS = {"name", "bucket", "identifier", "cluster_identifier", "function_nam
 
 
 def similarity(a: Resource, b: Resource, renamed: dict[str, str] | None = None) -> float:
-    # the same physical name on both sides is the same real-world object, renamed
-    if _names(a.body) & _names(b.body):
-        return 1.0
-    la = sorted(leaves(a.body))
-    lb = sorted(leaves(rewrite_references(b.body, renamed or {})))
-    if not la and not lb:
-        return 1.0
-    rest = list(lb)
-    common = 0
-    for item in la:
-        if item in rest:
-            rest.remove(item)
-            common += 1
-    return common / max(len(la), len(lb))
+    return _Likeness(a.body).score(_Likeness(b.body, renamed))
+
+
+class _Likeness:
+    """What `similarity` compares of one resource: its physical names, and its leaves (path and
+    value, as a multiset) with references to renamed resources written under their old names.
+    Made once per resource when every removed resource is compared with every added one."""
+
+    __slots__ = ("names", "leaves", "size")
+
+    def __init__(self, body: dict, renamed: dict[str, str] | None = None) -> None:
+        self.names = _names(body)
+        self.leaves = Counter(leaves(rewrite_references(body, renamed) if renamed else body))
+        self.size = sum(self.leaves.values())
+
+    def score(self, other: _Likeness) -> float:
+        # the same physical name on both sides is the same real-world object, renamed
+        if self.names & other.names:
+            return 1.0
+        if not self.size and not other.size:
+            return 1.0
+        common = sum((self.leaves & other.leaves).values())
+        return common / max(self.size, other.size)
 
 
 def diff_resources(
@@ -216,8 +229,9 @@ def diff_resources(
             continue
         a_body = rewrite_references(a.body, same_thing)
         # Most resources of a large change are untouched: equal reprs (C speed) mean equal
-        # values, bool and int told apart, so the structural walk is only for the rest.
-        paths = [] if repr(b.body) == repr(a_body) else changed_paths(b.body, a_body)
+        # values, bool and int told apart, so the structural walk is only for the rest. Values
+        # that differ (`!=`, C speed too, and at the first difference) need no repr.
+        paths = [] if b.body == a_body and repr(b.body) == repr(a_body) else changed_paths(b.body, a_body)
         meta_paths = _meta_changes(b, a)
         if paths or meta_paths:
             changes.append(Change(ChangeKind.MODIFIED, b, a, paths + meta_paths))
@@ -346,11 +360,18 @@ def _move_target(addr: str, moved: dict[str, str]) -> str | None:
 
 def _pair_renames(removed: dict[str, Resource], added: dict[str, Resource], renamed: dict[str, str]) -> list[tuple[str, str]]:
     candidates = []
+    seen: dict[str, _Likeness] = {}
     for old, b in removed.items():
+        mine = None
         for new, a in added.items():
             if a.type != b.type:
                 continue
-            score = similarity(b, a, renamed)
+            if mine is None:
+                mine = _Likeness(b.body)
+            theirs = seen.get(new)
+            if theirs is None:
+                theirs = seen[new] = _Likeness(a.body, renamed)
+            score = mine.score(theirs)
             if score >= RENAME_SIMILARITY:
                 candidates.append((score, old, new))
     candidates.sort(key=lambda c: (-c[0], c[1], c[2]))
