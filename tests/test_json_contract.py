@@ -12,6 +12,8 @@ import json
 from pathlib import Path
 
 import jsonschema
+from hypothesis import given, settings
+from hypothesis import strategies as st
 import pytest
 
 from conftest import BUCKET, DB_PROTECTED, DB_UNPROTECTED, QUEUE, run_cli, write
@@ -178,3 +180,21 @@ def test_schema_allows_extensions():
         d["summary"]["suppressed"] = 2
 
     assert VALIDATOR.is_valid(_broken(extend))
+
+
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text() | st.floats(allow_nan=True, allow_infinity=True),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(), children, max_size=4)
+    | st.dictionaries(st.integers(), children, min_size=1, max_size=2),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(doc=_JSON_VALUES)
+def test_the_report_is_written_as_json_dumps_writes_it(doc):
+    """`json_format.dumps` writes what `json.dumps(indent=2, ensure_ascii=False)` writes, byte
+    for byte (a value it does not write itself, a float or a number as a key, goes to json.dumps)."""
+    from iaclint.output.json_format import dumps
+
+    assert dumps(doc) == json.dumps(doc, indent=2, ensure_ascii=False)

@@ -7,9 +7,9 @@ an issue keeps its identity when lines move, and no two issues in one report sha
 from __future__ import annotations
 
 import hashlib
-import json
 
 from iaclint.output import Report
+from iaclint.output.json_format import dumps
 from iaclint.output.sarif import fingerprint_bases
 
 SEVERITY = {"error": "critical", "warning": "major", "note": "info"}
@@ -28,4 +28,4 @@ def render(report: Report) -> str:
                 "categories": ["Bug Risk"],
             }
         )
-    return json.dumps(issues, indent=2, ensure_ascii=False)
+    return dumps(issues)

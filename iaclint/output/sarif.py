@@ -11,11 +11,11 @@ forward slashes, against `%SRCROOT%`; code scanning resolves them from the repos
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 
 from iaclint.core.model import Finding
 from iaclint.output import Report, RuleInfo
+from iaclint.output.json_format import dumps
 from iaclint.output.markdown import rule_doc_url
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -50,7 +50,7 @@ def render(report: Report) -> str:
         "version": "2.1.0",
         "runs": [{"tool": {"driver": driver}, "results": results}],
     }
-    return json.dumps(log, indent=2, ensure_ascii=False)
+    return dumps(log)
 
 
 def fingerprint_bases(findings: list[Finding]) -> list[str]:
