@@ -45,6 +45,8 @@ def _same_as_whole(before: str, after: str) -> bool:
                 assert not p.fatal and not any(a <= p.pos.line <= b for a, b in touched), p
         for name in full.resources:
             assert side.resources[name] == full.resources[name], name
+            # a touched resource's positions are read from its span alone (`Untouched.positions`)
+            assert list(side.resources[name].positions.items()) == list(full.resources[name].positions.items()), name
     paired_changes = diff_resources(resources_read(pair[0]), resources_read(pair[1]))
     whole_changes = diff_resources(whole[0].resources, whole[1].resources)
     assert [(c.kind, c.address, c.changed_paths) for c in paired_changes] == [(c.kind, c.address, c.changed_paths) for c in whole_changes]

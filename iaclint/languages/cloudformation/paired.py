@@ -28,8 +28,11 @@ from iaclint.core.diff import diff_resources
 from iaclint.core.model import Change, Pos, Resource
 from iaclint.languages.json_reader import MAX_DEPTH, LoadError
 from iaclint.languages.json_reader import Mapping as _JsonMapping
+from iaclint.languages.json_reader import Sequence as _JsonSequence
 from iaclint.languages.cloudformation import spans
-from iaclint.languages.cloudformation.template import FOREACH, ParsedTemplate, _decode, _Template, _Values, load_text
+from iaclint.languages.cloudformation.template import (
+    FOREACH, RESOURCE_ATTRIBUTES, ParsedTemplate, _decode, _positions, _Template, _Values, load_text,
+)
 
 
 class LazyResources(Mapping):
@@ -155,6 +158,38 @@ class Untouched:
                 made = None
             if made is not None:
                 return self.lean(made, name)
+        spec, where = self._spec(name)
+        reader = _Template(self.path, self.stack)
+        reader.result.format = split.format
+        reader.lean = lean
+        if split.format == "yaml":
+            if self._lines is None:
+                self._lines = text.splitlines()
+            reader.lines = self._lines
+        made = reader.resource(name, spec, where, self.values())
+        return self.lean(made, name) if lean else made
+
+    def positions(self, name: str) -> dict[str, Pos]:
+        """Where each key and item of the resource is written (`Resource.positions`), read from
+        its span without the rest of a full read (its body, its intrinsics' text)."""
+        spec, _ = self._spec(name)
+        out: dict[str, Pos] = {}
+        if not isinstance(spec, _JsonMapping):
+            return out
+        for attribute in RESOURCE_ATTRIBUTES:  # first, as the full read records them
+            if attribute in spec:
+                line, column = spec.key_pos[attribute]
+                value = spec[attribute]
+                out["@" + attribute] = Pos(line, column, value.end_line if isinstance(value, (_JsonMapping, _JsonSequence)) else None)
+        properties = spec.get("Properties")
+        if isinstance(properties, _JsonMapping):
+            _positions(properties, "", out)
+        return out
+
+    def _spec(self, name: str) -> tuple[Any, tuple[int, int]]:
+        """The resource's definition, positioned, and where its name is: read from its span."""
+        text, split = self.text, self.split
+        start, end = split.resources[name]
         if split.format == "yaml":
             # the resource alone, on its own lines; a comment line after it ends a block scalar
             # as the next resource's key would
@@ -163,16 +198,8 @@ class Untouched:
             top = split.top[0]  # the template's opening brace, after any leading whitespace
             snippet = _blank(text, 0, top) + "{" + _blank(text, top + 1, start) + text[start:end] + "}"
         _, data, _ = load_text(snippet)
-        reader = _Template(self.path, self.stack)
-        reader.result.format = split.format
-        reader.lean = lean
-        if split.format == "yaml":
-            if self._lines is None:
-                self._lines = text.splitlines()
-            reader.lines = self._lines
         key = next(iter(data))
-        made = reader.resource(name, data[key], data.key_pos[key], self.values())
-        return self.lean(made, name) if lean else made
+        return data[key], data.key_pos[key]
 
 
 class Detail:
@@ -189,7 +216,7 @@ class Detail:
     def field(self, name: str) -> Any:
         if name == "positions":
             if self._positions is None:
-                self._positions = self._read().positions
+                self._positions = self._read_positions()
             return self._positions
         if self._annotated is None:
             from iaclint.languages.cloudformation.shown import annotate
@@ -197,15 +224,15 @@ class Detail:
             self._annotated = annotate(self.resource.body, self.untouched.split.format, self.untouched.values().noecho)
         return self._annotated[0] if name == "sources" else self._annotated[1]
 
-    def _read(self) -> Resource:
+    def _read_positions(self) -> dict[str, Pos]:
         untouched = self.untouched
         try:
-            return untouched.resource(self.name, lean=False)
+            return untouched.positions(self.name)
         except Exception:  # noqa: BLE001 - never expected (the span read whole a moment ago): the whole read then
             from iaclint.languages.cloudformation.template import parse_template
 
             whole = parse_template(untouched.text, untouched.path, untouched.stack).resources.get(self.name)
-            return whole if whole is not None else Resource(self.name, "", untouched.stack, untouched.path, Pos(1))
+            return whole.positions if whole is not None else {}
 
 
 class LazyField(Mapping):
