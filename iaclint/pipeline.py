@@ -137,12 +137,13 @@ class LintResult(Record):
         self.disagreements = [] if disagreements is FRESH else disagreements
 
 
-def analyze(before, after, changed: set[str], renames: dict[str, str], store=None) -> Analysis:
-    """Every language that claims a changed file loads its part of the change."""
+def analyze(before, after, changed: set[str], renames: dict[str, str], store=None, check=None) -> Analysis:
+    """Every language that claims a changed file loads its part of the change. `check`: see
+    `LoadContext.check`; the stacks a loader checked are in `Analysis.checked`."""
     from iaclint.languages import claimed
 
     result = Analysis()
-    ctx = LoadContext(renames=renames, changed=changed, store=store)
+    ctx = LoadContext(renames=renames, changed=changed, store=store, check=check)
     for language, paths in claimed(changed):
         try:
             loaded = language.loader().load(before, after, paths, ctx)
@@ -151,6 +152,7 @@ def analyze(before, after, changed: set[str], renames: dict[str, str], store=Non
             loaded = Loaded(problems=[Problem(p, Pos(1), f"iaclint ran out of {'memory' if isinstance(exc, MemoryError) else 'stack'} "
                                                          f"reading the {language.name} files of this change", side="after")
                                       for p in paths if after.exists(p)])
+        result.checked.update((len(result.diffs) + i, found) for i, found in loaded.checked.items())
         result.diffs += loaded.diffs
         result.problems += loaded.problems
         result.files += loaded.files
@@ -216,15 +218,15 @@ def lint(opts: RunOptions, inputs=None) -> LintResult:
 
 def _static_findings(inputs, changed: set[str], ctx, store) -> tuple[list[Finding], Analysis]:
     from iaclint.engine.problems import to_findings
-    from iaclint.engine.runner import run_checks
+    from iaclint.engine.runner import run_checks, stack_checker
 
     from iaclint.cache.store import collector_paused
 
     with collector_paused():
-        analysis = analyze(inputs.before, inputs.after, changed, inputs.renames, store)
+        analysis = analyze(inputs.before, inputs.after, changed, inputs.renames, store, stack_checker(ctx))
     if store is not None:
         store.prune()
-    return run_checks(analysis.diffs, ctx) + to_findings(analysis.problems, changed), analysis
+    return run_checks(analysis.diffs, ctx, checked=analysis.checked) + to_findings(analysis.problems, changed), analysis
 
 
 SENSITIVE = "(sensitive value)"

@@ -88,14 +88,21 @@ class _BlocksAfter:
         if self.indexed is None:
             self.indexed = {}
             for diff in self.diffs:
-                if not hasattr(diff.after_resources, "read"):
+                if not _by_parts(diff):
                     for r in diff.after_resources.values():
                         self.indexed.setdefault(r.pos.path or r.path, []).append(_span(r))
         if path not in self.templates:
             self.templates[path] = [span for diff in self.diffs
-                                    if hasattr(diff.after_resources, "read") and diff.stack == path
+                                    if diff.stack == path and _by_parts(diff)
                                     for span in diff.after_resources.lines()]
         return self.indexed.get(path, []) + self.templates[path]
+
+
+def _by_parts(diff) -> bool:
+    """A template read by what its change touched: its resources are all in its own file, the
+    stack's, and their lines are told without reading them. Asked of a stack diff whose read a
+    worker kept (`by_parts`), without loading it."""
+    return getattr(diff, "by_parts", False) or hasattr(diff.after_resources, "read")
 
 
 def _span(r) -> tuple[int, int]:
@@ -115,9 +122,23 @@ def _opcodes(before, after, old_path: str, new_path: str) -> list | None:
     old, new = _lines(before, old_path), _lines(after, new_path)
     if not old or new is None:
         return None
+    # the lines both files begin and end with are matched first, as `diff` does: a removal in
+    # a large template is compared over the few lines around it, not the whole file
+    head = 0
+    limit = min(len(old), len(new))
+    while head < limit and old[head] == new[head]:
+        head += 1
+    tail = 0
+    while tail < limit - head and old[-1 - tail] == new[-1 - tail]:
+        tail += 1
     # autojunk (difflib's default): a line as common as `}` does not anchor a match in a large
-    # file, which keeps this fast and aligns blocks by their distinctive lines
-    return difflib.SequenceMatcher(None, old, new).get_opcodes()
+    # span, which keeps this fast and aligns blocks by their distinctive lines
+    middle = difflib.SequenceMatcher(None, old[head:len(old) - tail], new[head:len(new) - tail]).get_opcodes()
+    opcodes = [("equal", 0, head, 0, head)] if head else []
+    opcodes += [(tag, i1 + head, i2 + head, j1 + head, j2 + head) for tag, i1, i2, j1, j2 in middle]
+    if tail:
+        opcodes.append(("equal", len(old) - tail, len(old), len(new) - tail, len(new)))
+    return opcodes
 
 
 def _new_length(opcodes) -> int:

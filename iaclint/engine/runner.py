@@ -37,19 +37,35 @@ class Selection(Record):
         return not keys & {s.lower() for s in self.ignore}
 
 
-def run_checks(diffs: list[StackDiff], ctx: Context, rules: list[type[Check]] | None = None) -> list[Finding]:
+def run_checks(
+    diffs: list[StackDiff], ctx: Context, rules: list[type[Check]] | None = None, checked: dict[int, list[Finding]] | None = None
+) -> list[Finding]:
     """`rules`: by default every rule that reads what `diffs` hold (a source change's diffs never
     reach the command rules or the plan-only drift rule, which would find nothing in them).
-    Many stacks are checked in worker processes, each stack whole in one of them: the findings
-    are the same, in the same order."""
+    `checked`: index -> the findings of stacks already checked where they were read, by
+    `stack_checker(ctx)` (only with the default rules). Many stacks are checked in worker
+    processes, each stack whole in one of them: the findings are the same, in the same order."""
+    found = dict(checked or {})
     if rules is None:
-        rules = rules_reading(*_reads(diffs))
-    found = _in_workers(diffs, ctx, rules)
+        # the stacks checked already are not asked what they hold: their reads may be loaded
+        # only when something asks for them (`Loaded.checked`)
+        rules = rules_reading(*_reads([d for i, d in enumerate(diffs) if i not in found]))
+    elif found:
+        raise ValueError("stacks checked beforehand were checked with the default rules")
+    found.update(_in_workers(diffs, ctx, rules, skip=found))
     findings: list[Finding] = []
     for i, diff in enumerate(diffs):
         mine = found.get(i)
         findings.extend(mine if mine is not None else _check(diff, ctx, rules))
     return findings
+
+
+def stack_checker(ctx: Context):
+    """Every rule a source change's stack diffs reach, over one of them: what `run_checks` does
+    to each, for a loader to do where it builds them (`LoadContext.check`). A stack diff of a
+    source change holds changes only (no plan, no commands), so its rules are those."""
+    rules = rules_reading("changes")
+    return lambda diff: _check(diff, ctx, rules)
 
 
 def _check(diff: StackDiff, ctx: Context, rules: list[type[Check]]) -> list[Finding]:
@@ -79,20 +95,22 @@ MIN_STACKS = 8
 MIN_CHANGES = 256
 
 
-def _in_workers(diffs: list[StackDiff], ctx: Context, rules: list[type[Check]]) -> dict[int, list[Finding]]:
+def _in_workers(diffs: list[StackDiff], ctx: Context, rules: list[type[Check]], skip=()) -> dict[int, list[Finding]]:
     """index -> findings of the stacks checked in worker processes (none below the threshold,
-    or where workers are not used); a stack missing from the answer is checked here."""
-    changes = [len(d.changes) for d in diffs]
-    if len(diffs) < MIN_STACKS or sum(changes) < MIN_CHANGES:
+    or where workers are not used); a stack missing from the answer is checked here. The
+    stacks in `skip` are checked already."""
+    todo = [i for i in range(len(diffs)) if i not in skip]
+    changes = {i: len(diffs[i].changes) for i in todo}
+    if len(todo) < MIN_STACKS or sum(changes.values()) < MIN_CHANGES:
         return {}
     from iaclint.cache import workers
 
-    n = workers.count(len(diffs), workers.MIN_BYTES)
+    n = workers.count(len(todo), workers.MIN_BYTES)
     if n <= 1:
         return {}
     from _pickle import loads  # our own child's answer, like its parse results: never from disk
 
-    order = sorted(range(len(diffs)), key=lambda i: -changes[i])
+    order = sorted(todo, key=lambda i: -changes[i])
     out: dict[int, list[Finding]] = {}
     for i, data in workers.run(lambda diff: _check(diff, ctx, rules), diffs, n, order).items():
         try:

@@ -20,11 +20,17 @@ class LoadContext(Record):
     renames: dict[str, str]  # old path -> new path, files moved by the change
     changed: set[str]  # every changed path, of any language
     store: Any = None  # the disk cache (iaclint.cache.store.Store), or None
+    # Every rule over one stack diff, its suppressions applied (the runner's, for this run), or
+    # None. A loader that builds stack diffs in worker processes may check them there, where
+    # they were read, and hand back the findings with them (`Loaded.checked`): the run then
+    # needs no second round of workers, and no stack is sent anywhere to be checked.
+    check: Any = None
 
-    def __init__(self, renames: dict[str, str], changed: set[str], store: Any = None) -> None:
+    def __init__(self, renames: dict[str, str], changed: set[str], store: Any = None, check: Any = None) -> None:
         self.renames = renames
         self.changed = changed
         self.store = store
+        self.check = check
 
 
 class Loaded(Record):
@@ -35,6 +41,8 @@ class Loaded(Record):
     files: int = 0
     # values a source marks sensitive (`sensitive = true` variables, NoEcho parameters): never printed
     secrets: set[str]
+    # index in `diffs` -> the findings `LoadContext.check` made of that stack where it was built
+    checked: dict[int, list]
 
     def __init__(
         self,
@@ -42,11 +50,13 @@ class Loaded(Record):
         problems: list[Problem] = FRESH,
         files: int = 0,
         secrets: set[str] = FRESH,
+        checked: dict[int, list] = FRESH,
     ) -> None:
         self.diffs = [] if diffs is FRESH else diffs
         self.problems = [] if problems is FRESH else problems
         self.files = files
         self.secrets = set() if secrets is FRESH else secrets
+        self.checked = {} if checked is FRESH else checked
 
 
 class Loader(Protocol):

@@ -21,14 +21,15 @@ class CloudFormationLoader:
 
     def load(self, before, after, paths: list[str], ctx: LoadContext) -> Loaded:
         out = Loaded()
-        analyze_templates(before, after, paths, ctx.renames, out, ctx.store)
+        analyze_templates(before, after, paths, ctx.renames, out, ctx.store, ctx.check)
         return out
 
 
 LOADER = CloudFormationLoader()
 
 
-def analyze_templates(before, after, paths, renames, result: Loaded, store=None) -> None:
+def analyze_templates(before, after, paths, renames, result: Loaded, store=None, check=None) -> None:
+    """`check`: see `LoadContext.check`; a pair read in a worker is checked there."""
     from iaclint.core.diff import diff_resources
     from iaclint.languages.cloudformation.template import looks_like_template
 
@@ -70,7 +71,9 @@ def analyze_templates(before, after, paths, renames, result: Loaded, store=None)
         jobs += [(before, old_path, b.text, path)] if b_is else []
         jobs += [(after, path, a.text, path)] if a_is else []
     compared: dict = {}
-    parsed = _parse_all(jobs, store, compared)
+    checked: dict = {}
+    changed_files = set(paths)
+    parsed = _parse_all(jobs, store, compared, _PairCheck(check, changed_files, checked) if check is not None else None)
     converted = _converted(pending, parsed, before, after)
     converted_from = set(converted.values())
 
@@ -83,6 +86,14 @@ def analyze_templates(before, after, paths, renames, result: Loaded, store=None)
             continue
         if path in converted:
             old_path, b_is = converted[path], True
+        elsewhere = checked.get((id(after), path)) if a_is and b_is else None
+        if elsewhere is not None:  # read and checked in a worker: its read is loaded when asked for
+            result.problems += elsewhere.problems
+            result.secrets |= elsewhere.secrets
+            result.checked[len(result.diffs)] = elsewhere.findings
+            result.diffs.append(_PairDiff.of(path, old_path, elsewhere, changed_files, a.text))
+            result.files += 1
+            continue
         b_parsed = parsed[(id(before), old_path)] if b_is else None
         a_parsed = parsed[(id(after), path)] if a_is else None
         if a_parsed is not None and a_parsed.fatal:
@@ -102,19 +113,117 @@ def analyze_templates(before, after, paths, renames, result: Loaded, store=None)
         # a pair read by what the change touched came with its changes (compared where it was
         # read, maybe in a worker): the untouched resources are the same on both sides
         changes = compared.get((id(after), path)) if b_parsed is not None and a_parsed is not None else None
-        result.diffs.append(StackDiff(
-            stack=path,
-            language="cloudformation",
-            changes=changes if changes is not None else diff_resources(before_res, after_res),
-            before_count=len(before_res),
-            after_count=len(after_res),
-            facts=CloudFormationFacts(template_before=b_parsed, template_after=a_parsed),
-            before_resources=before_res,
-            after_resources=after_res,
-            changed_files=set(paths) | {old_path},
-            stack_comments=_allow_comments(a.text or "", path),
-        ))
+        result.diffs.append(_template_diff(
+            path, old_path, b_parsed, a_parsed, changes if changes is not None else diff_resources(before_res, after_res),
+            changed_files, a.text))
         result.files += 1
+
+
+def _template_diff(path: str, old_path: str, b_parsed, a_parsed, changes: list, changed_files: set[str], a_text) -> StackDiff:
+    """The stack diff of one template file (`path`, `old_path` before the change)."""
+    before_res = b_parsed.resources if b_parsed else {}
+    after_res = a_parsed.resources if a_parsed else {}
+    return StackDiff(
+        stack=path,
+        language="cloudformation",
+        changes=changes,
+        before_count=len(before_res),
+        after_count=len(after_res),
+        facts=CloudFormationFacts(template_before=b_parsed, template_after=a_parsed),
+        before_resources=before_res,
+        after_resources=after_res,
+        changed_files=changed_files | {old_path},
+        stack_comments=_allow_comments(a_text or "", path),
+    )
+
+
+class _PairCheck:
+    """A pair read in a worker, checked there: the stack diff `analyze_templates` would build of
+    it, with every rule run over it (`LoadContext.check`), and what the run needs of it besides
+    (`_Checked`). A pair not checked so (read here, from the cache, or its check failed) is
+    built here and checked by the runner as any other stack."""
+
+    def __init__(self, check, changed_files: set[str], checked: dict) -> None:
+        self.check, self.changed_files = check, changed_files
+        self.checked = checked  # (id(after tree), path) -> _Checked, as the workers' answers are taken
+
+    def __call__(self, job, result) -> tuple | None:
+        """`_Checked` fields but the read's bytes, for a pair job whose read is `result`; None
+        for a read the loader would not compare as it was read."""
+        from iaclint.languages.cloudformation.paired import PairRead, lazy
+
+        if not isinstance(result, PairRead):
+            return None
+        (_, b_path, b_text, stack), (_, a_path, a_text, _) = job
+        try:
+            b = lazy(result.before, result.before_split, b_text, b_path, stack, result.before_later)
+            a = lazy(result.after, result.after_split, a_text, a_path, stack, result.after_later)
+            if b.fatal or a.fatal:
+                return None
+            found = self.check(_template_diff(a_path, b_path, b, a, result.changes, self.changed_files, a_text))
+            problems = [_nonfatal(a_path, p) for p in a.problems if not p.fatal]
+            return found, len(b.resources), len(a.resources), _no_echo_defaults(b) | _no_echo_defaults(a), problems
+        except Exception:  # noqa: BLE001 - the runner checks it, and reports what fails the way it always does
+            return None
+
+
+class _Checked:
+    """What the run needs of a pair read and checked in a worker: its findings, its counts, the
+    values to hide, the problems its AFTER side read with; and the read, pickled, for whatever
+    asks for more (`_PairDiff`)."""
+
+    __slots__ = ("data", "findings", "before_count", "after_count", "secrets", "problems", "job")
+
+    def __init__(self, data: bytes, answer: tuple, job) -> None:
+        self.data, self.job = data, job
+        self.findings, self.before_count, self.after_count, self.secrets, self.problems = answer
+
+
+class _PairDiff(StackDiff):
+    """The stack diff of a template pair read and checked in a worker. Its changes, facts and
+    resources are the pickled read, loaded the first time one of them is asked for: a run that
+    only reports (most runs) never unpickles what the worker read. The same stack diff as
+    `_template_diff` builds (a test compares them)."""
+
+    by_parts = True  # its resources are all in its own file (`removed_positions`)
+    _HEAVY = frozenset({"changes", "facts", "before_resources", "after_resources"})
+
+    @classmethod
+    def of(cls, path: str, old_path: str, checked: _Checked, changed_files: set[str], a_text) -> _PairDiff:
+        diff = cls.__new__(cls)
+        diff.__dict__.update(
+            stack=path, language="cloudformation", before_count=checked.before_count, after_count=checked.after_count,
+            moved_from=set(), moves={}, changed_files=changed_files | {old_path},
+            stack_comments=_allow_comments(a_text or "", path), _checked=checked,
+        )
+        return diff
+
+    def __getattr__(self, name: str):
+        if name not in self._HEAVY or "_checked" not in self.__dict__:
+            raise AttributeError(name)
+        self._load()
+        return self.__dict__[name]
+
+    def _load(self) -> None:
+        from iaclint.cache.store import loads
+        from iaclint.core.diff import diff_resources
+        from iaclint.languages.cloudformation.paired import PairRead, lazy
+
+        checked = self.__dict__.pop("_checked")
+        job = checked.job
+        (_, b_path, b_text, stack), (_, a_path, a_text, _) = job
+        read = loads(checked.data)
+        if not isinstance(read, PairRead):  # never expected (the worker read it so): read it again
+            read = _read(job)
+        if isinstance(read, PairRead):
+            b = lazy(read.before, read.before_split, b_text, b_path, stack, read.before_later)
+            a = lazy(read.after, read.after_split, a_text, a_path, stack, read.after_later)
+            changes = read.changes
+        else:
+            b, a = read
+            changes = diff_resources(b.resources, a.resources)
+        self.__dict__.update(changes=changes, facts=CloudFormationFacts(template_before=b, template_after=a),
+                             before_resources=b.resources, after_resources=a.resources)
 
 
 def _analyze_assemblies(before, after, assemblies: dict, paths: list[str], result: Loaded, store) -> list[str]:
@@ -251,11 +360,12 @@ def _no_echo_defaults(parsed) -> set[str]:
     return out
 
 
-def _parse_all(jobs: list, store, compared: dict | None = None) -> dict:
+def _parse_all(jobs: list, store, compared: dict | None = None, pair_check: _PairCheck | None = None) -> dict:
     """(id(tree), path) -> ParsedTemplate for each job: a (tree, path, text, stack) side, or a
     pair of them (before, after) that is read together by what the change touched. From the
     disk cache (keyed by content: a side's blob, or a pair's two blobs) where it is there, else
-    in worker processes when there are many, else here."""
+    in worker processes when there are many, else here. A pair read in a worker is checked
+    there too, by `pair_check`."""
     from iaclint.cache import workers
     from iaclint.cache.store import loads
     from iaclint.languages.cloudformation.paired import PairRead
@@ -291,11 +401,27 @@ def _parse_all(jobs: list, store, compared: dict | None = None) -> dict:
     n = workers.count(len(misses), sum(_size(job) for job in misses))
     done: dict[int, Any] = {}
     raw: dict[int, bytes] = {}
+    elsewhere: set[int] = set()
     if n > 1:
         order = sorted(range(len(misses)), key=lambda i: -_size(misses[i]))
-        for i, data in workers.stream(_read, misses, n, order):  # unpickled while the others still read
+        read = _read if pair_check is None else _read_and_check(pair_check)
+        for i, data in workers.stream(read, misses, n, order):  # unpickled while the others still read
+            if pair_check is not None:
+                data, answer = _own_answer(data)
+                if data is None:
+                    continue
+                if answer is not None:  # checked there: its read stays pickled until asked for
+                    job = misses[i]
+                    pair_check.checked[(id(job[1][0]), job[1][1])] = _Checked(data, answer, job)
+                    pair_key = keys.get(("pair", id(job[1][0]), job[1][1]))
+                    if store is not None and pair_key is not None:
+                        store.put(pair_key, data=data)
+                    elsewhere.add(i)
+                    continue
             done[i], raw[i] = loads(data), data
     for i, job in enumerate(misses):
+        if i in elsewhere:
+            continue  # read and checked in a worker: `_Checked`
         result, data = done.get(i), raw.get(i)
         if result is None:  # not read by a worker, or its answer did not load: read here
             result, data = _read(job), None
@@ -337,6 +463,32 @@ def _cached_pair(job, store, keys: dict):
 
 def _size(job) -> int:
     return sum(len(side[2]) for side in job) if isinstance(job[0], tuple) else len(job[2])
+
+
+def _read_and_check(pair_check: _PairCheck):
+    """A worker's task: a job's read, pickled, and (a pair read by what changed) the findings
+    of its stack."""
+    from iaclint.cache.store import dumps
+
+    def read(job):
+        result = _read(job)
+        data = dumps(result)  # first: the check makes views of the read in place (`lazy`)
+        answer = pair_check(job, result) if data is not None and isinstance(job[0], tuple) else None
+        return data, answer
+
+    return read
+
+
+def _own_answer(data: bytes) -> tuple:
+    """(the read's bytes, `_PairCheck`'s answer or None) from a worker's answer; (None, None)
+    if it does not load. Our own child's answer, never from disk: plain unpickling."""
+    from _pickle import loads
+
+    try:
+        answer, found = loads(data)
+    except Exception:  # noqa: BLE001 - the job is done here instead
+        return None, None
+    return (answer, found) if isinstance(answer, bytes) else (None, None)
 
 
 def _read(job):
