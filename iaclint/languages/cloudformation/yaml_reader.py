@@ -149,10 +149,16 @@ class CfnLoader(_Base):  # type: ignore[misc,valid-type]
     def document(self, get: Any) -> Any:
         # Frames of open collections: [node, depth, pending key, key position, anchor,
         # node count, merges, tag, flow style]. A mapping's pending key is _NOKEY while a key
-        # is expected.
+        # is expected. `frame` is the innermost (stack[-1]), None at the top. The hot loop of
+        # every YAML read: what each event costs here is most of a template's reading time.
         stack: list[list[Any]] = []
+        frame: list[Any] | None = None
         root: Any = None
         plain: dict[str, str] = {}
+        remembered = plain.get
+        scalar = self.scalar
+        # node counts bound what aliases expand to: without an anchor there is nothing to count
+        counting = "&" in self.text
         event = get()  # after DocumentStartEvent
         while True:
             cls = event.__class__
@@ -160,40 +166,45 @@ class CfnLoader(_Base):  # type: ignore[misc,valid-type]
                 # most events of a template: a plain scalar that resolves to text, and the same
                 # texts recur (keys, types, names), so their resolution is remembered
                 if event.tag is not None:
-                    value = self.scalar(event)
+                    value = scalar(event)
                 elif not event.implicit[0]:
                     value = event.value  # quoted or block: text as written
                 else:
-                    value = plain.get(event.value, _NOKEY)
+                    text = event.value
+                    value = remembered(text, _NOKEY)
                     if value is _NOKEY:
-                        value = self.scalar(event)
+                        value = scalar(event)
                         if value.__class__ is str:
-                            plain[event.value] = value
+                            plain[text] = value
                 start_mark, end_mark = event.start_mark, event.end_mark
+                line = start_mark.line
                 size = 1
                 # the last line: a block scalar's end mark is at column 0 of the next line
-                if end_mark.column == 0 and end_mark.line > start_mark.line:
-                    end = end_mark.line
-                else:
-                    end = end_mark.line + 1
-                if event.style in ("|", ">"):
-                    end = self.block_scalar_end(start_mark.line + 1, end)
-                anchor, where = event.anchor, (start_mark.line + 1, start_mark.column + 1)
+                end = end_mark.line
+                if end_mark.column != 0 or end <= line:
+                    end += 1
+                style = event.style
+                if style == "|" or style == ">":
+                    end = self.block_scalar_end(line + 1, end)
+                anchor, where = event.anchor, (line + 1, start_mark.column + 1)
             elif cls is MappingStartEvent or cls is SequenceStartEvent:
                 tag = event.tag
                 # a tagged collection becomes a one-key mapping around it: one level more
-                depth = (stack[-1][1] if stack else 0) + (2 if tag is not None and tag != "!" else 1)
+                depth = (frame[1] if frame is not None else 0) + (2 if tag is not None and tag != "!" else 1)
                 if depth > MAX_DEPTH:
                     raise _error(f"nesting deeper than {MAX_DEPTH} levels", event)
-                line, column = event.start_mark.line + 1, event.start_mark.column + 1
+                start_mark = event.start_mark
+                line, column = start_mark.line + 1, start_mark.column + 1
                 node = Mapping(line, column) if cls is MappingStartEvent else Sequence(line, column)
                 if event.anchor is not None:
                     self.open_anchors.add(event.anchor)
-                stack.append([node, depth, _NOKEY, None, event.anchor, 1, None, tag, event.flow_style])
+                frame = [node, depth, _NOKEY, None, event.anchor, 1, None, tag, event.flow_style]
+                stack.append(frame)
                 event = get()
                 continue
             elif cls is MappingEndEvent or cls is SequenceEndEvent:
                 node, _depth, key, _where, anchor, size, merges, tag, flow = stack.pop()
+                frame = stack[-1] if stack else None
                 if key is not _NOKEY:  # pragma: no cover - libyaml pairs keys and values
                     raise _error("mapping key without a value", event)
                 if merges:
@@ -227,46 +238,44 @@ class CfnLoader(_Base):  # type: ignore[misc,valid-type]
                     raise _error(f"duplicate anchor &{anchor}", event)
                 self.anchors[anchor] = (value, size)
 
-            if value is _MERGE and not (
-                stack and stack[-1][2] is _NOKEY and stack[-1][0].__class__ is Mapping
-            ):
-                value = "<<"  # only a key `<<` merges; elsewhere it is text
-            if not stack:
-                root = value
-            else:
-                frame = stack[-1]
-                parent = frame[0]
+            if frame is None:
+                root = "<<" if value is _MERGE else value  # only a key `<<` merges; elsewhere it is text
+                event = get()
+                continue
+            parent = frame[0]
+            if counting:
                 frame[5] += size
-                if end > parent.end_line:
-                    parent.end_line = end
-                if parent.__class__ is Sequence:
-                    parent.append(value)
-                    parent.item_pos.append(where)
-                elif frame[2] is _NOKEY:
-                    if value is _MERGE:
-                        pass
-                    elif value is None:
+            if end > parent.end_line:
+                parent.end_line = end
+            if parent.__class__ is Sequence:
+                parent.append("<<" if value is _MERGE else value)
+                parent.item_pos.append(where)
+            elif frame[2] is _NOKEY:
+                if value.__class__ is not str:
+                    if value is None:
                         raise LoadError("a null key is not supported", *where)
-                    elif isinstance(value, (dict, list)):
+                    if isinstance(value, (dict, list)):
                         raise LoadError("a mapping or sequence as a key is not supported", *where)
-                    frame[2], frame[3] = value, where
+                frame[2], frame[3] = value, where
+            else:
+                key = frame[2]
+                frame[2] = _NOKEY
+                if value is _MERGE:
+                    value = "<<"
+                if key is _MERGE:
+                    frame[6] = (frame[6] or []) + _merge_sources(value, event)
                 else:
-                    key = frame[2]
-                    frame[2] = _NOKEY
-                    if key is _MERGE:
-                        frame[6] = (frame[6] or []) + _merge_sources(value, event)
-                    else:
-                        if key in parent:
-                            first = parent.key_pos[key]
-                            self.issues.append(
-                                Issue(
-                                    frame[3][0],
-                                    frame[3][1],
-                                    f"duplicate key {key!r} (first on line {first[0]})",
-                                )
+                    if key in parent:
+                        first = parent.key_pos[key]
+                        self.issues.append(
+                            Issue(
+                                frame[3][0],
+                                frame[3][1],
+                                f"duplicate key {key!r} (first on line {first[0]})",
                             )
-                        parent[key] = value
-                        parent.key_pos[key] = frame[3]
+                        )
+                    parent[key] = value
+                    parent.key_pos[key] = frame[3]
             event = get()
 
     def tagged_collection(self, tag: str, node: Any, event: Any) -> Any:
