@@ -154,7 +154,9 @@ class CfnLoader(_Base):  # type: ignore[misc,valid-type]
         stack: list[list[Any]] = []
         frame: list[Any] | None = None
         root: Any = None
-        plain: dict[str, str] = {}
+        plain = _PLAIN_TEXT
+        if len(plain) > _PLAIN_TEXT_MAX:
+            plain.clear()
         remembered = plain.get
         scalar = self.scalar
         # node counts bound what aliases expand to: without an anchor there is nothing to count
@@ -164,7 +166,8 @@ class CfnLoader(_Base):  # type: ignore[misc,valid-type]
             cls = event.__class__
             if cls is ScalarEvent:
                 # most events of a template: a plain scalar that resolves to text, and the same
-                # texts recur (keys, types, names), so their resolution is remembered
+                # texts recur (keys, types, names), so their resolution is remembered, across
+                # documents too (a paired read reads each touched resource as one)
                 if event.tag is not None:
                     value = scalar(event)
                 elif not event.implicit[0]:
@@ -288,6 +291,11 @@ class CfnLoader(_Base):  # type: ignore[misc,valid-type]
 
 
 _NOKEY = object()
+
+# plain scalar texts that resolve to text (themselves): a pure function of the text, under the
+# loader's fixed resolvers
+_PLAIN_TEXT: dict[str, str] = {}
+_PLAIN_TEXT_MAX = 1 << 16
 
 
 def _intrinsic(name: str, operand: Any, where: Any) -> Mapping:
