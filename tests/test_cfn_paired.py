@@ -458,3 +458,28 @@ def test_the_line_counter_gives_each_offset_its_line_in_any_order() -> None:
     line_of = _LineCounter(text)
     for offset in [0, 1, 2, 5, 6, 9, 10, 3, 0, len(text)]:  # increasing, then back, as callers may ask
         assert line_of(offset) == text.count("\n", 0, offset) + 1, offset
+
+
+def _anchor_by_pattern(text: str) -> bool:
+    """The split's first definition: every match of `_ANCHOR_OR_ALIAS`, held to `_NODE_START`."""
+    for found in spans._ANCHOR_OR_ALIAS.finditer(text):
+        line_start = text.rfind("\n", 0, found.start()) + 1
+        if spans._NODE_START.search(text, line_start, found.start()):
+            return True
+    return False
+
+
+@settings(max_examples=3000, deadline=None)
+@given(text=st.text(alphabet=list("&*<: -[{,?\nab_1é\t#'\""), max_size=14))
+def test_the_anchor_scan_finds_what_the_pattern_finds(text):
+    """`_anchor_or_alias` (str.find, a character at a time) says what the regular expression
+    it replaced says: an anchor, alias or merge key where a node starts makes the split unsure."""
+    assert spans._anchor_or_alias(text) == _anchor_by_pattern(text)
+
+
+@pytest.mark.parametrize("text, found", [
+    ("a: &x 1\n", True), ("a: *x\n", True), ("- *x\n", True), ("<<: *x\n", True), ("a: {b: *x}\n", True),
+    ("Action: 's3:*'\n", False), ("Resource: arn:aws:s3:::b/*\n", False), ("a: x&y\n", False), ("a: 1 < 2\n", False),
+])
+def test_the_anchor_scan_on_template_text(text, found):
+    assert spans._anchor_or_alias(text) is found is _anchor_by_pattern(text)
