@@ -71,20 +71,26 @@ def _template(engine: str, queue: str) -> str:
     }}, indent=2)
 
 
+def _serial_then_parallel(tmp_path, monkeypatch, patch):
+    """`diff b a` in one process, then with two workers after `patch()`: both results."""
+    monkeypatch.setenv("IACLINT_JOBS", "1")
+    serial = run_cli(["diff", "b", "a", "--format", "json", "--no-cache"], cwd=tmp_path)
+    monkeypatch.setenv("IACLINT_JOBS", "2")
+    patch()
+    return serial, run_cli(["diff", "b", "a", "--format", "json", "--no-cache"], cwd=tmp_path)
+
+
 def test_stacks_checked_in_workers_give_the_serial_findings_in_the_serial_order(tmp_path, monkeypatch):
     from iaclint.engine import runner
 
     for i in range(24):
         write(tmp_path, {f"b/t{i:02}.json": _template("postgres", "q"),
                          f"a/t{i:02}.json": _template("mysql" if i % 3 else "postgres", f"q{i % 2}")})
-    monkeypatch.setenv("IACLINT_JOBS", "1")
-    serial = run_cli(["diff", "b", "a", "--format", "json", "--no-cache"], cwd=tmp_path)
-    monkeypatch.setenv("IACLINT_JOBS", "2")
     monkeypatch.setattr(runner, "MIN_CHANGES", 1)
     calls = []
     original = runner._in_workers
-    monkeypatch.setattr(runner, "_in_workers", lambda *a, **k: calls.append(1) or original(*a, **k))
-    parallel = run_cli(["diff", "b", "a", "--format", "json", "--no-cache"], cwd=tmp_path)
+    serial, parallel = _serial_then_parallel(tmp_path, monkeypatch, lambda: monkeypatch.setattr(
+        runner, "_in_workers", lambda *a, **k: calls.append(1) or original(*a, **k)))
     assert calls and parallel.exit_code == serial.exit_code == 1
     assert json.loads(parallel.stdout) == json.loads(serial.stdout)
     assert len(json.loads(serial.stdout)["findings"]) >= 16
@@ -113,15 +119,11 @@ def test_pairs_read_in_workers_are_checked_there_with_the_serial_findings(tmp_pa
     for i in range(24):
         write(tmp_path, {f"b/t{i:02}.yaml": _yaml_template("postgres", "q", allow=i % 4 == 1),
                          f"a/t{i:02}.yaml": _yaml_template("mysql" if i % 3 else "postgres", f"q{i % 2}", allow=i % 4 == 1)})
-    monkeypatch.setenv("IACLINT_JOBS", "1")
-    serial = run_cli(["diff", "b", "a", "--format", "json", "--no-cache"], cwd=tmp_path)
-    monkeypatch.setenv("IACLINT_JOBS", "2")
     monkeypatch.setattr(workers, "MIN_BYTES", 1)
     here = []
-    original = runner._check
-    pid = os.getpid()
-    monkeypatch.setattr(runner, "_check", lambda *a: (os.getpid() != pid or here.append(a[0].stack)) and original(*a))
-    parallel = run_cli(["diff", "b", "a", "--format", "json", "--no-cache"], cwd=tmp_path)
+    original, pid = runner._check, os.getpid()
+    serial, parallel = _serial_then_parallel(tmp_path, monkeypatch, lambda: monkeypatch.setattr(
+        runner, "_check", lambda *a: (os.getpid() != pid or here.append(a[0].stack)) and original(*a)))
     found = json.loads(serial.stdout)["findings"]
     assert json.loads(parallel.stdout) == json.loads(serial.stdout)
     assert parallel.exit_code == serial.exit_code == 1
@@ -136,9 +138,6 @@ def test_a_check_that_fails_in_a_worker_is_made_here(tmp_path, monkeypatch):
     for i in range(12):
         write(tmp_path, {f"b/t{i:02}.yaml": _yaml_template("postgres", "q", allow=False),
                          f"a/t{i:02}.yaml": _yaml_template("mysql", "q", allow=False)})
-    monkeypatch.setenv("IACLINT_JOBS", "1")
-    serial = run_cli(["diff", "b", "a", "--format", "json", "--no-cache"], cwd=tmp_path)
-    monkeypatch.setenv("IACLINT_JOBS", "2")
     monkeypatch.setattr(workers, "MIN_BYTES", 1)
     original, pid = runner._check, os.getpid()
 
@@ -147,8 +146,7 @@ def test_a_check_that_fails_in_a_worker_is_made_here(tmp_path, monkeypatch):
             raise RuntimeError("a rule failed in a worker")
         return original(*a)
 
-    monkeypatch.setattr(runner, "_check", fails_in_a_worker)
-    parallel = run_cli(["diff", "b", "a", "--format", "json", "--no-cache"], cwd=tmp_path)
+    serial, parallel = _serial_then_parallel(tmp_path, monkeypatch, lambda: monkeypatch.setattr(runner, "_check", fails_in_a_worker))
     assert json.loads(parallel.stdout) == json.loads(serial.stdout)
     assert len(json.loads(serial.stdout)["findings"]) == 12
 

@@ -63,34 +63,24 @@ def _encode(value, parts: list[str], newline: str) -> bool:
     kind = value.__class__
     if kind is str:
         parts.append(_string(value))
-    elif kind is dict:
+    elif kind is dict or kind is list:
+        keyed = kind is dict
         if not value:
-            parts.append("{}")
+            parts.append("{}" if keyed else "[]")
             return True
         inner = newline + "  "
-        opening = "{" + inner
-        for key, item in value.items():
-            if key.__class__ is not str:
-                return False
+        opening = ("{" if keyed else "[") + inner
+        for key, item in value.items() if keyed else ((None, item) for item in value):
             parts.append(opening)
-            parts.append(_string(key))
-            parts.append(": ")
+            if keyed:
+                if key.__class__ is not str:
+                    return False
+                parts.append(_string(key))
+                parts.append(": ")
             if not _encode(item, parts, inner):
                 return False
             opening = "," + inner
-        parts.append(newline + "}")
-    elif kind is list:
-        if not value:
-            parts.append("[]")
-            return True
-        inner = newline + "  "
-        opening = "[" + inner
-        for item in value:
-            parts.append(opening)
-            if not _encode(item, parts, inner):
-                return False
-            opening = "," + inner
-        parts.append(newline + "]")
+        parts.append(newline + ("}" if keyed else "]"))
     elif kind is int:
         parts.append(int.__repr__(value))
     elif value is None:
