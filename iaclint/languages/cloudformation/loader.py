@@ -201,7 +201,10 @@ class _PairDiff(StackDiff):
     def __getattr__(self, name: str):
         if name not in self._HEAVY or "_checked" not in self.__dict__:
             raise AttributeError(name)
-        self._load()
+        try:
+            self._load()
+        except AttributeError as exc:  # inside __getattr__ it would read as "no such field"
+            raise RuntimeError(f"the worker's read of {self.stack} did not load: {exc}") from exc
         return self.__dict__[name]
 
     def _load(self) -> None:
