@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterator, Mapping
+from collections.abc import Container, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -72,7 +72,7 @@ class LazyResources(Mapping):
     def mentioning(self, word: str) -> list[str]:
         """The untouched resources whose text contains `word`: the only ones that can refer to
         a resource of that name (a Ref, GetAtt, Sub or DependsOn writes it out)."""
-        return [name for name in self._untouched.mentioning(word) if name not in self._read]
+        return self._untouched.mentioning(word, self._read)
 
     def lines(self) -> list[tuple[int, int]]:
         """(first line, last line) of every resource, in template order, as its position says:
@@ -100,10 +100,55 @@ class Untouched:
         self._lines: list[str] | None = None
         self._values: _Values | None = None
         self._starts: list[int] | None = None
+        self._asked = 0  # words asked of `mentioning`
+        self._bounds: tuple[list[int], list[str]] | None = None  # each resource's start and name, by start
+        self._words: dict[str, list[str]] | None = None
+        self._returns: bool | None = None  # whether the text holds a carriage return
 
-    def mentioning(self, word: str) -> list[str]:
+    def mentioning(self, word: str, leave_out: Container[str] = ()) -> list[str]:
+        """The resources (but those in `leave_out`) whose text contains `word`, in template
+        order. Each of the first words asked is found where it occurs in the text (one pass in
+        C, not one search per resource: a cascade through thousands of replaced resources asked
+        each of thousands of resources); beyond them, a logical ID (letters and digits, always
+        written whole where it is named) is looked up in an index of the words each resource
+        holds, made once."""
+        self._asked += 1
+        if self._asked > _SCANS and word.isascii() and word.isalnum():
+            if self._words is None:
+                self._words = self._word_index()
+            names = self._words.get(word, ())
+        else:
+            names = self._containing(word)
+        return [name for name in names if name not in leave_out]
+
+    def _containing(self, word: str) -> list[str]:
+        text, spans_ = self.text, self.split.resources
+        if self._bounds is None:
+            ordered = sorted(spans_, key=lambda name: spans_[name][0])
+            self._bounds = ([spans_[name][0] for name in ordered], ordered)
+        starts, names = self._bounds
+        found: list[str] = []
+        at = text.find(word)
+        while at != -1:
+            i = bisect_right(starts, at) - 1
+            if i >= 0:
+                name = names[i]
+                _, end = spans_[name]
+                if at + len(word) <= end and (not found or found[-1] != name):
+                    found.append(name)
+                    at = text.find(word, end)  # the resource is found: on to the next one
+                    continue
+            at = text.find(word, at + 1)
+        order = {name: i for i, name in enumerate(spans_)}
+        return sorted(set(found), key=order.__getitem__)
+
+    def _word_index(self) -> dict[str, list[str]]:
         text = self.text
-        return [name for name, (start, end) in self.split.resources.items() if text.find(word, start, end) >= 0]
+        index: dict[str, list[str]] = {}
+        for name, (start, end) in self.split.resources.items():
+            for word in set(_WORD.findall(text, start, end)):
+                index.setdefault(word, []).append(name)
+        return index
 
     def lines(self, name: str) -> tuple[int, int] | None:
         """The first and last line the read of the resource gives it (its key's line, and its
@@ -191,15 +236,67 @@ class Untouched:
         text, split = self.text, self.split
         start, end = split.resources[name]
         if split.format == "yaml":
-            # the resource alone, on its own lines; a comment line after it ends a block scalar
-            # as the next resource's key would
-            snippet = "\n" * (self._line(start) - 1) + text[start:end] + ("#" if end < len(text) else "")
+            # the resource alone (a comment line after it ends a block scalar as the next
+            # resource's key would), its positions moved down to its lines: blank lines before
+            # it, as it was read until now, cost as much as the text before it, for each read
+            _, data, _ = load_text(text[start:end] + ("#" if end < len(text) else ""))
+            _move(data, self._line(start) - 1, 0)
         else:
-            top = split.top[0]  # the template's opening brace, after any leading whitespace
-            snippet = _blank(text, 0, top) + "{" + _blank(text, top + 1, start) + text[start:end] + "}"
-        _, data, _ = load_text(snippet)
+            data = self._json_member(start, end)
+            if data is None:
+                top = split.top[0]  # the template's opening brace, after any leading whitespace
+                _, data, _ = load_text(_blank(text, 0, top) + "{" + _blank(text, top + 1, start) + text[start:end] + "}")
         key = next(iter(data))
         return data[key], data.key_pos[key]
+
+    def _json_member(self, start: int, end: int) -> Any:
+        """A JSON resource read from its own text alone (`{` + its member + `}`), its positions
+        moved to where the template has it: reading it with all the text before it blanked out
+        was linear in where it is, for each resource a finding asks about. None where that does
+        not apply (carriage returns count as line breaks to the reader; a member that does not
+        read as JSON alone)."""
+        from iaclint.languages import json_reader
+
+        text = self.text
+        if self._returns is None:
+            self._returns = "\r" in text
+        if self._returns:
+            return None
+        try:
+            data, _ = json_reader.load("{" + text[start:end] + "}")
+        except LoadError:
+            return None
+        line = self._line(start)
+        column = start - text.rfind("\n", 0, start)  # 1-based
+        _move(data, line - 1, column - 2)
+        return data
+
+
+def _move(root: Any, lines: int, columns: int) -> None:
+    """Every position of a read moved down `lines` lines, and those on its first line right
+    `columns` columns (where a text read alone stands in a larger one)."""
+    def at(where: tuple[int, int]) -> tuple[int, int]:
+        return (where[0] + lines, where[1] + (columns if where[0] == 1 else 0))
+
+    todo = [root]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, _JsonMapping):
+            node.key_pos = {key: at(where) for key, where in node.key_pos.items()}
+            children = node.values()
+        elif isinstance(node, _JsonSequence):
+            node.item_pos = [at(where) for where in node.item_pos]
+            children = node
+        else:
+            continue
+        node.line, node.column = at((node.line, node.column))
+        node.end_line += lines
+        todo.extend(child for child in children if isinstance(child, (_JsonMapping, _JsonSequence)))
+
+
+# `mentioning`: words found by a pass over the text before the index of words is made
+_SCANS = 16
+_WORD = re.compile(r"[A-Za-z0-9]+")
 
 
 class Detail:
