@@ -175,24 +175,17 @@ def _names(text, split, name, logical_id) -> bool:
 
 YAML_REFS = """\
 Resources:
-  Queue1:
-    Type: AWS::SQS::Queue
-  Queue10:
-    Type: AWS::SQS::Queue
-  Topic:
-    Type: AWS::SNS::Topic
-    Properties:
-      DisplayName: !Sub '${Queue1.Arn}'
+  Queue1: {Type: AWS::SQS::Queue}
+  Queue10: {Type: AWS::SQS::Queue}
+  Topic: {Type: AWS::SNS::Topic, Properties: {DisplayName: !Sub '${Queue1.Arn}'}}
   Policy:
     Type: AWS::SQS::QueuePolicy
     DependsOn: Queue10
-    Properties:
-      Queues: [!Ref Queue1, !GetAtt Queue10.Arn]
+    Properties: {Queues: [!Ref Queue1, !GetAtt Queue10.Arn]}
   Alarm:
     Type: AWS::CloudWatch::Alarm
     Properties:
       AlarmName: queue1-depth  # not a reference
-      Dimensions:
-        - Value: !GetAtt [Queue1, QueueName]
+      Dimensions: [{Value: !GetAtt [Queue1, QueueName]}]
       AlarmActions: [!Ref Topic]
 """
