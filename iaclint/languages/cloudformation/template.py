@@ -606,6 +606,14 @@ class _Values:
 
     def resolve(self, out: dict[str, Any]) -> None:
         ((function, argument),) = out.items()
+        if function == "Fn::Ref":
+            # written by some templates (CodeStar's project templates among the real ones) for
+            # `Ref`, and read here as one: a change from one to the other replaces nothing (a
+            # deployment that took `Fn::Ref` for `Ref` keeps the value; one that refused it never
+            # deployed the template it was in)
+            del out[function]
+            function = "Ref"
+            out[function] = argument
         if function == "Ref":
             if argument.__class__ is str and argument in self.defaults:
                 out["Default"] = self.defaults[argument]
