@@ -102,14 +102,21 @@ class ForceNewAttributeChanged(Check):
                 continue
             known = [h for h in certain if verdict[h] == "changed" or verdict[h] != "maybe" and any(
                 certainly_changed(get_path(change.before.body, p), get_path(after.body, p))
-                for p in leaf_changes(change.changed_paths, h)) and not _set_or_unset(change.before, after, h)]
+                for p in leaf_changes(change.changed_paths, h)) and not _set_or_unset(change.before, after, h)
+                and not _resolves_the_same(change.before, after, h)]
             if not known:
                 # the values hold what iaclint cannot evaluate: it may or may not change
                 first = certain[0]
                 before_v, after_v = get_path(change.before.body, first), get_path(after.body, first)
                 shown = ", ".join(f"`{h}`" for h in certain)
                 detail = f" ({_change(change, first, before_v, after_v)})" if len(certain) == 1 else ""
-                if verdict[first] == "maybe" and isinstance(before_v if after_v is MISSING else after_v, (list, dict)):
+                if _resolves_the_same(change.before, after, first):
+                    why = ("is written differently but resolves to the same value with the parameters' defaults "
+                           "(a parameter renamed, say): the resource is replaced only if the stack was deployed "
+                           "with a parameter value other than its default")
+                    advice = ("check the change set for `Replacement: True`, or the stack's parameter values; keep the "
+                              "old parameter's name to be sure")
+                elif verdict[first] == "maybe" and isinstance(before_v if after_v is MISSING else after_v, (list, dict)):
                     why = ("is a block written with the schema's default for each of its arguments, where there was none: "
                            "if the provider already holds these values in its state, nothing changes; if it holds no "
                            "block, the resource is replaced")
@@ -290,6 +297,18 @@ def _default_of(ctx: Context, resource, path: str) -> str:
 
 def _fmt_instances(keys: list[str]) -> str:
     return ", ".join(keys[:5]) + (" ..." if len(keys) > 5 else "")
+
+
+def _resolves_the_same(before, after, path: str) -> bool:
+    """A CloudFormation value written differently on the two sides that resolves, with the
+    parameters' defaults and the mappings, to the same string on both (`!Sub "${Prefix}-x"` →
+    `!Sub "${NamePrefix}-x"`, both defaults "app"): what CloudFormation passes depends on the
+    stack's parameter values, which the template does not hold, so the change is a "may"."""
+    if after.language != "cloudformation":
+        return False
+    was = before.meta.get("resolved", {}).get(path)
+    now = after.meta.get("resolved", {}).get(path)
+    return isinstance(was, str) and was == now
 
 
 def _judge(ctx: Context, resource):
