@@ -103,14 +103,18 @@ class ForceNewAttributeChanged(Check):
             known = [h for h in certain if verdict[h] == "changed" or verdict[h] != "maybe" and any(
                 certainly_changed(get_path(change.before.body, p), get_path(after.body, p))
                 for p in leaf_changes(change.changed_paths, h)) and not _set_or_unset(change.before, after, h)
-                and not _resolves_the_same(change.before, after, h)]
+                and not _resolves_the_same(change.before, after, h) and not _condition_may_keep(change.before, after, h)]
             if not known:
                 # the values hold what iaclint cannot evaluate: it may or may not change
                 first = certain[0]
                 before_v, after_v = get_path(change.before.body, first), get_path(after.body, first)
                 shown = ", ".join(f"`{h}`" for h in certain)
                 detail = f" ({_change(change, first, before_v, after_v)})" if len(certain) == 1 else ""
-                if _resolves_the_same(change.before, after, first):
+                if _condition_may_keep(change.before, after, first):
+                    why = ("depends on a condition (`Fn::If`) one of whose branches keeps the value it had (or leaves it "
+                           "unset, `AWS::NoValue`): the resource is replaced only if the condition picks another branch")
+                    advice = "check which branch the stack's conditions pick, or the change set for `Replacement: True`"
+                elif _resolves_the_same(change.before, after, first):
                     why = ("is written differently but resolves to the same value with the parameters' defaults "
                            "(a parameter renamed, say): the resource is replaced only if the stack was deployed "
                            "with a parameter value other than its default")
@@ -309,6 +313,32 @@ def _resolves_the_same(before, after, path: str) -> bool:
     was = before.meta.get("resolved", {}).get(path)
     now = after.meta.get("resolved", {}).get(path)
     return isinstance(was, str) and was == now
+
+
+def _condition_may_keep(before, after, path: str) -> bool:
+    """A CloudFormation value that becomes, or was, an `Fn::If` one of whose branches (nested
+    ones included) is the other side's value, `AWS::NoValue` standing for unset (`unset` →
+    `!If [HasRole, !Ref Role, !Ref AWS::NoValue]`): whether it changes depends on the condition,
+    which the stack's parameter values decide."""
+    if after.language != "cloudformation":
+        return False
+    was, now = get_path(before.body, path), get_path(after.body, path)
+    return _branch_is(now, was) or _branch_is(was, now)
+
+
+_NO_VALUE = {"Ref": "AWS::NoValue"}
+
+
+def _branch_is(value, other, depth: int = 0) -> bool:
+    if not (isinstance(value, dict) and len(value) == 1 and "Fn::If" in value) or depth > 16:
+        return False
+    arguments = value["Fn::If"]
+    if not (isinstance(arguments, list) and len(arguments) == 3):
+        return False
+    for branch in arguments[1:]:
+        if branch == other or (other is MISSING and branch == _NO_VALUE) or _branch_is(branch, other, depth + 1):
+            return True
+    return False
 
 
 def _judge(ctx: Context, resource):
