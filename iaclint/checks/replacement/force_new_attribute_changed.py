@@ -24,7 +24,11 @@ class ForceNewAttributeChanged(Check):
     reverse) is judged by them: unset is the schema default (`rsa_bits = 2048` written out is no
     change, `special = false` on a `random_password` is one), an Optional argument without a
     default is null (any value is a change), and a removed Optional+Computed argument keeps the
-    value in the state (no change).
+    value in the state (no change). In a CloudFormation template, the stack's parameter values
+    decide two more cases, which are notes too: a value written differently that resolves to the
+    same string with the parameters' defaults (a parameter renamed, same default), and a value
+    that becomes an `Fn::If` one of whose branches keeps the old value (or `AWS::NoValue`, where
+    it was unset). `Fn::Ref` is read as `Ref`.
 
     ## Why is this bad?
     A replacement looks like an innocent edit in the diff. For a database, a bucket or a volume
