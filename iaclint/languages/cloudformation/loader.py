@@ -150,14 +150,13 @@ class _PairCheck:
     def __call__(self, job, result) -> tuple | None:
         """`_Checked` fields but the read's bytes, for a pair job whose read is `result`; None
         for a read the loader would not compare as it was read."""
-        from iaclint.languages.cloudformation.paired import PairRead, lazy
+        from iaclint.languages.cloudformation.paired import PairRead
 
         if not isinstance(result, PairRead):
             return None
         (_, b_path, b_text, stack), (_, a_path, a_text, _) = job
         try:
-            b = lazy(result.before, result.before_split, b_text, b_path, stack, result.before_later)
-            a = lazy(result.after, result.after_split, a_text, a_path, stack, result.after_later)
+            b, a = result.sides(b_text, a_text, b_path, a_path, stack)
             if b.fatal or a.fatal:
                 return None
             found = self.check(_template_diff(a_path, b_path, b, a, result.changes, self.changed_files, a_text))
@@ -210,7 +209,7 @@ class _PairDiff(StackDiff):
     def _load(self) -> None:
         from iaclint.cache.store import loads
         from iaclint.core.diff import diff_resources
-        from iaclint.languages.cloudformation.paired import PairRead, lazy
+        from iaclint.languages.cloudformation.paired import PairRead
 
         checked = self.__dict__.pop("_checked")
         job = checked.job
@@ -219,8 +218,7 @@ class _PairDiff(StackDiff):
         if not isinstance(read, PairRead):  # never expected (the worker read it so): read it again
             read = _read(job)
         if isinstance(read, PairRead):
-            b = lazy(read.before, read.before_split, b_text, b_path, stack, read.before_later)
-            a = lazy(read.after, read.after_split, a_text, a_path, stack, read.after_later)
+            b, a = read.sides(b_text, a_text, b_path, a_path, stack)
             changes = read.changes
         else:
             b, a = read
@@ -513,15 +511,14 @@ def _read(job):
 def _store_pair(job, result, out: dict, keys: dict, store, compared: dict, data: bytes | None = None) -> None:
     """The two sides of a pair job into `out`, and into the cache (`store`, when given): a
     pair read by what changed under the pair's key, a pair read whole under each side's."""
-    from iaclint.languages.cloudformation.paired import PairRead, lazy
+    from iaclint.languages.cloudformation.paired import PairRead
 
     (b_tree, b_path, b_text, stack), (a_tree, a_path, a_text, _) = job
     if isinstance(result, PairRead):
         pair_key = keys.get(("pair", id(a_tree), a_path))
         if store is not None and pair_key is not None:
-            store.put(pair_key, result, data=data)  # before `lazy`: the plain read, not its views
-        out[(id(b_tree), b_path)] = lazy(result.before, result.before_split, b_text, b_path, stack, result.before_later)
-        out[(id(a_tree), a_path)] = lazy(result.after, result.after_split, a_text, a_path, stack, result.after_later)
+            store.put(pair_key, result, data=data)  # before `sides`: the plain read, not its views
+        out[(id(b_tree), b_path)], out[(id(a_tree), a_path)] = result.sides(b_text, a_text, b_path, a_path, stack)
         compared[(id(a_tree), a_path)] = result.changes
         return
     for (tree, path, _, _), template in zip(job, result):

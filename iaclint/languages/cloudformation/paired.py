@@ -101,7 +101,7 @@ class Untouched:
         self._values: _Values | None = None
         self._starts: list[int] | None = None
         self._asked = 0  # words asked of `mentioning`
-        self._bounds: tuple[list[int], list[str]] | None = None  # each resource's start and name, by start
+        self._resource_starts: list[int] | None = None  # where each resource's span starts, in text order
         self._words: dict[str, list[str]] | None = None
         self._returns: bool | None = None  # whether the text holds a carriage return
 
@@ -123,24 +123,21 @@ class Untouched:
 
     def _containing(self, word: str) -> list[str]:
         text, spans_ = self.text, self.split.resources
-        if self._bounds is None:
-            ordered = sorted(spans_, key=lambda name: spans_[name][0])
-            self._bounds = ([spans_[name][0] for name in ordered], ordered)
-        starts, names = self._bounds
+        if self._resource_starts is None:  # the split records resources in text order
+            self._resource_starts = [start for start, _ in spans_.values()]
+        names = list(spans_)
         found: list[str] = []
         at = text.find(word)
         while at != -1:
-            i = bisect_right(starts, at) - 1
+            i = bisect_right(self._resource_starts, at) - 1
             if i >= 0:
-                name = names[i]
-                _, end = spans_[name]
-                if at + len(word) <= end and (not found or found[-1] != name):
-                    found.append(name)
+                _, end = spans_[names[i]]
+                if at + len(word) <= end:
+                    found.append(names[i])
                     at = text.find(word, end)  # the resource is found: on to the next one
                     continue
             at = text.find(word, at + 1)
-        order = {name: i for i, name in enumerate(spans_)}
-        return sorted(set(found), key=order.__getitem__)
+        return found
 
     def _word_index(self) -> dict[str, list[str]]:
         text = self.text
@@ -266,9 +263,7 @@ class Untouched:
             data, _ = json_reader.load("{" + text[start:end] + "}")
         except LoadError:
             return None
-        line = self._line(start)
-        column = start - text.rfind("\n", 0, start)  # 1-based
-        _move(data, line - 1, column - 2)
+        _move(data, self._line(start) - 1, _column(text, start) - 2)
         return data
 
 
@@ -370,12 +365,7 @@ def parse_pair(
 ) -> tuple[ParsedTemplate, ParsedTemplate] | None:
     """Both sides read by their changed resources, or None to read them whole."""
     read = read_pair(before, after, before_path, after_path, stack)
-    if read is None:
-        return None
-    return (
-        lazy(read.before, read.before_split, before, before_path, stack, read.before_later),
-        lazy(read.after, read.after_split, after, after_path, stack, read.after_later),
-    )
+    return None if read is None else read.sides(before, after, before_path, after_path, stack)
 
 
 @dataclass
@@ -392,6 +382,13 @@ class PairRead:
     # the sections each side left to read when first asked for (`Later`)
     before_later: list[str]
     after_later: list[str]
+
+    def sides(self, before: str | bytes, after: str | bytes, before_path: str, after_path: str,
+              stack: str) -> tuple[ParsedTemplate, ParsedTemplate]:
+        """Both templates with all their resources (`lazy`), `before` and `after` being the
+        texts read. They are made in place: pickle (or cache) the read first."""
+        return (lazy(self.before, self.before_split, before, before_path, stack, self.before_later),
+                lazy(self.after, self.after_split, after, after_path, stack, self.after_later))
 
 
 def lazy(
